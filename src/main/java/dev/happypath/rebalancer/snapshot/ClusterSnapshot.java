@@ -1,0 +1,131 @@
+package dev.happypath.rebalancer.snapshot;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The cluster as read once: nodes, pods, PodDisruptionBudgets, claims and volumes, indexed for the
+ * questions the pure stages ask. Immutable; a dump file, a fixture and a live LIST produce the same thing.
+ */
+public final class ClusterSnapshot {
+
+    private final Instant readAt;
+    private final List<NodeState> nodes;
+    private final List<PodState> pods;
+    private final List<DisruptionBudget> budgets;
+    private final List<Claim> claims;
+    private final List<Volume> volumes;
+
+    private final Map<String, NodeState> nodesByName;
+    private final Map<String, List<PodState>> podsByNode;
+    private final Map<String, Claim> claimsByKey;
+    private final Map<String, Volume> volumesByName;
+    private final Map<String, List<DisruptionBudget>> budgetsByNamespace;
+
+    public ClusterSnapshot(Instant readAt, List<NodeState> nodes, List<PodState> pods,
+                           List<DisruptionBudget> budgets, List<Claim> claims, List<Volume> volumes) {
+        this.readAt = readAt;
+        this.nodes = List.copyOf(nodes);
+        this.pods = List.copyOf(pods);
+        this.budgets = List.copyOf(budgets);
+        this.claims = List.copyOf(claims);
+        this.volumes = List.copyOf(volumes);
+
+        Map<String, NodeState> byName = new LinkedHashMap<>();
+        for (NodeState n : this.nodes) {
+            byName.put(n.name(), n);
+        }
+        this.nodesByName = Collections.unmodifiableMap(byName);
+
+        Map<String, List<PodState>> byNode = new HashMap<>();
+        for (PodState p : this.pods) {
+            // Terminating pods stay: until the kubelet confirms they are gone the scheduler still counts
+            // their requests on the node. Succeeded/Failed pods hold nothing.
+            if (p.isBound() && !p.isTerminal()) {
+                byNode.computeIfAbsent(p.nodeName(), k -> new ArrayList<>()).add(p);
+            }
+        }
+        byNode.replaceAll((k, v) -> List.copyOf(v));
+        this.podsByNode = Collections.unmodifiableMap(byNode);
+
+        Map<String, Claim> byClaim = new HashMap<>();
+        for (Claim c : this.claims) {
+            byClaim.put(c.key(), c);
+        }
+        this.claimsByKey = Collections.unmodifiableMap(byClaim);
+
+        Map<String, Volume> byVolume = new HashMap<>();
+        for (Volume v : this.volumes) {
+            byVolume.put(v.name(), v);
+        }
+        this.volumesByName = Collections.unmodifiableMap(byVolume);
+
+        Map<String, List<DisruptionBudget>> byNs = new HashMap<>();
+        for (DisruptionBudget b : this.budgets) {
+            byNs.computeIfAbsent(b.namespace(), k -> new ArrayList<>()).add(b);
+        }
+        this.budgetsByNamespace = Collections.unmodifiableMap(byNs);
+    }
+
+    public Instant readAt() {
+        return readAt;
+    }
+
+    public List<NodeState> nodes() {
+        return nodes;
+    }
+
+    public List<PodState> pods() {
+        return pods;
+    }
+
+    public List<DisruptionBudget> budgets() {
+        return budgets;
+    }
+
+    public List<Claim> claims() {
+        return claims;
+    }
+
+    public List<Volume> volumes() {
+        return volumes;
+    }
+
+    public Optional<NodeState> node(String name) {
+        return Optional.ofNullable(nodesByName.get(name));
+    }
+
+    /** Pods bound to the node that still hold its resources, Terminating ones included. */
+    public List<PodState> podsOn(String nodeName) {
+        return podsByNode.getOrDefault(nodeName, List.of());
+    }
+
+    public Optional<Claim> claim(String namespace, String name) {
+        return Optional.ofNullable(claimsByKey.get(namespace + "/" + name));
+    }
+
+    public Optional<Volume> volume(String name) {
+        return Optional.ofNullable(volumesByName.get(name));
+    }
+
+    public List<DisruptionBudget> budgetsCovering(PodState pod) {
+        List<DisruptionBudget> result = new ArrayList<>();
+        for (DisruptionBudget b : budgetsByNamespace.getOrDefault(pod.namespace(), List.of())) {
+            if (b.covers(pod)) {
+                result.add(b);
+            }
+        }
+        return result;
+    }
+
+    /** The same cluster with other node records (the executor re-reads nodes before each eviction). */
+    public ClusterSnapshot withNodes(List<NodeState> freshNodes, Instant at) {
+        return new ClusterSnapshot(at, freshNodes, pods, budgets, claims, volumes);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.happypath.rebalancer.snapshot;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the rebalancer knows of a node: labels, taints, what it can allocate and its conditions.
+ *
+ * @param conditions by condition type (Ready, MemoryPressure, DiskPressure, PIDPressure, ...)
+ */
+public record NodeState(String name, String uid, Map<String, String> labels, List<Taint> taints,
+                        boolean unschedulable, Resources allocatable, long allocatablePods,
+                        Map<String, Condition> conditions) {
+
+    public NodeState {
+        labels = Map.copyOf(labels);
+        taints = List.copyOf(taints);
+        conditions = Map.copyOf(conditions);
+    }
+
+    public Optional<Condition> condition(String type) {
+        return Optional.ofNullable(conditions.get(type));
+    }
+
+    /** Ready=True; a missing or Unknown condition counts as not Ready. */
+    public boolean isReady() {
+        return condition("Ready").map(Condition::isTrue).orElse(false);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

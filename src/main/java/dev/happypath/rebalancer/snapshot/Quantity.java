@@ -1,0 +1,114 @@
+package dev.happypath.rebalancer.snapshot;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Kubernetes resource quantities ("250m", "1.5Gi", "1e3") as exact integers.
+ *
+ * <p>Like the API server, values are rounded up: a request of "0.1m" CPU still occupies one millicore.
+ */
+public final class Quantity {
+
+    private static final Pattern FORM = Pattern.compile(
+            "^([+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?[0-9]+|n|u|m|k|M|G|T|P|E)?$");
+
+    private Quantity() {
+    }
+
+    /** CPU-like quantity in thousandths ("250m" is 250, "2" is 2000). */
+    public static long milli(String text) {
+        return toLong(parse(text).movePointRight(3), text);
+    }
+
+    /** Memory-like quantity in whole units, bytes for memory ("1Gi" is 1073741824). */
+    public static long units(String text) {
+        return toLong(parse(text), text);
+    }
+
+    private static long toLong(BigDecimal value, String text) {
+        BigDecimal rounded = value.setScale(0, RoundingMode.CEILING);
+        if (rounded.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException("quantity '" + text + "' is too large");
+        }
+        return rounded.longValueExact();
+    }
+
+    static BigDecimal parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("empty quantity");
+        }
+        if (text.length() > 64) {
+            throw new IllegalArgumentException("quantity '" + text.substring(0, 20) + "...' is too long");
+        }
+        Matcher m = FORM.matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("invalid quantity '" + text + "' (expected a number with an optional suffix such as 250m, 512Mi, 1Gi, 2)");
+        }
+        BigDecimal number = new BigDecimal(m.group(1));
+        if (number.signum() < 0) {
+            throw new IllegalArgumentException("negative quantity '" + text + "'");
+        }
+        String suffix = m.group(2);
+        if (suffix == null) {
+            return number;
+        }
+        return switch (suffix) {
+            case "Ki" -> number.multiply(BigDecimal.valueOf(1L << 10));
+            case "Mi" -> number.multiply(BigDecimal.valueOf(1L << 20));
+            case "Gi" -> number.multiply(BigDecimal.valueOf(1L << 30));
+            case "Ti" -> number.multiply(BigDecimal.valueOf(1L << 40));
+            case "Pi" -> number.multiply(BigDecimal.valueOf(1L << 50));
+            case "Ei" -> number.multiply(BigDecimal.valueOf(1L << 60));
+            case "n" -> number.movePointLeft(9);
+            case "u" -> number.movePointLeft(6);
+            case "m" -> number.movePointLeft(3);
+            case "k" -> number.movePointRight(3);
+            case "M" -> number.movePointRight(6);
+            case "G" -> number.movePointRight(9);
+            case "T" -> number.movePointRight(12);
+            case "P" -> number.movePointRight(15);
+            case "E" -> number.movePointRight(18);
+            default -> exponent(number, suffix, text);
+        };
+    }
+
+    private static BigDecimal exponent(BigDecimal number, String suffix, String text) {
+        int exp;
+        try {
+            exp = Integer.parseInt(suffix.substring(1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid exponent in quantity '" + text + "'");
+        }
+        if (Math.abs(exp) > 30) {
+            throw new IllegalArgumentException("quantity '" + text + "' is out of range");
+        }
+        return number.movePointRight(exp);
+    }
+
+    /** Human form of a byte count: "512Mi", "3.8Gi". */
+    public static String bytes(long value) {
+        if (value >= (1L << 30)) {
+            return trim(value / (double) (1L << 30)) + "Gi";
+        }
+        if (value >= (1L << 20)) {
+            return trim(value / (double) (1L << 20)) + "Mi";
+        }
+        if (value >= (1L << 10)) {
+            return trim(value / (double) (1L << 10)) + "Ki";
+        }
+        return Long.toString(value);
+    }
+
+    /** Human form of millicores: "250m", "2". */
+    public static String cpu(long milli) {
+        return milli % 1000 == 0 ? Long.toString(milli / 1000) : milli + "m";
+    }
+
+    private static String trim(double v) {
+        String s = String.format(java.util.Locale.ROOT, "%.1f", v);
+        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+    }
+}
