@@ -1,0 +1,61 @@
+package dev.happypath.rebalancer.cluster;
+
+import dev.happypath.rebalancer.RuntimeFailure;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
+import java.util.concurrent.TimeoutException;
+
+/** Turns client exceptions into messages that say what to check or grant. */
+public final class ApiErrors {
+
+    private ApiErrors() {
+    }
+
+    /**
+     * @param verb     the API verb (list, get, create, ...)
+     * @param resource the resource, with subresource when relevant ("pods/eviction")
+     * @param scope    "at cluster scope" or "in namespace x"
+     */
+    public static RuntimeFailure describe(KubernetesClientException e, String verb, String resource, String scope, String server) {
+        int code = e.getCode();
+        String status = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : null;
+        if (code == 401) {
+            return new RuntimeFailure("the API server at " + server + " refused the credentials (401 Unauthorized): check the kubeconfig or the ServiceAccount token", e);
+        }
+        if (code == 403) {
+            return new RuntimeFailure("forbidden (403) to " + verb + " " + resource + " " + scope + ": grant verb '" + verb
+                    + "' on resource '" + resource + "' to the rebalancer's identity (see cronjob/rbac.yaml)"
+                    + (status == null ? "" : "; the API server said: " + status), e);
+        }
+        if (code == 0 || code == -1) {
+            return new RuntimeFailure("cannot reach the API server at " + server + " to " + verb + " " + resource + ": " + rootCause(e), e);
+        }
+        return new RuntimeFailure("the API server answered " + code + " to " + verb + " " + resource + " " + scope
+                + (status == null ? "" : ": " + status), e);
+    }
+
+    /** The innermost cause, said plainly. */
+    public static String rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        if (c instanceof ConnectException) {
+            return "connection refused";
+        }
+        if (c instanceof UnknownHostException) {
+            return "unknown host " + c.getMessage();
+        }
+        if (c instanceof HttpTimeoutException || c instanceof TimeoutException) {
+            return "timed out";
+        }
+        if (c instanceof IOException && c.getMessage() == null) {
+            return "connection lost (" + c.getClass().getSimpleName() + ")";
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+}

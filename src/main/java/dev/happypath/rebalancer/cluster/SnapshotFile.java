@@ -1,0 +1,240 @@
+package dev.happypath.rebalancer.cluster;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.happypath.rebalancer.InvalidInputException;
+import dev.happypath.rebalancer.snapshot.Claim;
+import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
+import dev.happypath.rebalancer.snapshot.DisruptionBudget;
+import dev.happypath.rebalancer.snapshot.NodeState;
+import dev.happypath.rebalancer.snapshot.PodState;
+import dev.happypath.rebalancer.snapshot.Volume;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import org.yaml.snakeyaml.LoaderOptions;
+
+import java.io.BufferedInputStream;
+import java.io.CharConversionException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads what {@code kubectl get nodes,pods,pdb,pvc,pv -A -o yaml} (or {@code -o json}) prints into a
+ * snapshot, through the same converter as a live read. Items are streamed one at a time, so a dump of
+ * a large cluster never sits in memory as a tree. Kinds other than the five are ignored.
+ */
+public final class SnapshotFile {
+
+    public static final String HOW_TO = "kubectl get nodes,pods,pdb,pvc,pv -A -o yaml";
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(64 << 20).build())
+            .build();
+
+    private static final YAMLFactory YAML;
+
+    static {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(Integer.MAX_VALUE);
+        options.setAllowDuplicateKeys(false);
+        YAML = YAMLFactory.builder()
+                .loaderOptions(options)
+                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(64 << 20).build())
+                .build();
+    }
+
+    private final String source;
+    private final List<NodeState> nodes = new ArrayList<>();
+    private final List<PodState> pods = new ArrayList<>();
+    private final List<DisruptionBudget> budgets = new ArrayList<>();
+    private final List<Claim> claims = new ArrayList<>();
+    private final List<Volume> volumes = new ArrayList<>();
+    private final Map<String, Integer> ignored = new TreeMap<>();
+    private int itemIndex;
+
+    private SnapshotFile(String source) {
+        this.source = source;
+    }
+
+    public static ClusterSnapshot read(Path file, Instant readAt) {
+        SnapshotFile reader = new SnapshotFile(file.toString());
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            reader.parse(in);
+        } catch (NoSuchFileException e) {
+            throw InvalidInputException.at(file.toString(), null, "no such file");
+        } catch (IOException e) {
+            throw reader.unreadable(e);
+        }
+        return reader.snapshot(readAt);
+    }
+
+    /** Kinds that were in the file but play no part in rebalancing, with their counts. */
+    public Map<String, Integer> ignoredKinds() {
+        return ignored;
+    }
+
+    private void parse(InputStream in) throws IOException {
+        in.mark(4096);
+        int first;
+        do {
+            first = in.read();
+        } while (first == ' ' || first == '\n' || first == '\r' || first == '\t');
+        in.reset();
+        if (first == -1) {
+            throw InvalidInputException.at(source, null, "is empty; expected the output of " + HOW_TO);
+        }
+        JsonParser parser = first == '{' || first == '['
+                ? JSON.createParser(in)
+                : YAML.createParser(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
+        try (parser) {
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                if (token == JsonToken.START_OBJECT) {
+                    document(parser);
+                } else if (token == JsonToken.START_ARRAY) {
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        item(MAPPER.readTree(parser));
+                    }
+                } else {
+                    throw InvalidInputException.at(source, location(parser),
+                            "expected a Kubernetes List (kind: List with items) as printed by " + HOW_TO);
+                }
+            }
+        }
+    }
+
+    /** One YAML document or JSON object: a List whose items are streamed, or a single object. */
+    private void document(JsonParser parser) throws IOException {
+        ObjectNode rest = MAPPER.createObjectNode();
+        boolean sawItems = false;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (field.equals("items") && value == JsonToken.START_ARRAY) {
+                sawItems = true;
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    item(MAPPER.readTree(parser));
+                }
+            } else if (field.equals("items") && value != JsonToken.VALUE_NULL) {
+                throw InvalidInputException.at(source, "items", "expected a list of Kubernetes objects");
+            } else {
+                rest.set(field, MAPPER.readTree(parser));
+            }
+        }
+        if (!sawItems && !rest.path("kind").asText().equals("List")) {
+            item(rest);
+        }
+    }
+
+    private void item(JsonNode node) {
+        int index = itemIndex++;
+        String where = "items[" + index + "]";
+        if (node == null || !node.isObject()) {
+            throw InvalidInputException.at(source, where, "expected a Kubernetes object, got " + (node == null ? "nothing" : node.getNodeType()));
+        }
+        String kind = node.path("kind").asText("");
+        if (kind.isEmpty()) {
+            throw InvalidInputException.at(source, where + ".kind", "is required (every object in a kubectl dump has one)");
+        }
+        String name = node.path("metadata").path("name").asText("?");
+        String ns = node.path("metadata").path("namespace").asText("");
+        String label = where + " (" + kind + " " + (ns.isEmpty() ? "" : ns + "/") + name + ")";
+        try {
+            switch (kind) {
+                case "Node" -> nodes.add(ModelConverter.node(MAPPER.treeToValue(node, Node.class)));
+                case "Pod" -> pods.add(ModelConverter.pod(MAPPER.treeToValue(node, Pod.class)));
+                case "PodDisruptionBudget" -> budgets.add(ModelConverter.budget(MAPPER.treeToValue(node, PodDisruptionBudget.class)));
+                case "PersistentVolumeClaim" -> claims.add(ModelConverter.claim(MAPPER.treeToValue(node, PersistentVolumeClaim.class)));
+                case "PersistentVolume" -> volumes.add(ModelConverter.volume(MAPPER.treeToValue(node, PersistentVolume.class)));
+                default -> ignored.merge(kind, 1, Integer::sum);
+            }
+        } catch (ModelException e) {
+            throw InvalidInputException.at(source, label + " " + e.path(), e.getMessage());
+        } catch (JsonMappingException e) {
+            throw InvalidInputException.at(source, label + " " + path(e), "has the wrong type: " + InvalidInputException.parserProblem(e.getOriginalMessage()));
+        } catch (JsonProcessingException e) {
+            throw InvalidInputException.at(source, label, e.getOriginalMessage());
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                if (b.length() > 0) {
+                    b.append('.');
+                }
+                b.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                b.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return b.toString();
+    }
+
+    private ClusterSnapshot snapshot(Instant readAt) {
+        if (nodes.isEmpty()) {
+            throw InvalidInputException.at(source, null, "holds no Node; expected the output of " + HOW_TO);
+        }
+        return new ClusterSnapshot(readAt, nodes, pods, budgets, claims, volumes);
+    }
+
+    private InvalidInputException unreadable(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MalformedInputException || t instanceof CharConversionException
+                    || (t.getMessage() != null && (t.getMessage().contains("Invalid UTF-8") || t.getMessage().contains("MalformedInputException")))) {
+                return InvalidInputException.at(source, null, "is not valid UTF-8 text");
+            }
+        }
+        if (e instanceof JsonParseException jpe) {
+            return InvalidInputException.at(source, location(jpe.getProcessor()),
+                    "is not valid YAML/JSON: " + InvalidInputException.parserProblem(jpe.getOriginalMessage()));
+        }
+        if (e instanceof JsonProcessingException jpe) {
+            return InvalidInputException.at(source, jpe.getLocation() == null ? null
+                    : "line " + jpe.getLocation().getLineNr() + ", column " + jpe.getLocation().getColumnNr(),
+                    "is not valid YAML/JSON: " + InvalidInputException.parserProblem(jpe.getOriginalMessage()));
+        }
+        return InvalidInputException.at(source, null, "cannot be read: " + e.getMessage());
+    }
+
+    private static String location(Object processor) {
+        if (processor instanceof JsonParser p && p.currentLocation() != null) {
+            return "line " + p.currentLocation().getLineNr() + ", column " + p.currentLocation().getColumnNr();
+        }
+        return null;
+    }
+}
