@@ -1,0 +1,246 @@
+package dev.happypath.rebalancer.compare;
+
+import dev.happypath.rebalancer.config.HappyPath;
+import dev.happypath.rebalancer.config.Home;
+import dev.happypath.rebalancer.config.NodeRole;
+import dev.happypath.rebalancer.config.SeparationRule;
+import dev.happypath.rebalancer.config.WorkloadRule;
+import dev.happypath.rebalancer.scheduling.ClusterView;
+import dev.happypath.rebalancer.scheduling.Filters;
+import dev.happypath.rebalancer.scheduling.PlanningView;
+import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
+import dev.happypath.rebalancer.snapshot.NodeState;
+import dev.happypath.rebalancer.snapshot.PodState;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Compares where pods are with where the Happy Path says they belong. Pure. */
+public final class HappyPathComparer {
+
+    private HappyPathComparer() {
+    }
+
+    public static Comparison compare(ClusterSnapshot snapshot, HappyPath happyPath) {
+        Map<String, NodeRole> roles = new LinkedHashMap<>();
+        for (NodeState n : snapshot.nodes()) {
+            roles.put(n.name(), happyPath.roleOf(n));
+        }
+
+        List<Candidate> managed = new ArrayList<>();
+        for (PodState pod : snapshot.pods()) {
+            candidate(pod, snapshot, happyPath, roles).ifPresent(managed::add);
+        }
+
+        Map<String, String> colocated = separationConflicts(managed, happyPath);
+
+        ClusterView view = new PlanningView(snapshot);
+        List<Placement> placements = new ArrayList<>();
+        for (Candidate c : managed) {
+            placements.add(verdict(c, colocated.get(c.pod.uid()), roles, snapshot, view));
+        }
+        placements.sort(Comparator.comparing((Placement p) -> p.pod().namespace()).thenComparing(p -> p.pod().name()));
+        return new Comparison(placements, roles, stateOf(snapshot, roles, placements));
+    }
+
+    private record Candidate(PodState pod, WorkloadRule rule, Home home, List<String> homeNodes, boolean atHome) {
+    }
+
+    /**
+     * A pod is managed when a rule names it, or when it is a lifeboat passenger: controller-owned, on a
+     * lifeboat node, outside the ignored namespaces, and not required there by its own node constraints.
+     * DaemonSet and static pods belong to their node and are never managed.
+     */
+    private static Optional<Candidate> candidate(PodState pod, ClusterSnapshot snapshot, HappyPath happyPath,
+                                                 Map<String, NodeRole> roles) {
+        if (pod.isTerminal() || pod.isDaemonSetPod() || pod.mirror()) {
+            return Optional.empty();
+        }
+        Optional<WorkloadRule> rule = happyPath.ruleFor(pod);
+        Home home;
+        if (rule.isPresent()) {
+            home = rule.get().home();
+        } else if (isLifeboatPassenger(pod, snapshot, happyPath, roles)) {
+            home = Home.ANY_WORKER;
+        } else {
+            return Optional.empty();
+        }
+        List<String> homeNodes = new ArrayList<>();
+        for (NodeState n : snapshot.nodes()) {
+            if (home.admits(roles.get(n.name()), n.labels())) {
+                homeNodes.add(n.name());
+            }
+        }
+        homeNodes.sort(null);
+        boolean atHome = pod.isBound() && homeNodes.contains(pod.nodeName());
+        return Optional.of(new Candidate(pod, rule.orElse(null), home, homeNodes, atHome));
+    }
+
+    private static boolean isLifeboatPassenger(PodState pod, ClusterSnapshot snapshot, HappyPath happyPath,
+                                               Map<String, NodeRole> roles) {
+        if (!pod.isBound() || roles.get(pod.nodeName()) != NodeRole.LIFEBOAT || pod.controller() == null
+                || happyPath.ignoreNamespaces().contains(pod.namespace())) {
+            return false;
+        }
+        // Required there: its nodeSelector / required node affinity admits no worker.
+        for (NodeState n : snapshot.nodes()) {
+            if (roles.get(n.name()) == NodeRole.WORKER && Filters.requiredNodeMismatch(pod, n).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * For every node where both sides of a separation rule sit, picks the one pod that must leave: the
+     * one not at home; when both are at home (their homes overlap), the lower priority one, then the
+     * second side of the rule. When neither is at home both are simply misplaced.
+     *
+     * @return uid of each pod that must leave, with the note saying why
+     */
+    private static Map<String, String> separationConflicts(List<Candidate> managed, HappyPath happyPath) {
+        Map<String, String> leaving = new HashMap<>();
+        for (SeparationRule sep : happyPath.separations()) {
+            Map<String, List<Candidate>> firstByNode = byNode(managed, sep.first());
+            Map<String, List<Candidate>> secondByNode = byNode(managed, sep.second());
+            for (Map.Entry<String, List<Candidate>> e : firstByNode.entrySet()) {
+                for (Candidate a : e.getValue()) {
+                    for (Candidate b : secondByNode.getOrDefault(e.getKey(), List.of())) {
+                        Candidate mover;
+                        Candidate stayer;
+                        if (a.atHome && !b.atHome) {
+                            mover = b;
+                            stayer = a;
+                        } else if (b.atHome && !a.atHome) {
+                            mover = a;
+                            stayer = b;
+                        } else if (a.atHome) {
+                            boolean bYields = b.pod.priority() <= a.pod.priority();
+                            mover = bYields ? b : a;
+                            stayer = bYields ? a : b;
+                        } else {
+                            continue;
+                        }
+                        leaving.putIfAbsent(mover.pod.uid(), "shares " + e.getKey() + " with " + stayer.pod.key()
+                                + " (separation " + sep.name() + ")");
+                    }
+                }
+            }
+        }
+        return leaving;
+    }
+
+    private static Map<String, List<Candidate>> byNode(List<Candidate> managed, String rule) {
+        Map<String, List<Candidate>> result = new HashMap<>();
+        for (Candidate c : managed) {
+            if (c.rule != null && c.rule.name().equals(rule) && c.pod.isBound() && !c.pod.isTerminating()) {
+                result.computeIfAbsent(c.pod.nodeName(), k -> new ArrayList<>()).add(c);
+            }
+        }
+        return result;
+    }
+
+    private static Placement verdict(Candidate c, String colocationNote, Map<String, NodeRole> roles,
+                                     ClusterSnapshot snapshot, ClusterView view) {
+        String ruleName = c.rule == null ? null : c.rule.name();
+        if (!c.pod.isBound()) {
+            return new Placement(c.pod, ruleName, c.home, c.homeNodes, Status.PENDING, null, List.of("not bound to a node yet"));
+        }
+        if (c.atHome && colocationNote == null) {
+            return new Placement(c.pod, ruleName, c.home, c.homeNodes, Status.HAPPY, null, List.of());
+        }
+        List<String> notes = new ArrayList<>();
+        Drift drift;
+        if (!c.atHome && roles.get(c.pod.nodeName()) == NodeRole.LIFEBOAT) {
+            drift = Drift.LIFEBOATED;
+        } else if (colocationNote != null) {
+            drift = Drift.COLOCATED;
+            notes.add(colocationNote);
+        } else {
+            drift = Drift.MISPLACED;
+        }
+        if (c.homeNodes.isEmpty()) {
+            notes.add("no node of the cluster matches its home (" + c.home + ")");
+        }
+        List<String> pins = pins(c, snapshot, view);
+        notes.addAll(pins);
+        Status status = !pins.isEmpty() ? Status.PINNED : switch (drift) {
+            case LIFEBOATED -> Status.LIFEBOATED;
+            case COLOCATED -> Status.COLOCATED;
+            case MISPLACED -> Status.MISPLACED;
+        };
+        return new Placement(c.pod, ruleName, c.home, c.homeNodes, status, drift, notes);
+    }
+
+    /**
+     * What ties the pod to where it is, whatever the scheduler's mood: data on the node's own disk, a
+     * PersistentVolume whose node affinity admits no home node, or its own required node constraints.
+     */
+    private static List<String> pins(Candidate c, ClusterSnapshot snapshot, ClusterView view) {
+        List<String> pins = new ArrayList<>();
+        for (String hostPath : c.pod.hostPathVolumes()) {
+            pins.add("hostPath volume '" + hostPath + "' keeps its data on " + c.pod.nodeName());
+        }
+        List<NodeState> destinations = new ArrayList<>();
+        for (String name : c.homeNodes) {
+            if (!name.equals(c.pod.nodeName())) {
+                snapshot.node(name).ifPresent(destinations::add);
+            }
+        }
+        if (destinations.isEmpty()) {
+            return pins;
+        }
+        String volumePin = null;
+        String requiredPin = null;
+        boolean anyAdmits = false;
+        for (NodeState d : destinations) {
+            Optional<String> volume = Filters.volumeNodeAffinity(c.pod, d, view);
+            Optional<String> required = Filters.requiredNodeMismatch(c.pod, d);
+            if (volume.isEmpty() && required.isEmpty()) {
+                anyAdmits = true;
+                break;
+            }
+            volumePin = volumePin == null ? volume.orElse(null) : volumePin;
+            requiredPin = requiredPin == null ? required.orElse(null) : requiredPin;
+        }
+        if (!anyAdmits) {
+            if (volumePin != null) {
+                pins.add(volumePin);
+            }
+            if (requiredPin != null) {
+                pins.add("its own " + requiredPin.replace(" does not match", "") + " admits no home node");
+            }
+        }
+        return pins;
+    }
+
+    static ClusterState stateOf(ClusterSnapshot snapshot, Map<String, NodeRole> roles, List<Placement> placements) {
+        int ready = 0;
+        int workers = 0;
+        int readyWorkers = 0;
+        for (NodeState n : snapshot.nodes()) {
+            boolean r = n.isReady();
+            ready += r ? 1 : 0;
+            if (roles.get(n.name()) == NodeRole.WORKER) {
+                workers++;
+                readyWorkers += r ? 1 : 0;
+            }
+        }
+        if (ready == 0) {
+            return ClusterState.BLACK;
+        }
+        if (readyWorkers == 0) {
+            return ClusterState.RED;
+        }
+        if (readyWorkers < workers) {
+            return ClusterState.YELLOW;
+        }
+        boolean drift = placements.stream().anyMatch(p -> p.status() != Status.HAPPY);
+        return drift ? ClusterState.RECOVERING : ClusterState.GREEN;
+    }
+}

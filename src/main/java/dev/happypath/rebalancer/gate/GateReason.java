@@ -1,0 +1,25 @@
+package dev.happypath.rebalancer.gate;
+
+/**
+ * One reason the gate is closed.
+ *
+ * @param node the worker concerned, or null for a cluster-wide reason
+ */
+public record GateReason(String node, Code code, String message) {
+
+    public enum Code {
+        NO_WORKERS,
+        NOT_READY,
+        UNSCHEDULABLE,
+        MEMORY_PRESSURE,
+        DISK_PRESSURE,
+        PID_PRESSURE,
+        HEALTH_TAINT,
+        NOT_STABLE
+    }
+
+    @Override
+    public String toString() {
+        return node == null ? message : node + ": " + message;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.happypath.rebalancer.plan;
+
+import dev.happypath.rebalancer.cluster.SnapshotFile;
+import dev.happypath.rebalancer.compare.Placement;
+import dev.happypath.rebalancer.config.ClusterFit;
+import dev.happypath.rebalancer.config.HappyPath;
+import dev.happypath.rebalancer.config.HappyPathLoader;
+import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each example in config/examples does what its header promises. */
+class ExamplesTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
+
+    private static Decision decide(String name) {
+        HappyPath hp = HappyPathLoader.loadBuiltIn();
+        ClusterSnapshot s = SnapshotFile.read(Path.of("config/examples/" + name + ".yaml"), NOW);
+        ClusterFit.check(hp, s);
+        return Decision.decide(s, hp, NOW);
+    }
+
+    private static Map<String, Integer> outcomes(Decision d) {
+        Map<String, Integer> counts = new TreeMap<>();
+        d.plan().moves().forEach(m -> counts.merge(m.outcome().name(), 1, Integer::sum));
+        return counts;
+    }
+
+    private static Move move(Decision d, String podPrefix) {
+        return d.plan().moves().stream().filter(m -> m.pod().name().startsWith(podPrefix)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void green() {
+        Decision d = decide("idp-green");
+        assertThat(d.comparison().state().name()).isEqualTo("GREEN");
+        assertThat(d.gate().open()).isTrue();
+        assertThat(d.plan().moves()).isEmpty();
+        assertThat(d.comparison().placements()).hasSize(22).allMatch(p -> p.status().name().equals("HAPPY"));
+    }
+
+    @Test
+    void lifeboatAfterRecovery() {
+        Decision d = decide("idp-lifeboat-after-recovery");
+        assertThat(d.comparison().state().name()).isEqualTo("RECOVERING");
+        assertThat(d.comparison().strays()).hasSize(5).allMatch(p -> p.pod().namespace().equals("argocd") && p.status().name().equals("LIFEBOATED"));
+        assertThat(outcomes(d)).isEqualTo(Map.of("PLANNED", 3, "DEFERRED", 2));
+    }
+
+    @Test
+    void colocated() {
+        Decision d = decide("idp-colocated");
+        Move prometheus = move(d, "prometheus-");
+        assertThat(prometheus.placement().status().name()).isEqualTo("COLOCATED");
+        assertThat(prometheus.outcome().name()).isEqualTo("PLANNED");
+        assertThat(prometheus.target()).isEqualTo("k3d-idp-demo-agent-0");
+        assertThat(d.comparison().placements()).filteredOn(p -> p.pod().name().equals("loki-0")).extracting(Placement::status)
+                .extracting(Enum::name).containsExactly("HAPPY");
+        assertThat(outcomes(d)).isEqualTo(Map.of("PLANNED", 5, "DEFERRED", 3));
+        assertThat(d.plan().moves().get(0).reason().name()).isEqualTo("LIFEBOATED");
+    }
+
+    @Test
+    void pdbBlocked() {
+        Decision d = decide("idp-pdb-blocked");
+        assertThat(move(d, "prometheus-").outcome().name()).isEqualTo("BLOCKED");
+        assertThat(outcomes(d)).isEqualTo(Map.of("PLANNED", 5, "BLOCKED", 1, "DEFERRED", 2));
+    }
+
+    @Test
+    void pvPinned() {
+        Decision d = decide("idp-pv-pinned");
+        Move loki = move(d, "loki-");
+        assertThat(loki.placement().status().name()).isEqualTo("PINNED");
+        assertThat(loki.outcome().name()).isEqualTo("SKIPPED");
+        assertThat(loki.details().get(0)).contains("is pinned by node affinity to node k3d-idp-demo-agent-0");
+    }
+
+    @Test
+    void workerNotStable() {
+        Decision d = decide("idp-worker-not-stable");
+        assertThat(d.gate().open()).isFalse();
+        assertThat(d.gate().opensAt()).isEqualTo(Instant.parse("2026-11-21T10:03:00Z"));
+        assertThat(outcomes(d)).isEqualTo(Map.of("DEFERRED", 5));
+    }
+
+    @Test
+    void workerDown() {
+        Decision d = decide("idp-worker-down");
+        assertThat(d.comparison().state().name()).isEqualTo("YELLOW");
+        assertThat(d.gate().reasons()).allMatch(r -> r.node().equals("k3d-idp-demo-agent-0"));
+        assertThat(outcomes(d)).isEqualTo(Map.of("DEFERRED", 8));
+    }
+}

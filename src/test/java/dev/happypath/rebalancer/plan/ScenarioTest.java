@@ -1,0 +1,108 @@
+package dev.happypath.rebalancer.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.happypath.rebalancer.compare.Placement;
+import dev.happypath.rebalancer.config.ClusterFit;
+import dev.happypath.rebalancer.config.HappyPath;
+import dev.happypath.rebalancer.gate.GateReason;
+import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
+import dev.happypath.rebalancer.testing.Scenario;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The pure stages (compare, gate, plan) against the scenario table in src/test/resources/scenarios:
+ * each file is a small cluster and the verdicts it must produce.
+ */
+class ScenarioTest {
+
+    static Stream<Path> scenarios() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("src/test/resources/scenarios"))) {
+            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void scenario(Path file) {
+        Scenario scenario = Scenario.load(file);
+        HappyPath happyPath = scenario.happyPath();
+        ClusterSnapshot snapshot = scenario.snapshot();
+        ClusterFit.check(happyPath, snapshot);
+        Decision decision = Decision.decide(snapshot, happyPath, scenario.now());
+        JsonNode expect = scenario.expect();
+        assertThat(expect.isMissingNode()).as("%s has an expect section", file).isFalse();
+        String name = scenario.name();
+
+        if (expect.has("state")) {
+            assertThat(decision.comparison().state().name()).as("%s: cluster state", name).isEqualTo(expect.get("state").asText());
+        }
+        if (expect.has("gate")) {
+            assertThat(decision.gate().open() ? "open" : "closed").as("%s: gate (%s)", name, decision.gate().reasons())
+                    .isEqualTo(expect.get("gate").asText());
+        }
+        if (expect.has("gateReasons")) {
+            List<String> reasons = decision.gate().reasons().stream().map(GateReason::toString).toList();
+            assertThat(reasons).as("%s: gate reasons", name).hasSize(expect.get("gateReasons").size());
+            for (JsonNode wanted : expect.get("gateReasons")) {
+                assertThat(reasons).as("%s: a gate reason contains '%s'", name, wanted.asText())
+                        .anyMatch(r -> r.contains(wanted.asText()));
+            }
+        }
+        if (expect.has("opensAt")) {
+            assertThat(String.valueOf(decision.gate().opensAt())).as("%s: opensAt", name).isEqualTo(expect.get("opensAt").asText());
+        }
+
+        Map<String, Placement> placements = decision.comparison().placements().stream()
+                .collect(Collectors.toMap(p -> p.pod().key(), Function.identity()));
+        expect.path("placements").fields().forEachRemaining(e -> {
+            assertThat(placements).as("%s: %s is managed", name, e.getKey()).containsKey(e.getKey());
+            assertThat(placements.get(e.getKey()).status().name()).as("%s: status of %s (notes %s)", name, e.getKey(),
+                    placements.get(e.getKey()).notes()).isEqualTo(e.getValue().asText());
+        });
+        for (JsonNode pod : expect.path("unmanaged")) {
+            assertThat(placements).as("%s: %s is not managed", name, pod.asText()).doesNotContainKey(pod.asText());
+        }
+        for (JsonNode note : expect.path("notes")) {
+            Placement p = placements.get(note.get("pod").asText());
+            assertThat(p).as("%s: %s is managed", name, note.get("pod").asText()).isNotNull();
+            assertThat(String.join(" | ", p.notes())).as("%s: notes of %s", name, p.pod().key()).contains(note.get("contains").asText());
+        }
+
+        if (expect.has("moves")) {
+            List<Move> moves = decision.plan().moves();
+            List<String> actual = moves.stream().map(m -> m.pod().key() + " " + m.outcome() + " -> " + m.target() + " " + m.details()).toList();
+            assertThat(moves).as("%s: moves %s", name, actual).hasSize(expect.get("moves").size());
+            for (int i = 0; i < moves.size(); i++) {
+                JsonNode want = expect.get("moves").get(i);
+                Move got = moves.get(i);
+                String what = name + ": move " + (i + 1) + " " + actual.get(i);
+                assertThat(got.pod().key()).as(what + ": pod").isEqualTo(want.get("pod").asText());
+                assertThat(got.outcome().name()).as(what + ": outcome").isEqualTo(want.get("outcome").asText());
+                if (want.has("to")) {
+                    assertThat(String.valueOf(got.target())).as(what + ": target").isEqualTo(want.get("to").asText());
+                }
+                if (want.has("reason")) {
+                    assertThat(got.reason().name()).as(what + ": reason").isEqualTo(want.get("reason").asText());
+                }
+                for (JsonNode d : want.has("detail") ? List.of(want.get("detail")) : List.<JsonNode>of()) {
+                    assertThat(String.join(" | ", got.details())).as(what + ": details").contains(d.asText());
+                }
+                for (JsonNode d : want.path("details")) {
+                    assertThat(String.join(" | ", got.details())).as(what + ": details").contains(d.asText());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,391 @@
+package dev.happypath.rebalancer.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.happypath.rebalancer.cluster.SnapshotFile;
+import dev.happypath.rebalancer.config.HappyPath;
+import dev.happypath.rebalancer.config.HappyPathLoader;
+import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A compact test fixture: a cluster written in a few lines of YAML, expanded into the kubectl dump a
+ * real cluster would give and read back through {@link SnapshotFile}, so tests go through the same
+ * converter as production.
+ *
+ * <pre>
+ * now: 2026-11-21T10:00:00Z
+ * config: |            # optional; default: the built-in IDP Blueprint Happy Path
+ *   ...
+ * nodes: idp           # the three IDP nodes, or a list of compact nodes
+ * pods:
+ *   - { ns: argocd, name: argocd-server-1, node: k3d-idp-demo-server-0, memory: 128Mi,
+ *       tolerations: ["node-role.kubernetes.io/control-plane:NoSchedule"] }
+ * pdbs / pvcs / pvs: ...
+ * expect: ...          # read by the scenario test
+ * </pre>
+ */
+public final class Scenario {
+
+    public static final String SERVER = "k3d-idp-demo-server-0";
+    public static final String AGENT0 = "k3d-idp-demo-agent-0";
+    public static final String AGENT1 = "k3d-idp-demo-agent-1";
+    public static final String DEFAULT_SINCE = "2026-11-20T00:00:00Z";
+
+    private static final ObjectMapper YAML = new YAMLMapper();
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private final String name;
+    private final JsonNode root;
+
+    private Scenario(String name, JsonNode root) {
+        this.name = name;
+        this.root = root;
+    }
+
+    public static Scenario load(Path file) {
+        try {
+            return new Scenario(file.getFileName().toString(), YAML.readTree(file.toFile()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Scenario parse(String name, String yaml) {
+        try {
+            return new Scenario(name, YAML.readTree(yaml));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public JsonNode expect() {
+        return root.path("expect");
+    }
+
+    public Instant now() {
+        return Instant.parse(root.path("now").asText("2026-11-21T10:00:00Z"));
+    }
+
+    public HappyPath happyPath() {
+        if (root.hasNonNull("config")) {
+            return HappyPathLoader.parse(name + "#config", root.get("config").asText().getBytes(StandardCharsets.UTF_8));
+        }
+        return HappyPathLoader.loadBuiltIn();
+    }
+
+    public ClusterSnapshot snapshot() {
+        try {
+            Path file = Files.createTempFile("scenario-", ".json");
+            try {
+                Files.writeString(file, new ObjectMapper().writeValueAsString(kubectlList()));
+                return SnapshotFile.read(file, now());
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The kubectl-style List the compact fixture stands for. */
+    public ObjectNode kubectlList() {
+        ArrayNode items = F.arrayNode();
+        JsonNode nodes = root.path("nodes");
+        if (nodes.isTextual() && nodes.asText().equals("idp") || nodes.isMissingNode()) {
+            items.add(node(idpNode(SERVER)));
+            items.add(node(idpNode(AGENT0)));
+            items.add(node(idpNode(AGENT1)));
+        } else {
+            for (JsonNode n : nodes) {
+                items.add(node(n.has("idp") ? merge(idpNode(n.get("idp").asText()), (ObjectNode) n) : n));
+            }
+        }
+        for (JsonNode p : root.path("pods")) {
+            items.add(pod(p));
+        }
+        for (JsonNode b : root.path("pdbs")) {
+            items.add(pdb(b));
+        }
+        for (JsonNode c : root.path("pvcs")) {
+            items.add(pvc(c));
+        }
+        for (JsonNode v : root.path("pvs")) {
+            items.add(pv(v));
+        }
+        ObjectNode list = F.objectNode();
+        list.put("apiVersion", "v1");
+        list.put("kind", "List");
+        list.set("items", items);
+        return list;
+    }
+
+    private static ObjectNode idpNode(String which) {
+        ObjectNode n = F.objectNode();
+        n.put("name", which);
+        ObjectNode labels = n.putObject("labels");
+        switch (which) {
+            case SERVER -> {
+                labels.put("node-role.kubernetes.io/control-plane", "true");
+                n.putArray("taints").add("node-role.kubernetes.io/control-plane:NoSchedule");
+            }
+            case AGENT0 -> labels.put("role", "infra");
+            case AGENT1 -> labels.put("role", "apps");
+            default -> throw new IllegalArgumentException("no IDP node " + which);
+        }
+        return n;
+    }
+
+    private static ObjectNode merge(ObjectNode base, ObjectNode over) {
+        Iterator<Map.Entry<String, JsonNode>> it = over.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equals("idp")) {
+                continue;
+            }
+            if (e.getKey().equals("labels") && base.has("labels")) {
+                ((ObjectNode) base.get("labels")).setAll((ObjectNode) e.getValue());
+            } else {
+                base.set(e.getKey(), e.getValue());
+            }
+        }
+        return base;
+    }
+
+    private static String uid(String... parts) {
+        return UUID.nameUUIDFromBytes(String.join("/", parts).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private static ObjectNode node(JsonNode c) {
+        String name = c.get("name").asText();
+        ObjectNode n = F.objectNode();
+        n.put("apiVersion", "v1");
+        n.put("kind", "Node");
+        ObjectNode md = n.putObject("metadata");
+        md.put("name", name);
+        md.put("uid", uid("node", name));
+        ObjectNode labels = md.putObject("labels");
+        labels.put("kubernetes.io/hostname", name);
+        if (c.has("labels")) {
+            labels.setAll((ObjectNode) c.get("labels"));
+        }
+        ObjectNode spec = n.putObject("spec");
+        if (c.path("unschedulable").asBoolean(false)) {
+            spec.put("unschedulable", true);
+        }
+        ArrayNode taints = spec.putArray("taints");
+        for (JsonNode t : c.path("taints")) {
+            taints.add(taint(t.asText()));
+        }
+        ObjectNode status = n.putObject("status");
+        ObjectNode alloc = status.putObject("allocatable");
+        alloc.put("cpu", c.path("cpu").asText("4"));
+        alloc.put("memory", c.path("memory").asText("4Gi"));
+        alloc.put("pods", c.path("pods").asText("110"));
+        ArrayNode conditions = status.putArray("conditions");
+        String since = c.path("readySince").asText(DEFAULT_SINCE);
+        if (!c.path("noReadyCondition").asBoolean(false)) {
+            ObjectNode ready = conditions.addObject();
+            ready.put("type", "Ready");
+            ready.put("status", c.path("ready").asText("True"));
+            ready.put("lastTransitionTime", since);
+            ready.put("reason", c.path("ready").asText("True").equals("True") ? "KubeletReady" : "NodeStatusUnknown");
+        }
+        for (String type : new String[]{"MemoryPressure", "DiskPressure", "PIDPressure"}) {
+            boolean on = false;
+            for (JsonNode p : c.path("pressure")) {
+                on |= p.asText().equals(type);
+            }
+            ObjectNode cond = conditions.addObject();
+            cond.put("type", type);
+            cond.put("status", on ? "True" : "False");
+            cond.put("lastTransitionTime", c.path("pressureSince").asText(DEFAULT_SINCE));
+        }
+        return n;
+    }
+
+    /** "key=value:Effect" or "key:Effect". */
+    private static ObjectNode taint(String text) {
+        ObjectNode t = F.objectNode();
+        int colon = text.lastIndexOf(':');
+        String kv = text.substring(0, colon);
+        t.put("effect", text.substring(colon + 1));
+        int eq = kv.indexOf('=');
+        t.put("key", eq < 0 ? kv : kv.substring(0, eq));
+        if (eq >= 0) {
+            t.put("value", kv.substring(eq + 1));
+        }
+        return t;
+    }
+
+    /** "key=value:Effect" (Equal), "key:Effect" (Exists), "key" (Exists, every effect), "*" (everything). */
+    private static ObjectNode toleration(String text) {
+        ObjectNode t = F.objectNode();
+        if (text.equals("*")) {
+            t.put("operator", "Exists");
+            return t;
+        }
+        int colon = text.lastIndexOf(':');
+        String kv = colon < 0 ? text : text.substring(0, colon);
+        if (colon >= 0) {
+            t.put("effect", text.substring(colon + 1));
+        }
+        int eq = kv.indexOf('=');
+        if (eq < 0) {
+            t.put("key", kv);
+            t.put("operator", "Exists");
+        } else {
+            t.put("key", kv.substring(0, eq));
+            t.put("operator", "Equal");
+            t.put("value", kv.substring(eq + 1));
+        }
+        return t;
+    }
+
+    private static ObjectNode pod(JsonNode c) {
+        String ns = c.path("ns").asText("default");
+        String name = c.get("name").asText();
+        ObjectNode p = F.objectNode();
+        p.put("apiVersion", "v1");
+        p.put("kind", "Pod");
+        ObjectNode md = p.putObject("metadata");
+        md.put("name", name);
+        md.put("namespace", ns);
+        md.put("uid", uid("pod", ns, name));
+        md.put("creationTimestamp", "2026-11-20T00:00:00Z");
+        ObjectNode labels = md.putObject("labels");
+        if (c.has("labels")) {
+            labels.setAll((ObjectNode) c.get("labels"));
+        }
+        String owner = c.path("owner").asText("ReplicaSet/" + name + "-rs");
+        if (!owner.equals("none")) {
+            String kind = owner.substring(0, owner.indexOf('/'));
+            String ownerName = owner.substring(owner.indexOf('/') + 1);
+            ObjectNode ref = md.putArray("ownerReferences").addObject();
+            ref.put("apiVersion", kind.equals("Job") ? "batch/v1" : "apps/v1");
+            ref.put("kind", kind);
+            ref.put("name", ownerName);
+            ref.put("uid", uid(kind, ns, ownerName));
+            ref.put("controller", true);
+        }
+        if (c.path("terminating").asBoolean(false)) {
+            md.put("deletionTimestamp", "2026-11-21T09:59:00Z");
+        }
+        if (c.path("mirror").asBoolean(false)) {
+            md.putObject("annotations").put("kubernetes.io/config.mirror", "abc");
+        }
+        ObjectNode spec = p.putObject("spec");
+        ObjectNode container = spec.putArray("containers").addObject();
+        container.put("name", "main");
+        container.put("image", "example/main");
+        ObjectNode requests = container.putObject("resources").putObject("requests");
+        requests.put("cpu", c.path("cpu").asText("100m"));
+        requests.put("memory", c.path("memory").asText("128Mi"));
+        if (c.has("priority")) {
+            spec.put("priority", c.get("priority").asInt());
+        }
+        if (c.has("overhead")) {
+            spec.set("overhead", c.get("overhead"));
+        }
+        if (c.has("node")) {
+            spec.put("nodeName", c.get("node").asText());
+        }
+        if (c.has("nodeSelector")) {
+            spec.set("nodeSelector", c.get("nodeSelector"));
+        }
+        if (c.has("affinity")) {
+            spec.set("affinity", c.get("affinity"));
+        }
+        ArrayNode tolerations = spec.putArray("tolerations");
+        for (JsonNode t : c.path("tolerations")) {
+            tolerations.add(t.isTextual() ? toleration(t.asText()) : t);
+        }
+        ArrayNode volumes = spec.putArray("volumes");
+        for (JsonNode claim : c.path("claims")) {
+            ObjectNode v = volumes.addObject();
+            v.put("name", "vol-" + claim.asText());
+            v.putObject("persistentVolumeClaim").put("claimName", claim.asText());
+        }
+        for (JsonNode hp : c.path("hostPath")) {
+            ObjectNode v = volumes.addObject();
+            v.put("name", hp.asText());
+            v.putObject("hostPath").put("path", "/data/" + hp.asText());
+        }
+        ObjectNode status = p.putObject("status");
+        status.put("phase", c.path("phase").asText(c.has("node") ? "Running" : "Pending"));
+        if (c.has("node")) {
+            ObjectNode ready = status.putArray("conditions").addObject();
+            ready.put("type", "Ready");
+            ready.put("status", c.path("ready").asBoolean(true) ? "True" : "False");
+        }
+        return p;
+    }
+
+    private static ObjectNode pdb(JsonNode c) {
+        ObjectNode b = F.objectNode();
+        b.put("apiVersion", "policy/v1");
+        b.put("kind", "PodDisruptionBudget");
+        ObjectNode md = b.putObject("metadata");
+        md.put("name", c.get("name").asText());
+        md.put("namespace", c.path("ns").asText("default"));
+        ObjectNode spec = b.putObject("spec");
+        spec.set("selector", c.get("selector"));
+        spec.put("minAvailable", c.path("minAvailable").asInt(1));
+        ObjectNode status = b.putObject("status");
+        status.put("disruptionsAllowed", c.path("allowed").asInt(0));
+        status.put("currentHealthy", c.path("healthy").asInt(1));
+        status.put("desiredHealthy", c.path("desired").asInt(1));
+        status.put("expectedPods", c.path("expected").asInt(1));
+        return b;
+    }
+
+    private static ObjectNode pvc(JsonNode c) {
+        ObjectNode o = F.objectNode();
+        o.put("apiVersion", "v1");
+        o.put("kind", "PersistentVolumeClaim");
+        ObjectNode md = o.putObject("metadata");
+        md.put("name", c.get("name").asText());
+        md.put("namespace", c.path("ns").asText("default"));
+        ObjectNode spec = o.putObject("spec");
+        if (c.has("volume")) {
+            spec.put("volumeName", c.get("volume").asText());
+        }
+        spec.put("storageClassName", "local-path");
+        o.putObject("status").put("phase", c.has("volume") ? "Bound" : "Pending");
+        return o;
+    }
+
+    private static ObjectNode pv(JsonNode c) {
+        ObjectNode o = F.objectNode();
+        o.put("apiVersion", "v1");
+        o.put("kind", "PersistentVolume");
+        o.putObject("metadata").put("name", c.get("name").asText());
+        ObjectNode spec = o.putObject("spec");
+        spec.put("storageClassName", "local-path");
+        if (c.has("node")) {
+            ObjectNode expr = spec.putObject("nodeAffinity").putObject("required").putArray("nodeSelectorTerms")
+                    .addObject().putArray("matchExpressions").addObject();
+            expr.put("key", "kubernetes.io/hostname");
+            expr.put("operator", "In");
+            expr.putArray("values").add(c.get("node").asText());
+        }
+        return o;
+    }
+}
