@@ -1,0 +1,160 @@
+package dev.happypath.rebalancer.cli;
+
+import dev.happypath.rebalancer.InvalidInputException;
+import dev.happypath.rebalancer.RuntimeFailure;
+import dev.happypath.rebalancer.config.HappyPath;
+import dev.happypath.rebalancer.execute.Sleeper;
+import dev.happypath.rebalancer.plan.Decision;
+import dev.happypath.rebalancer.plan.Move;
+import dev.happypath.rebalancer.plan.Outcome;
+import dev.happypath.rebalancer.report.Report;
+import dev.happypath.rebalancer.report.ReportBuilder;
+import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The command line: wiring, the shared end of every pass, and the mapping of failures to exit codes.
+ * Collaborators that touch the outside (clock, sleeping, the cluster connection) can be replaced by tests.
+ */
+public final class Cli {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Cli.class);
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final Function<ClusterOptions, KubernetesClient> connector;
+
+    public Cli(PrintWriter out, PrintWriter err, Clock clock, Sleeper sleeper, Function<ClusterOptionsView, KubernetesClient> connector) {
+        this.out = out;
+        this.err = err;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.connector = connector == null ? ClusterOptions::connect : o -> connector.apply(new ClusterOptionsView(o.kubeconfig, o.context));
+    }
+
+    /** What a test sees of --kubeconfig and --context. */
+    public record ClusterOptionsView(java.nio.file.Path kubeconfig, String context) {
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = new Cli(out, err, Clock.systemUTC(), Sleeper.REAL, null).execute(args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    public int execute(String... args) {
+        CommandLine cmd = new CommandLine(new Root(), new Factory());
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setParameterExceptionHandler((ex, a) -> {
+            err.println("error: " + ex.getMessage());
+            CommandLine c = ex.getCommandLine();
+            err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return ExitCode.INVALID_INPUT;
+        });
+        cmd.setExecutionExceptionHandler((ex, c, parsed) -> handle(ex));
+        return cmd.execute(args);
+    }
+
+    private int handle(Exception ex) {
+        if (ex instanceof InvalidInputException) {
+            err.println("error: " + ex.getMessage());
+            return ExitCode.INVALID_INPUT;
+        }
+        if (ex instanceof RuntimeFailure) {
+            err.println("error: " + ex.getMessage());
+            LOG.debug("runtime failure", ex);
+            return ExitCode.RUNTIME_FAILURE;
+        }
+        err.println("internal error: " + ex + " (a bug: please report it; set HAPPYPATH_LOG_LEVEL=DEBUG for details)");
+        LOG.debug("internal error", ex);
+        return ExitCode.RUNTIME_FAILURE;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    Sleeper sleeper() {
+        return sleeper;
+    }
+
+    KubernetesClient connect(ClusterOptions options) {
+        return connector.apply(options);
+    }
+
+    /** Writes the report and turns the pass's result into the exit code. */
+    int finish(boolean dryRun, Instant at, HappyPath happyPath, ClusterSnapshot snapshot, Decision decision,
+               List<Move> moves, ReportOptions options) {
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        Report report = ReportBuilder.build(dryRun, at, runId, happyPath, snapshot, decision.comparison(), decision.gate(), moves);
+        options.write(report, out);
+        if (options.reportFile != null) {
+            LOG.info("report written to {}", options.reportFile);
+        }
+        if (moves.stream().anyMatch(m -> m.outcome() == Outcome.FAILED)) {
+            err.println("error: the pass stopped: a move FAILED (see the report)");
+            return ExitCode.RUNTIME_FAILURE;
+        }
+        if (options.failOnDrift && report.summary().driftRemains()) {
+            err.println("drift remains: " + report.summary().offPath() + " pod(s) off the Happy Path (--fail-on-drift)");
+            return ExitCode.DRIFT_REMAINS;
+        }
+        return ExitCode.OK;
+    }
+
+    @CommandLine.Command(name = "happypath-rebalancer", mixinStandardHelpOptions = true,
+            versionProvider = Version.class, subcommands = {PlanCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
+            description = {"Moves pods back to the Happy Path once a small cluster's workers have recovered:",
+                    "safely, one at a time, through the Eviction API."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:the pass completed (drift may remain)", "1:runtime failure (API unreachable, unauthorized, a move FAILED)",
+                    "2:invalid input (usage, configuration, snapshot); nothing was touched", "3:drift remains and --fail-on-drift was given"})
+    static final class Root implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (plan, run)");
+        }
+    }
+
+    /** Lets subcommands receive this Cli. */
+    private final class Factory implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            if (type == PlanCommand.class) {
+                return type.cast(new PlanCommand(Cli.this));
+            }
+            if (type == RunCommand.class) {
+                return type.cast(new RunCommand(Cli.this));
+            }
+            return CommandLine.defaultFactory().create(type);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Cli.class.getPackage().getImplementationVersion();
+            return new String[]{"happypath-rebalancer " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.happypath.rebalancer.cli;
+
+import dev.happypath.rebalancer.InvalidInputException;
+import dev.happypath.rebalancer.cluster.SnapshotFile;
+import dev.happypath.rebalancer.config.ClusterFit;
+import dev.happypath.rebalancer.config.HappyPath;
+import dev.happypath.rebalancer.plan.Decision;
+import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+
+@Command(name = "plan", mixinStandardHelpOptions = true, description = {
+        "Plans a pass offline, from a dump of the cluster: what a live run would do now, and why.",
+        "The dump is what 'kubectl get nodes,pods,pdb,pvc,pv -A -o yaml' (or -o json) prints."})
+final class PlanCommand implements Callable<Integer> {
+
+    @Option(names = "--snapshot", paramLabel = "FILE", required = true, description = "kubectl dump of nodes, pods, pdb, pvc, pv.")
+    Path snapshot;
+
+    @Option(names = "--now", paramLabel = "RFC3339",
+            description = "The instant at which the gate is judged, to replay an incident (default: now).")
+    String now;
+
+    @Mixin
+    ConfigOption config;
+
+    @Mixin
+    ReportOptions report;
+
+    private final Cli cli;
+
+    PlanCommand(Cli cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+        Instant at = now == null ? cli.clock().instant() : parseNow(now);
+        HappyPath happyPath = config.load();
+        report.checkWritable();
+        ClusterSnapshot cluster = SnapshotFile.read(snapshot, at);
+        ClusterFit.check(happyPath, cluster);
+        Decision decision = Decision.decide(cluster, happyPath, at);
+        return cli.finish(true, at, happyPath, cluster, decision, decision.plan().moves(), report);
+    }
+
+    static Instant parseNow(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw InvalidInputException.at(null, "--now", "expected an RFC 3339 time such as 2026-11-21T10:00:00Z, got '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.happypath.rebalancer.cli;
+
+import dev.happypath.rebalancer.InvalidInputException;
+import dev.happypath.rebalancer.report.Report;
+import dev.happypath.rebalancer.report.ReportFormat;
+import dev.happypath.rebalancer.report.ReportWriter;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where and how the report goes, and whether drift fails the run. */
+final class ReportOptions {
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    ReportFormat output;
+
+    @Option(names = "--report-file", paramLabel = "FILE", description = "Write the report to FILE instead of stdout.")
+    Path reportFile;
+
+    @Option(names = "--fail-on-drift", description = "Exit 3 when pods remain off the Happy Path after the pass.")
+    boolean failOnDrift;
+
+    /** Checked before the cluster is touched: a report that cannot be written is invalid input. */
+    void checkWritable() {
+        if (reportFile != null) {
+            Path parent = reportFile.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw InvalidInputException.at(reportFile.toString(), "--report-file", "directory " + parent + " does not exist");
+            }
+        }
+    }
+
+    void write(Report report, PrintWriter out) {
+        String text = ReportWriter.render(report, output);
+        if (reportFile == null) {
+            out.print(text);
+            out.flush();
+            return;
+        }
+        try {
+            Files.writeString(reportFile, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new dev.happypath.rebalancer.RuntimeFailure("cannot write the report to " + reportFile + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.happypath.rebalancer.execute;
+
+import dev.happypath.rebalancer.RuntimeFailure;
+import dev.happypath.rebalancer.config.ConfigNode;
+import dev.happypath.rebalancer.config.HappyPath;
+import dev.happypath.rebalancer.gate.Gate;
+import dev.happypath.rebalancer.gate.GateVerdict;
+import dev.happypath.rebalancer.plan.Move;
+import dev.happypath.rebalancer.plan.Outcome;
+import dev.happypath.rebalancer.plan.Plan;
+import dev.happypath.rebalancer.snapshot.NodeState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Carries out a plan, one eviction at a time: re-check the gate on fresh nodes, evict through the
+ * Eviction API (retrying a PodDisruptionBudget refusal with backoff until {@code pdbTimeout}), then wait
+ * for the replacement to be Ready before the next. Never deletes a pod, never falls back.
+ * Stops the run at the first failure: what is left is DEFERRED.
+ */
+public final class Executor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
+
+    private final EvictionApi api;
+    private final HappyPath happyPath;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    public Executor(EvictionApi api, HappyPath happyPath, Clock clock, Sleeper sleeper) {
+        this.api = api;
+        this.happyPath = happyPath;
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    public List<Move> execute(Plan plan) {
+        List<Move> results = new ArrayList<>();
+        String stopped = null;
+        for (Move move : plan.moves()) {
+            if (move.outcome() != Outcome.PLANNED) {
+                results.add(move);
+                continue;
+            }
+            if (stopped != null) {
+                results.add(move.resolved(Outcome.DEFERRED, List.of(stopped)));
+                continue;
+            }
+            Move done;
+            try {
+                done = executeOne(move);
+            } catch (RuntimeFailure e) {
+                done = move.resolved(Outcome.FAILED, List.of(e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                done = move.resolved(Outcome.DEFERRED, List.of("interrupted before the eviction"));
+            }
+            results.add(done);
+            if (done.outcome() == Outcome.FAILED) {
+                stopped = "run stopped after " + move.pod().key() + " failed";
+            } else if (done.outcome() == Outcome.DEFERRED) {
+                stopped = done.details().get(0);
+            }
+        }
+        return results;
+    }
+
+    private Move executeOne(Move move) throws InterruptedException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException();
+        }
+        List<NodeState> nodes = api.readNodes();
+        GateVerdict gate = Gate.judge(nodes, happyPath, clock.instant());
+        if (!gate.open()) {
+            LOG.warn("gate closed before evicting {}: {}", move.pod().key(), gate.summary());
+            return move.resolved(Outcome.DEFERRED, List.of("gate " + gate.summary() + " (re-checked before the eviction)"));
+        }
+
+        Instant deadline = clock.instant().plus(happyPath.eviction().pdbTimeout());
+        Duration backoff = FIRST_BACKOFF;
+        int refusals = 0;
+        while (true) {
+            EvictionApi.Attempt attempt = api.evict(move.pod());
+            switch (attempt.kind()) {
+                case EVICTED -> {
+                    LOG.info("evicted {} from {} (target {})", move.pod().key(), move.pod().nodeName(), move.target());
+                    return awaitReplacement(move);
+                }
+                case NOT_FOUND -> {
+                    return move.resolved(Outcome.SKIPPED, List.of("the pod no longer exists (404): nothing to evict"));
+                }
+                case ERROR -> {
+                    return move.resolved(Outcome.FAILED, List.of("the Eviction API answered " + attempt.code() + ": " + attempt.message()));
+                }
+                case REFUSED_BY_BUDGET -> {
+                    refusals++;
+                    Duration left = Duration.between(clock.instant(), deadline);
+                    if (left.isNegative() || left.isZero()) {
+                        return move.resolved(Outcome.BLOCKED, List.of("a PodDisruptionBudget refused the eviction " + refusals
+                                + " time(s) over " + ConfigNode.format(happyPath.eviction().pdbTimeout()) + " (eviction.pdbTimeout): "
+                                + attempt.message()));
+                    }
+                    // The last wait is cut short so that one final attempt falls exactly on the deadline.
+                    Duration wait = backoff.compareTo(left) < 0 ? backoff : left;
+                    LOG.info("eviction of {} refused by a PodDisruptionBudget, retrying in {}", move.pod().key(), ConfigNode.format(wait));
+                    sleeper.sleep(wait);
+                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                }
+                default -> throw new IllegalStateException(attempt.kind().toString());
+            }
+        }
+    }
+
+    private Move awaitReplacement(Move move) {
+        Duration timeout = happyPath.eviction().readyTimeout();
+        EvictionApi.Replacement r = api.awaitReplacement(move.pod(), timeout);
+        if (!r.ready()) {
+            String why = r.problem() == null ? "" : ": " + r.problem();
+            return move.resolved(Outcome.FAILED, List.of("evicted, but no replacement was Ready within "
+                    + ConfigNode.format(timeout) + " (eviction.readyTimeout)" + why));
+        }
+        String landing = "replacement " + r.pod() + " Ready on " + r.node();
+        if (move.target() != null && !move.target().equals(r.node())) {
+            landing += " (expected " + move.target() + ")";
+        }
+        return move.resolved(Outcome.EVICTED, List.of(landing));
+    }
+}

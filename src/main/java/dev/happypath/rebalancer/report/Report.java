@@ -1,0 +1,52 @@
+package dev.happypath.rebalancer.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The machine-readable report (schemaVersion 1). Fields may be added; the documented ones keep their
+ * names and meaning (docs/operations.md, "The report").
+ */
+@JsonPropertyOrder({"schemaVersion", "mode", "generatedAt", "runId", "config", "clusterState", "gate", "nodes",
+        "placements", "moves", "summary"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Report(int schemaVersion, String mode, String generatedAt, String runId, String config,
+                     String clusterState, GateView gate, List<NodeView> nodes, List<PlacementView> placements,
+                     List<MoveView> moves, Summary summary) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    @JsonPropertyOrder({"open", "reasons", "stableFor", "opensAt"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record GateView(boolean open, List<String> reasons, String stableFor, String opensAt) {
+    }
+
+    @JsonPropertyOrder({"name", "role", "ready", "memoryRequested", "memoryAllocatable", "memoryPercent",
+            "cpuRequested", "cpuAllocatable", "cpuPercent", "pods"})
+    public record NodeView(String name, String role, boolean ready, String memoryRequested, String memoryAllocatable,
+                           int memoryPercent, String cpuRequested, String cpuAllocatable, int cpuPercent, int pods) {
+    }
+
+    @JsonPropertyOrder({"namespace", "pod", "workload", "rule", "node", "status", "home", "homeNodes", "notes"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PlacementView(String namespace, String pod, String workload, String rule, String node, String status,
+                                String home, List<String> homeNodes, List<String> notes) {
+    }
+
+    @JsonPropertyOrder({"namespace", "pod", "workload", "from", "to", "reason", "outcome", "detail", "details"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record MoveView(String namespace, String pod, String workload, String from, String to, String reason,
+                           String outcome, String detail, List<String> details) {
+    }
+
+    /**
+     * @param driftRemains whether pods are still off the Happy Path after this pass
+     * @param outcomes     count of moves by outcome
+     */
+    @JsonPropertyOrder({"managedPods", "happy", "offPath", "driftRemains", "outcomes"})
+    public record Summary(int managedPods, int happy, int offPath, boolean driftRemains, Map<String, Integer> outcomes) {
+    }
+}

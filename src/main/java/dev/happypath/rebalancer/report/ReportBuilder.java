@@ -1,0 +1,97 @@
+package dev.happypath.rebalancer.report;
+
+import dev.happypath.rebalancer.compare.Comparison;
+import dev.happypath.rebalancer.compare.Placement;
+import dev.happypath.rebalancer.compare.Status;
+import dev.happypath.rebalancer.config.ConfigNode;
+import dev.happypath.rebalancer.config.HappyPath;
+import dev.happypath.rebalancer.config.NodeRole;
+import dev.happypath.rebalancer.gate.GateReason;
+import dev.happypath.rebalancer.gate.GateVerdict;
+import dev.happypath.rebalancer.plan.Move;
+import dev.happypath.rebalancer.plan.Outcome;
+import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
+import dev.happypath.rebalancer.snapshot.NodeState;
+import dev.happypath.rebalancer.snapshot.PodState;
+import dev.happypath.rebalancer.snapshot.Quantity;
+import dev.happypath.rebalancer.snapshot.Resources;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Assembles the report from the stages' values. Pure. */
+public final class ReportBuilder {
+
+    private ReportBuilder() {
+    }
+
+    /** Whether pods remain off the Happy Path after these moves (an EVICTED move fixed its pod). */
+    public static boolean driftRemains(Comparison comparison, List<Move> moves) {
+        Set<String> fixed = new HashSet<>();
+        for (Move m : moves) {
+            if (m.outcome() == Outcome.EVICTED) {
+                fixed.add(m.pod().uid());
+            }
+        }
+        for (Placement p : comparison.placements()) {
+            if (p.status() != Status.HAPPY && !fixed.contains(p.pod().uid())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static Report build(boolean dryRun, Instant generatedAt, String runId, HappyPath happyPath,
+                               ClusterSnapshot snapshot, Comparison comparison, GateVerdict gate, List<Move> moves) {
+        List<String> reasons = gate.reasons().stream().map(GateReason::toString).toList();
+        Report.GateView gateView = new Report.GateView(gate.open(), reasons, ConfigNode.format(happyPath.stableFor()),
+                gate.opensAt() == null ? null : gate.opensAt().toString());
+
+        List<Report.NodeView> nodes = new ArrayList<>();
+        for (NodeState n : snapshot.nodes()) {
+            Resources used = Resources.NONE;
+            for (PodState p : snapshot.podsOn(n.name())) {
+                used = used.plus(p.requests());
+            }
+            NodeRole role = comparison.roles().get(n.name());
+            nodes.add(new Report.NodeView(n.name(), role.name().toLowerCase(), n.isReady(),
+                    Quantity.bytes(used.memoryBytes()), Quantity.bytes(n.allocatable().memoryBytes()),
+                    percent(used.memoryBytes(), n.allocatable().memoryBytes()),
+                    Quantity.cpu(used.milliCpu()), Quantity.cpu(n.allocatable().milliCpu()),
+                    percent(used.milliCpu(), n.allocatable().milliCpu()), snapshot.podsOn(n.name()).size()));
+        }
+
+        List<Report.PlacementView> placements = new ArrayList<>();
+        int happy = 0;
+        for (Placement p : comparison.placements()) {
+            happy += p.status() == Status.HAPPY ? 1 : 0;
+            placements.add(new Report.PlacementView(p.pod().namespace(), p.pod().name(), p.pod().workload(), p.ruleName(),
+                    p.pod().nodeName(), p.status().name(), p.home().toString(), p.homeNodes(),
+                    p.notes().isEmpty() ? null : p.notes()));
+        }
+
+        List<Report.MoveView> moveViews = new ArrayList<>();
+        Map<String, Integer> outcomes = new LinkedHashMap<>();
+        for (Outcome o : Outcome.values()) {
+            outcomes.put(o.name(), 0);
+        }
+        for (Move m : moves) {
+            outcomes.merge(m.outcome().name(), 1, Integer::sum);
+            moveViews.add(new Report.MoveView(m.pod().namespace(), m.pod().name(), m.pod().workload(), m.pod().nodeName(),
+                    m.target(), m.reason().name(), m.outcome().name(), String.join("; ", m.details()), m.details()));
+        }
+        Report.Summary summary = new Report.Summary(comparison.placements().size(), happy,
+                comparison.placements().size() - happy, driftRemains(comparison, moves), outcomes);
+        return new Report(Report.SCHEMA_VERSION, dryRun ? "dry-run" : "live", generatedAt.toString(), runId,
+                happyPath.source(), comparison.state().name(), gateView, nodes, placements, moveViews, summary);
+    }
+
+    private static int percent(long used, long cap) {
+        return cap <= 0 ? 0 : (int) Math.round(used * 100.0 / cap);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.happypath.rebalancer.report;
+
+import java.util.List;
+
+/** The report for people: state and gate first, then nodes, strays and moves. */
+final class ReportTable {
+
+    private ReportTable() {
+    }
+
+    static String render(Report r) {
+        StringBuilder b = new StringBuilder();
+        b.append("happypath-rebalancer ").append(r.mode()).append(" pass at ").append(r.generatedAt())
+                .append("  (config: ").append(r.config()).append(")\n\n");
+        b.append("Cluster state: ").append(r.clusterState()).append('\n');
+        if (r.gate().open()) {
+            b.append("Gate: OPEN (every worker Ready, schedulable, without pressure for ").append(r.gate().stableFor()).append(")\n");
+        } else {
+            b.append("Gate: CLOSED").append(r.gate().opensAt() == null ? "" : " (opens at " + r.gate().opensAt() + " if nothing changes)").append('\n');
+            for (String reason : r.gate().reasons()) {
+                b.append("  - ").append(reason).append('\n');
+            }
+        }
+
+        b.append('\n');
+        TextTable nodes = new TextTable().row("NODE", "ROLE", "READY", "MEMORY REQUESTED", "", "CPU REQUESTED", "", "PODS");
+        for (Report.NodeView n : r.nodes()) {
+            nodes.row(n.name(), n.role(), n.ready() ? "yes" : "NO", n.memoryRequested() + " / " + n.memoryAllocatable(),
+                    bar(n.memoryPercent()) + " " + n.memoryPercent() + "%", n.cpuRequested() + " / " + n.cpuAllocatable(),
+                    n.cpuPercent() + "%", Integer.toString(n.pods()));
+        }
+        b.append(nodes.render(""));
+
+        List<Report.PlacementView> off = r.placements().stream().filter(p -> !p.status().equals("HAPPY")).toList();
+        b.append('\n');
+        if (off.isEmpty()) {
+            b.append("All ").append(r.summary().managedPods()).append(" managed pods are on the Happy Path.\n");
+        } else {
+            b.append("Off the Happy Path: ").append(off.size()).append(" of ").append(r.summary().managedPods()).append(" managed pods\n");
+            TextTable t = new TextTable().row("STATUS", "POD", "NODE", "HOME", "RULE");
+            for (Report.PlacementView p : off) {
+                t.row(p.status(), p.namespace() + "/" + p.pod(), p.node() == null ? "-" : p.node(), p.home(), p.rule());
+            }
+            b.append(t.render("  "));
+        }
+
+        if (!r.moves().isEmpty()) {
+            b.append("\nMoves (in the order a live run takes them)\n");
+            int i = 1;
+            for (Report.MoveView m : r.moves()) {
+                b.append(String.format("  %d. %-8s %s/%s  %s -> %s  [%s]%n", i++, m.outcome(), m.namespace(), m.pod(),
+                        m.from(), m.to() == null ? "?" : m.to(), m.reason()));
+                for (String d : m.details()) {
+                    b.append("       ").append(d).append('\n');
+                }
+            }
+        }
+        b.append('\n').append("Summary: ");
+        StringBuilder counts = new StringBuilder();
+        r.summary().outcomes().forEach((k, v) -> {
+            if (v > 0) {
+                counts.append(counts.length() == 0 ? "" : ", ").append(v).append(' ').append(k);
+            }
+        });
+        b.append(counts.length() == 0 ? "nothing to move" : counts).append("; drift ")
+                .append(r.summary().driftRemains() ? "remains" : "none").append('\n');
+        return b.toString();
+    }
+
+    private static String bar(int percent) {
+        int filled = Math.max(0, Math.min(10, (int) Math.round(percent / 10.0)));
+        return "[" + "#".repeat(filled) + ".".repeat(10 - filled) + "]";
+    }
+}

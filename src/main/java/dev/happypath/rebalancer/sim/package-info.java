@@ -1,0 +1,6 @@
+/**
+ * A Kubernetes API in-process, for the demo and the tests: kubernetes-server-mock's CRUD mode plus what a
+ * real API server does that CRUD mode lacks (the policy/v1 eviction subresource honouring
+ * PodDisruptionBudgets, PDB status). Not product code: no product package imports it.
+ */
+package dev.happypath.rebalancer.sim;

@@ -1,0 +1,150 @@
+package dev.happypath.rebalancer.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.happypath.rebalancer.execute.Sleeper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The plan command end to end, and the exit codes and messages every command shares. */
+class PlanCommandTest {
+
+    static final String NOW = "2026-11-21T10:00:00Z";
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+        JsonNode json() throws Exception {
+            return new ObjectMapper().readTree(out);
+        }
+    }
+
+    static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new Cli(new PrintWriter(out, true), new PrintWriter(err, true),
+                Clock.fixed(Instant.parse(NOW), ZoneOffset.UTC), Sleeper.REAL, null).execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static String example(String name) {
+        return "config/examples/" + name + ".yaml";
+    }
+
+    @Test
+    void theTableSaysTheStateTheGateTheStraysAndTheMoves() {
+        Run r = cli("plan", "--snapshot", example("idp-lifeboat-after-recovery"), "--now", NOW);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Cluster state: RECOVERING", "Gate: OPEN", "LIFEBOATED  argocd/argocd-application-controller-0",
+                "1. PLANNED  argocd/argocd-application-controller-0  k3d-idp-demo-server-0 -> k3d-idp-demo-agent-0  [LIFEBOATED]",
+                "Summary: 3 PLANNED, 2 DEFERRED; drift remains");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void theJsonReportKeepsTheContract() throws Exception {
+        Run r = cli("plan", "--snapshot", example("idp-colocated"), "--now", NOW, "-o", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = r.json();
+        assertThat(j.get("schemaVersion").asInt()).isEqualTo(1);
+        assertThat(j.get("mode").asText()).isEqualTo("dry-run");
+        assertThat(j.get("generatedAt").asText()).isEqualTo(NOW);
+        assertThat(j.get("clusterState").asText()).isEqualTo("RECOVERING");
+        assertThat(j.get("gate").get("open").asBoolean()).isTrue();
+        assertThat(j.get("gate").get("reasons").isArray()).isTrue();
+        JsonNode placement = j.get("placements").get(0);
+        for (String field : new String[]{"namespace", "pod", "workload", "node", "status", "home"}) {
+            assertThat(placement.has(field)).as("placement has " + field).isTrue();
+        }
+        JsonNode prometheus = null;
+        for (JsonNode m : j.get("moves")) {
+            for (String field : new String[]{"namespace", "pod", "workload", "from", "reason", "outcome", "detail"}) {
+                assertThat(m.has(field)).as("move has " + field).isTrue();
+            }
+            if (m.get("pod").asText().startsWith("prometheus")) {
+                prometheus = m;
+            }
+        }
+        assertThat(prometheus).isNotNull();
+        assertThat(prometheus.get("workload").asText()).isEqualTo("StatefulSet/prometheus-kube-prometheus-stack-prometheus");
+        assertThat(prometheus.get("from").asText()).isEqualTo("k3d-idp-demo-agent-1");
+        assertThat(prometheus.get("to").asText()).isEqualTo("k3d-idp-demo-agent-0");
+        assertThat(prometheus.get("reason").asText()).isEqualTo("COLOCATED");
+        assertThat(prometheus.get("outcome").asText()).isEqualTo("PLANNED");
+    }
+
+    @Test
+    void yamlCarriesTheSameReport() throws Exception {
+        Run json = cli("plan", "--snapshot", example("idp-pdb-blocked"), "--now", NOW, "-o", "json");
+        Run yaml = cli("plan", "--snapshot", example("idp-pdb-blocked"), "--now", NOW, "-o", "yaml");
+        JsonNode a = json.json();
+        JsonNode b = new YAMLMapper().readTree(yaml.out());
+        // runId differs between runs; everything else is the same
+        ((com.fasterxml.jackson.databind.node.ObjectNode) a).remove("runId");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) b).remove("runId");
+        assertThat(b).isEqualTo(a);
+    }
+
+    @ParameterizedTest(name = "{0} with --fail-on-drift exits {1}")
+    @CsvSource({"idp-green, 0", "idp-lifeboat-after-recovery, 3", "idp-pv-pinned, 3"})
+    void failOnDrift(String example, int code) {
+        Run r = cli("plan", "--snapshot", example(example), "--now", NOW, "--fail-on-drift");
+        assertThat(r.code()).as(r.err()).isEqualTo(code);
+        if (code == 3) {
+            assertThat(r.err()).contains("drift remains");
+        }
+    }
+
+    @Test
+    void theReportCanGoToAFile() throws Exception {
+        Path file = dir.resolve("report.json");
+        Run r = cli("plan", "--snapshot", example("idp-green"), "--now", NOW, "-o", "json", "--report-file", file.toString());
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEmpty();
+        assertThat(new ObjectMapper().readTree(file.toFile()).get("clusterState").asText()).isEqualTo("GREEN");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "no command | | a command is required",
+            "unknown option | plan --snapshot x.yaml --frobnicate | Unknown option: '--frobnicate'",
+            "missing snapshot option | plan | Missing required option: '--snapshot=FILE'",
+            "bad output format | plan --snapshot config/examples/idp-green.yaml -o xml | Invalid value for option '--output'",
+            "bad --now | plan --snapshot config/examples/idp-green.yaml --now yesterday | --now: expected an RFC 3339 time such as 2026-11-21T10:00:00Z, got 'yesterday'",
+            "missing snapshot | plan --snapshot nope.yaml | nope.yaml: no such file",
+            "missing config | plan --snapshot config/examples/idp-green.yaml --config nope.yaml | nope.yaml: no such file",
+            "report dir missing | plan --snapshot config/examples/idp-green.yaml --report-file /no/such/dir/r.json | --report-file: directory /no/such/dir does not exist",
+            "broken config | plan --snapshot config/examples/idp-green.yaml --config src/test/resources/broken/unknown-key.yaml | src/test/resources/broken/unknown-key.yaml: eviction.maxPerRunn: unknown key",
+            "config not fitting the cluster | plan --snapshot config/examples/idp-green.yaml --config src/test/resources/broken/no-such-workers.yaml | nodes.workers.selector: matches no worker among the cluster's nodes (k3d-idp-demo-server-0",
+            "home matching no node | plan --snapshot config/examples/idp-green.yaml --config src/test/resources/broken/home-nowhere.yaml | workloads[0].home: 'worker role=gpu' matches none of the cluster's nodes",
+            "no lifeboat in the cluster | plan --snapshot config/examples/idp-green.yaml --config src/test/resources/broken/no-lifeboat.yaml | nodes.lifeboats: matches none of the cluster's nodes",
+    })
+    void invalidInputExitsTwoWithOneClearMessageAndNoStackTrace(String name, String args, String message) {
+        Run r = cli(args == null ? new String[0] : args.split(" "));
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(r.err()).contains(message);
+        assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void helpAndVersionExitZero() {
+        assertThat(cli("--help").code()).isZero();
+        assertThat(cli("--version").out()).contains("happypath-rebalancer");
+        assertThat(cli("plan", "--help").out()).contains("--snapshot", "--now", "--config", "--output", "--report-file", "--fail-on-drift");
+    }
+}
