@@ -136,17 +136,17 @@ public final class Cli {
         }
     }
 
-    /** Lets subcommands receive this Cli. */
+    /** Gives every command that declares a constructor taking a {@link Cli} this instance. */
     private final class Factory implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> type) throws Exception {
-            if (type == PlanCommand.class) {
-                return type.cast(new PlanCommand(Cli.this));
+            try {
+                var constructor = type.getDeclaredConstructor(Cli.class);
+                constructor.setAccessible(true);
+                return constructor.newInstance(Cli.this);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(type);
             }
-            if (type == RunCommand.class) {
-                return type.cast(new RunCommand(Cli.this));
-            }
-            return CommandLine.defaultFactory().create(type);
         }
     }
 

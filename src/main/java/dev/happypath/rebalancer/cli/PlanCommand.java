@@ -16,7 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 
-@Command(name = "plan", mixinStandardHelpOptions = true, description = {
+@Command(name = "plan", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class, description = {
         "Plans a pass offline, from a dump of the cluster: what a live run would do now, and why.",
         "The dump is what 'kubectl get nodes,pods,pdb,pvc,pv -A -o yaml' (or -o json) prints."})
 final class PlanCommand implements Callable<Integer> {

@@ -18,7 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "run", mixinStandardHelpOptions = true, description = {
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class, description = {
         "Runs one pass against the cluster of the current kube context (in a pod: in-cluster).",
         "Live by default: evicts through the Eviction API. With --dry-run: reports what it would do."})
 final class RunCommand implements Callable<Integer> {
