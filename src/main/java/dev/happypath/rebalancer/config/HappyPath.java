@@ -15,10 +15,11 @@ import java.util.Set;
  * @param source           where it was read from, for messages
  * @param ignoreNamespaces pods here are never managed unless a workload rule names them
  * @param stableFor        how long every worker must have been healthy before anything moves
+ * @param antiFlap         cooldown, daily cap and where the ledger of moves is kept
  */
 public record HappyPath(String source, NodeRoles nodes, List<WorkloadRule> workloads,
                         List<SeparationRule> separations, Set<String> ignoreNamespaces,
-                        Duration stableFor, EvictionPolicy eviction) {
+                        Duration stableFor, EvictionPolicy eviction, AntiFlap antiFlap) {
 
     public HappyPath {
         workloads = List.copyOf(workloads);

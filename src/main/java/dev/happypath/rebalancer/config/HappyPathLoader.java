@@ -106,7 +106,7 @@ public final class HappyPathLoader {
     }
 
     static HappyPath read(ConfigNode root) {
-        root.allowOnly("apiVersion", "kind", "nodes", "workloads", "separations", "ignoreNamespaces", "gate", "eviction");
+        root.allowOnly("antiFlap", "apiVersion", "eviction", "gate", "ignoreNamespaces", "kind", "nodes", "separations", "workloads");
         ConfigNode apiVersion = root.required("apiVersion");
         if (!API_VERSION.equals(apiVersion.string())) {
             throw apiVersion.error("expected " + API_VERSION + ", got '" + apiVersion.string() + "'");
@@ -131,7 +131,8 @@ public final class HappyPathLoader {
             }
         }
         EvictionPolicy eviction = readEviction(root.field("eviction"));
-        return new HappyPath(root.file(), nodes, workloads, separations, ignore, stableFor, eviction);
+        AntiFlap antiFlap = readAntiFlap(root.field("antiFlap"));
+        return new HappyPath(root.file(), nodes, workloads, separations, ignore, stableFor, eviction, antiFlap);
     }
 
     private static NodeRoles readNodes(ConfigNode nodes) {
@@ -286,6 +287,37 @@ public final class HappyPathLoader {
             }
         }
         return new EvictionPolicy(maxPerRun, maxPerNode, maxPerNamespace, maxUtilization, pdbTimeout, readyTimeout, kinds);
+    }
+
+    private static AntiFlap readAntiFlap(ConfigNode node) {
+        AntiFlap d = AntiFlap.DEFAULT;
+        if (node.isNull()) {
+            return d;
+        }
+        node.allowOnly("cooldown", "maxMovesPerWorkloadPerDay", "ledger");
+        Duration cooldown = node.has("cooldown") ? node.field("cooldown").duration(Duration.ZERO, MAX_DURATION) : d.cooldown();
+        int perDay = node.has("maxMovesPerWorkloadPerDay") ? node.field("maxMovesPerWorkloadPerDay").integer(0, 1000)
+                : d.maxMovesPerWorkloadPerDay();
+        String namespace = d.ledgerNamespace();
+        String name = d.ledgerName();
+        if (node.has("ledger")) {
+            ConfigNode ledger = node.field("ledger").allowOnly("namespace", "name");
+            if (ledger.has("namespace")) {
+                namespace = dnsLabel(ledger.field("namespace"), 63);
+            }
+            if (ledger.has("name")) {
+                name = dnsLabel(ledger.field("name"), 253);
+            }
+        }
+        return new AntiFlap(cooldown, perDay, namespace, name);
+    }
+
+    private static String dnsLabel(ConfigNode node, int max) {
+        String value = node.string();
+        if (value.length() > max || !value.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
+            throw node.error("expected a Kubernetes name (lower-case letters, digits, '-', at most " + max + " characters), got '" + value + "'");
+        }
+        return value;
     }
 
     /** A strict metav1.LabelSelector; an empty one is refused because it would select everything. */
