@@ -2,7 +2,10 @@ package dev.happypath.rebalancer.cli;
 
 import dev.happypath.rebalancer.InvalidInputException;
 import dev.happypath.rebalancer.RuntimeFailure;
+import dev.happypath.rebalancer.advice.Advice;
+import dev.happypath.rebalancer.advice.Advisor;
 import dev.happypath.rebalancer.config.HappyPath;
+import dev.happypath.rebalancer.ledger.Ledger;
 import dev.happypath.rebalancer.execute.Sleeper;
 import dev.happypath.rebalancer.plan.Decision;
 import dev.happypath.rebalancer.plan.Move;
@@ -18,7 +21,9 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -91,6 +96,10 @@ public final class Cli {
         return clock;
     }
 
+    PrintWriter out() {
+        return out;
+    }
+
     Sleeper sleeper() {
         return sleeper;
     }
@@ -101,12 +110,18 @@ public final class Cli {
 
     /** Writes the report and turns the pass's result into the exit code. */
     int finish(boolean dryRun, Instant at, HappyPath happyPath, ClusterSnapshot snapshot, Decision decision,
-               List<Move> moves, ReportOptions options) {
+               List<Move> moves, String abort, ReportOptions options) {
         String runId = UUID.randomUUID().toString().substring(0, 8);
-        Report report = ReportBuilder.build(dryRun, at, runId, happyPath, snapshot, decision.comparison(), decision.gate(), moves);
+        List<Advice> advice = Advisor.advise(snapshot, happyPath, decision.comparison(), workloadsSentElsewhere(moves));
+        Report report = ReportBuilder.build(dryRun, at, runId, happyPath, snapshot, decision.comparison(), decision.gate(), moves,
+                advice, options.explain);
         options.write(report, out);
         if (options.reportFile != null) {
             LOG.info("report written to {}", options.reportFile);
+        }
+        if (abort != null) {
+            err.println("error: the pass stopped: " + abort);
+            return ExitCode.RUNTIME_FAILURE;
         }
         if (moves.stream().anyMatch(m -> m.outcome() == Outcome.FAILED)) {
             err.println("error: the pass stopped: a move FAILED (see the report)");
@@ -119,8 +134,19 @@ public final class Cli {
         return ExitCode.OK;
     }
 
+    /** Workloads the scheduler would send off their home: the report says how to fix that. */
+    private static Set<String> workloadsSentElsewhere(List<Move> moves) {
+        Set<String> keys = new HashSet<>();
+        for (Move m : moves) {
+            if (m.prediction() != null && m.outcome() == Outcome.SKIPPED && m.prediction().feasibleAnywhere()) {
+                keys.add(Ledger.workloadKey(m.pod()));
+            }
+        }
+        return keys;
+    }
+
     @CommandLine.Command(name = "happypath-rebalancer", mixinStandardHelpOptions = true,
-            versionProvider = Version.class, subcommands = {PlanCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
+            versionProvider = Version.class, subcommands = {PlanCommand.class, RunCommand.class, AdviseCommand.class, CommandLine.HelpCommand.class},
             description = {"Moves pods back to the Happy Path once a small cluster's workers have recovered:",
                     "safely, one at a time, through the Eviction API."},
             exitCodeListHeading = "%nExit codes:%n",

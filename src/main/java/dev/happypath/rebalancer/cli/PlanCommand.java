@@ -1,9 +1,11 @@
 package dev.happypath.rebalancer.cli;
 
 import dev.happypath.rebalancer.InvalidInputException;
+import dev.happypath.rebalancer.cluster.LedgerFile;
 import dev.happypath.rebalancer.cluster.SnapshotFile;
 import dev.happypath.rebalancer.config.ClusterFit;
 import dev.happypath.rebalancer.config.HappyPath;
+import dev.happypath.rebalancer.ledger.Ledger;
 import dev.happypath.rebalancer.plan.Decision;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import picocli.CommandLine.Command;
@@ -28,6 +30,10 @@ final class PlanCommand implements Callable<Integer> {
             description = "The instant at which the gate is judged, to replay an incident (default: now).")
     String now;
 
+    @Option(names = "--ledger", paramLabel = "FILE",
+            description = "The ledger of past moves: 'kubectl get configmap happypath-rebalancer-ledger -o yaml' (default: none).")
+    Path ledger;
+
     @Mixin
     ConfigOption config;
 
@@ -45,10 +51,11 @@ final class PlanCommand implements Callable<Integer> {
         Instant at = now == null ? cli.clock().instant() : parseNow(now);
         HappyPath happyPath = config.load();
         report.checkWritable();
+        Ledger past = ledger == null ? Ledger.EMPTY : LedgerFile.read(ledger);
         ClusterSnapshot cluster = SnapshotFile.read(snapshot, at);
         ClusterFit.check(happyPath, cluster);
-        Decision decision = Decision.decide(cluster, happyPath, at);
-        return cli.finish(true, at, happyPath, cluster, decision, decision.plan().moves(), report);
+        Decision decision = Decision.decide(cluster, happyPath, past, at);
+        return cli.finish(true, at, happyPath, cluster, decision, decision.plan().moves(), null, report);
     }
 
     static Instant parseNow(String text) {

@@ -25,6 +25,9 @@ final class ReportOptions {
     @Option(names = "--fail-on-drift", description = "Exit 3 when pods remain off the Happy Path after the pass.")
     boolean failOnDrift;
 
+    @Option(names = "--explain", description = "Show, per move, every node's filter verdicts and per-plugin scores.")
+    boolean explain;
+
     /** Checked before the cluster is touched: a report that cannot be written is invalid input. */
     void checkWritable() {
         if (reportFile != null) {

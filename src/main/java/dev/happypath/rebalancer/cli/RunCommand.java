@@ -1,13 +1,14 @@
 package dev.happypath.rebalancer.cli;
 
 import dev.happypath.rebalancer.cluster.ClusterReader;
+import dev.happypath.rebalancer.cluster.LedgerStore;
 import dev.happypath.rebalancer.config.ClusterFit;
 import dev.happypath.rebalancer.config.HappyPath;
 import dev.happypath.rebalancer.execute.ApiEvictions;
+import dev.happypath.rebalancer.execute.Execution;
 import dev.happypath.rebalancer.execute.Executor;
-import dev.happypath.rebalancer.execute.Sleeper;
+import dev.happypath.rebalancer.ledger.Ledger;
 import dev.happypath.rebalancer.plan.Decision;
-import dev.happypath.rebalancer.plan.Move;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import picocli.CommandLine.Command;
@@ -15,7 +16,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class, description = {
@@ -49,11 +49,16 @@ final class RunCommand implements Callable<Integer> {
             ClusterReader reader = new ClusterReader(client, cli.clock());
             ClusterSnapshot snapshot = reader.read();
             ClusterFit.check(happyPath, snapshot);
+            LedgerStore ledger = new LedgerStore(client, happyPath.antiFlap());
+            Ledger past = ledger.read();
             Instant now = cli.clock().instant();
-            Decision decision = Decision.decide(snapshot, happyPath, now);
-            List<Move> moves = dryRun ? decision.plan().moves()
-                    : new Executor(new ApiEvictions(client, reader), happyPath, cli.clock(), cli.sleeper()).execute(decision.plan());
-            return cli.finish(dryRun, cli.clock().instant(), happyPath, snapshot, decision, moves, report);
+            Decision decision = Decision.decide(snapshot, happyPath, past, now);
+            if (dryRun) {
+                return cli.finish(true, cli.clock().instant(), happyPath, snapshot, decision, decision.plan().moves(), null, report);
+            }
+            Execution done = new Executor(new ApiEvictions(client, reader), ledger::record, happyPath, cli.clock(), cli.sleeper())
+                    .execute(decision.plan());
+            return cli.finish(false, cli.clock().instant(), happyPath, snapshot, decision, done.moves(), done.abort(), report);
         }
     }
 }

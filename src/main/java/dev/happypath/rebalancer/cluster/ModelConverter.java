@@ -159,7 +159,7 @@ public final class ModelConverter {
                 phase, ready, time(meta.getCreationTimestamp(), "metadata.creationTimestamp"),
                 time(meta.getDeletionTimestamp(), "metadata.deletionTimestamp"),
                 spec.getPriority() == null ? 0 : spec.getPriority(), spec.getPriorityClassName(), controller, mirror,
-                requests(spec), spec.getNodeSelector() == null ? Map.of() : spec.getNodeSelector(),
+                requests(spec, false), requests(spec, true), spec.getNodeSelector() == null ? Map.of() : spec.getNodeSelector(),
                 affinity(spec.getAffinity()), tolerations, spreads(spec), claims, hostPaths, spec.getSchedulerName());
     }
 
@@ -234,18 +234,18 @@ public final class ModelConverter {
      * before it), plus the pod overhead. A container with a limit but no request requests its limit, as
      * the API server's defaulting would have made it.
      */
-    static Resources requests(PodSpec spec) {
+    static Resources requests(PodSpec spec, boolean nonZero) {
         Resources regular = Resources.NONE;
         List<Container> containers = spec.getContainers() == null ? List.of() : spec.getContainers();
         for (int i = 0; i < containers.size(); i++) {
-            regular = regular.plus(containerRequests(containers.get(i), "spec.containers[" + i + "]"));
+            regular = regular.plus(containerRequests(containers.get(i), "spec.containers[" + i + "]", nonZero));
         }
         Resources sidecars = Resources.NONE;
         Resources initPeak = Resources.NONE;
         List<Container> inits = spec.getInitContainers() == null ? List.of() : spec.getInitContainers();
         for (int i = 0; i < inits.size(); i++) {
             Container c = inits.get(i);
-            Resources r = containerRequests(c, "spec.initContainers[" + i + "]");
+            Resources r = containerRequests(c, "spec.initContainers[" + i + "]", nonZero);
             if ("Always".equals(c.getRestartPolicy())) {
                 sidecars = sidecars.plus(r);
                 initPeak = initPeak.max(sidecars);
@@ -268,17 +268,30 @@ public final class ModelConverter {
         return total;
     }
 
-    private static Resources containerRequests(Container c, String path) {
+    /** What the scheduler's scoring assumes of a container that requests nothing of a resource. */
+    static final long DEFAULT_MILLI_CPU_REQUEST = 100;
+    static final long DEFAULT_MEMORY_REQUEST = 200L * 1024 * 1024;
+
+    private static Resources containerRequests(Container c, String path, boolean nonZero) {
         ResourceRequirements r = c.getResources();
-        if (r == null) {
-            return Resources.NONE;
+        Map<String, io.fabric8.kubernetes.api.model.Quantity> req = r == null || r.getRequests() == null ? Map.of() : r.getRequests();
+        Map<String, io.fabric8.kubernetes.api.model.Quantity> lim = r == null || r.getLimits() == null ? Map.of() : r.getLimits();
+        long cpu;
+        if (req.containsKey("cpu")) {
+            cpu = milli(req.get("cpu"), path + ".resources.requests.cpu");
+        } else if (lim.containsKey("cpu")) {
+            cpu = milli(lim.get("cpu"), path + ".resources.limits.cpu");
+        } else {
+            cpu = nonZero ? DEFAULT_MILLI_CPU_REQUEST : 0;
         }
-        Map<String, io.fabric8.kubernetes.api.model.Quantity> req = r.getRequests() == null ? Map.of() : r.getRequests();
-        Map<String, io.fabric8.kubernetes.api.model.Quantity> lim = r.getLimits() == null ? Map.of() : r.getLimits();
-        long cpu = req.containsKey("cpu") ? milli(req.get("cpu"), path + ".resources.requests.cpu")
-                : milli(lim.get("cpu"), path + ".resources.limits.cpu");
-        long mem = req.containsKey("memory") ? units(req.get("memory"), path + ".resources.requests.memory")
-                : units(lim.get("memory"), path + ".resources.limits.memory");
+        long mem;
+        if (req.containsKey("memory")) {
+            mem = units(req.get("memory"), path + ".resources.requests.memory");
+        } else if (lim.containsKey("memory")) {
+            mem = units(lim.get("memory"), path + ".resources.limits.memory");
+        } else {
+            mem = nonZero ? DEFAULT_MEMORY_REQUEST : 0;
+        }
         return new Resources(cpu, mem);
     }
 

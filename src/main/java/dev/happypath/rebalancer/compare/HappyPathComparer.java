@@ -98,8 +98,9 @@ public final class HappyPathComparer {
 
     /**
      * For every node where both sides of a separation rule sit, picks the one pod that must leave: the
-     * one not at home; when both are at home (their homes overlap), the lower priority one, then the
-     * second side of the rule. When neither is at home both are simply misplaced.
+     * one not at home; when both are at home (their homes overlap), the one that has another home to go
+     * to, then the lower priority one, then the second side of the rule. When neither is at home both are
+     * simply misplaced.
      *
      * @return uid of each pod that must leave, with the note saying why
      */
@@ -120,7 +121,9 @@ public final class HappyPathComparer {
                             mover = a;
                             stayer = b;
                         } else if (a.atHome) {
-                            boolean bYields = b.pod.priority() <= a.pod.priority();
+                            boolean aCanGo = a.homeNodes.size() > 1;
+                            boolean bCanGo = b.homeNodes.size() > 1;
+                            boolean bYields = aCanGo != bCanGo ? bCanGo : b.pod.priority() <= a.pod.priority();
                             mover = bYields ? b : a;
                             stayer = bYields ? a : b;
                         } else {

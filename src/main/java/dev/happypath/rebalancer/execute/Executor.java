@@ -5,6 +5,9 @@ import dev.happypath.rebalancer.config.ConfigNode;
 import dev.happypath.rebalancer.config.HappyPath;
 import dev.happypath.rebalancer.gate.Gate;
 import dev.happypath.rebalancer.gate.GateVerdict;
+import dev.happypath.rebalancer.ledger.Fingerprints;
+import dev.happypath.rebalancer.ledger.Ledger;
+import dev.happypath.rebalancer.ledger.Recorded;
 import dev.happypath.rebalancer.plan.Move;
 import dev.happypath.rebalancer.plan.Outcome;
 import dev.happypath.rebalancer.plan.Plan;
@@ -31,18 +34,22 @@ public final class Executor {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
 
     private final EvictionApi api;
+    private final MoveRecorder recorder;
     private final HappyPath happyPath;
     private final Clock clock;
     private final Sleeper sleeper;
+    private List<NodeState> nodesAtEviction = List.of();
+    private String abort;
 
-    public Executor(EvictionApi api, HappyPath happyPath, Clock clock, Sleeper sleeper) {
+    public Executor(EvictionApi api, MoveRecorder recorder, HappyPath happyPath, Clock clock, Sleeper sleeper) {
         this.api = api;
+        this.recorder = recorder;
         this.happyPath = happyPath;
         this.clock = clock;
         this.sleeper = sleeper;
     }
 
-    public List<Move> execute(Plan plan) {
+    public Execution execute(Plan plan) {
         List<Move> results = new ArrayList<>();
         String stopped = null;
         for (Move move : plan.moves()) {
@@ -68,9 +75,11 @@ public final class Executor {
                 stopped = "run stopped after " + move.pod().key() + " failed";
             } else if (done.outcome() == Outcome.DEFERRED) {
                 stopped = done.details().get(0);
+            } else if (abort != null) {
+                stopped = "run stopped: " + abort;
             }
         }
-        return results;
+        return new Execution(results, abort);
     }
 
     private Move executeOne(Move move) throws InterruptedException {
@@ -78,6 +87,7 @@ public final class Executor {
             throw new InterruptedException();
         }
         List<NodeState> nodes = api.readNodes();
+        nodesAtEviction = nodes;
         GateVerdict gate = Gate.judge(nodes, happyPath, clock.instant());
         if (!gate.open()) {
             LOG.warn("gate closed before evicting {}: {}", move.pod().key(), gate.summary());
@@ -127,10 +137,27 @@ public final class Executor {
             return move.resolved(Outcome.FAILED, List.of("evicted, but no replacement was Ready within "
                     + ConfigNode.format(timeout) + " (eviction.readyTimeout)" + why));
         }
-        String landing = "replacement " + r.pod() + " Ready on " + r.node();
-        if (move.target() != null && !move.target().equals(r.node())) {
-            landing += " (expected " + move.target() + ")";
+        List<String> details = new ArrayList<>();
+        details.add("replacement " + r.pod() + " Ready on " + r.node());
+        boolean home = move.placement().homeNodes().contains(r.node());
+        if (!home) {
+            details.add("WARNING: it landed on " + r.node() + ", off its home (" + move.placement().home() + "), where "
+                    + move.target() + " was predicted; " + move.pod().workload()
+                    + " will not be moved again until its pod spec or the nodes change");
+            LOG.warn("replacement of {} landed on {}, off its home ({}); predicted {}", move.pod().key(), r.node(),
+                    move.placement().home(), move.target());
+        } else if (move.target() != null && !move.target().equals(r.node())) {
+            details.add("landed on " + r.node() + ", another home than the predicted " + move.target());
         }
-        return move.resolved(Outcome.EVICTED, List.of(landing));
+        Move landed = move.landed(r.node(), details);
+        Instant now = clock.instant();
+        try {
+            recorder.record(Ledger.workloadKey(move.pod()), new Recorded(now, move.pod().key(), move.pod().nodeName(),
+                    move.target(), r.node(), home, Fingerprints.spec(move.pod()), Fingerprints.nodes(nodesAtEviction)), now);
+        } catch (RuntimeFailure e) {
+            abort = "the move of " + move.pod().key() + " could not be recorded in the ledger: " + e.getMessage();
+            LOG.error(abort);
+        }
+        return landed;
     }
 }

@@ -2,6 +2,7 @@ package dev.happypath.rebalancer.plan;
 
 import dev.happypath.rebalancer.compare.Drift;
 import dev.happypath.rebalancer.compare.Placement;
+import dev.happypath.rebalancer.scheduling.Prediction;
 import dev.happypath.rebalancer.snapshot.PodState;
 
 import java.util.List;
@@ -9,13 +10,20 @@ import java.util.List;
 /**
  * A stray pod and what is done about it.
  *
- * @param target  the node it should land on, or null when none was chosen
- * @param details every reason behind the outcome, most important first
+ * @param target     the node its replacement is expected on, or null when none was chosen
+ * @param details    every reason behind the outcome, most important first
+ * @param prediction where the scheduler would put the replacement, when that was asked; else null
+ * @param landedOn   where the replacement actually came up (live runs), else null
  */
-public record Move(Placement placement, String target, Outcome outcome, List<String> details) {
+public record Move(Placement placement, String target, Outcome outcome, List<String> details, Prediction prediction,
+                   String landedOn) {
 
     public Move {
         details = List.copyOf(details);
+    }
+
+    public Move(Placement placement, String target, Outcome outcome, List<String> details) {
+        this(placement, target, outcome, details, null, null);
     }
 
     public PodState pod() {
@@ -27,6 +35,15 @@ public record Move(Placement placement, String target, Outcome outcome, List<Str
     }
 
     public Move resolved(Outcome newOutcome, List<String> newDetails) {
-        return new Move(placement, target, newOutcome, newDetails);
+        return new Move(placement, target, newOutcome, newDetails, prediction, landedOn);
+    }
+
+    public Move landed(String node, List<String> newDetails) {
+        return new Move(placement, target, Outcome.EVICTED, newDetails, prediction, node);
+    }
+
+    /** Whether the replacement came up on one of the pod's homes. */
+    public boolean landedHome() {
+        return landedOn != null && placement.homeNodes().contains(landedOn);
     }
 }

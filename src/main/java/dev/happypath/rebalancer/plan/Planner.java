@@ -1,19 +1,24 @@
 package dev.happypath.rebalancer.plan;
 
 import dev.happypath.rebalancer.compare.Comparison;
-import dev.happypath.rebalancer.compare.Drift;
 import dev.happypath.rebalancer.compare.Placement;
 import dev.happypath.rebalancer.config.HappyPath;
 import dev.happypath.rebalancer.config.SeparationRule;
 import dev.happypath.rebalancer.gate.GateVerdict;
+import dev.happypath.rebalancer.ledger.AntiFlapCheck;
+import dev.happypath.rebalancer.ledger.Ledger;
 import dev.happypath.rebalancer.scheduling.Filters;
+import dev.happypath.rebalancer.scheduling.LandingPredictor;
+import dev.happypath.rebalancer.scheduling.NodeVerdict;
 import dev.happypath.rebalancer.scheduling.PlanningView;
+import dev.happypath.rebalancer.scheduling.Prediction;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.DisruptionBudget;
 import dev.happypath.rebalancer.snapshot.NodeState;
 import dev.happypath.rebalancer.snapshot.PodState;
 import dev.happypath.rebalancer.snapshot.Quantity;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -22,11 +27,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Decides, for every stray pod, whether moving it is safe and where it goes. Pure: returns a value and
- * touches nothing; the executor acts on it.
+ * Decides, for every stray pod, whether moving it is safe and where its replacement will land. Pure:
+ * returns a value and touches nothing; the executor acts on it.
  *
  * <p>Order: lifeboated before co-located before misplaced (the control plane is relieved first), higher
  * priority first, then by namespace and name so that the same snapshot always gives the same plan.
+ *
+ * <p>We do not bind pods; the kube-scheduler does. So a move is planned only when the scheduler,
+ * simulated on the cluster as it will be after the eviction, puts the replacement on one of the pod's
+ * homes, and that node passes our own checks (headroom, separation).
  */
 public final class Planner {
 
@@ -36,23 +45,42 @@ public final class Planner {
             .thenComparing(p -> p.pod().namespace())
             .thenComparing(p -> p.pod().name());
 
-    private Planner() {
+    private final ClusterSnapshot snapshot;
+    private final HappyPath happyPath;
+    private final GateVerdict gate;
+    private final Ledger ledger;
+    private final Instant now;
+    /** Conservative: planned arrivals count, departures never free anything. Our safety checks use it. */
+    private final PlanningView safety;
+    /** Realistic: earlier moves have happened. The scheduler's prediction uses it. */
+    private final PlanningView expected;
+    private final EvictionBudget budget;
+    private final Set<String> workloadsMoving = new HashSet<>();
+
+    private Planner(ClusterSnapshot snapshot, HappyPath happyPath, GateVerdict gate, Ledger ledger, Instant now) {
+        this.snapshot = snapshot;
+        this.happyPath = happyPath;
+        this.gate = gate;
+        this.ledger = ledger;
+        this.now = now;
+        this.safety = new PlanningView(snapshot);
+        this.expected = new PlanningView(snapshot);
+        this.budget = new EvictionBudget(happyPath.eviction());
     }
 
-    public static Plan plan(ClusterSnapshot snapshot, HappyPath happyPath, Comparison comparison, GateVerdict gate) {
+    public static Plan plan(ClusterSnapshot snapshot, HappyPath happyPath, Comparison comparison, GateVerdict gate,
+                            Ledger ledger, Instant now) {
         List<Placement> strays = new ArrayList<>(comparison.strays());
         strays.sort(ORDER);
-        PlanningView view = new PlanningView(snapshot);
-        EvictionBudget budget = new EvictionBudget(happyPath.eviction());
+        Planner planner = new Planner(snapshot, happyPath, gate, ledger, now);
         List<Move> moves = new ArrayList<>();
         for (Placement stray : strays) {
-            moves.add(decide(stray, snapshot, happyPath, gate, view, budget));
+            moves.add(planner.decide(stray));
         }
         return new Plan(moves);
     }
 
-    private static Move decide(Placement stray, ClusterSnapshot snapshot, HappyPath happyPath, GateVerdict gate,
-                               PlanningView view, EvictionBudget budget) {
+    private Move decide(Placement stray) {
         PodState pod = stray.pod();
         List<String> unsafe = EvictionSafety.violations(stray, happyPath.eviction());
         if (!unsafe.isEmpty()) {
@@ -73,45 +101,115 @@ public final class Planner {
                     + " (currentHealthy " + b.currentHealthy() + ", desiredHealthy " + b.desiredHealthy()
                     + ", expectedPods " + b.expectedPods() + ")"));
         }
-
-        List<String> refusals = new ArrayList<>();
-        NodeState best = null;
-        double bestFree = -1;
-        for (String name : stray.homeNodes()) {
-            if (name.equals(pod.nodeName())) {
-                continue;
-            }
-            NodeState node = view.node(name).orElseThrow();
-            List<String> reasons = targetRefusals(stray, node, happyPath, view);
-            if (!reasons.isEmpty()) {
-                refusals.add(name + ": " + String.join("; ", reasons));
-                continue;
-            }
-            double free = freeMemoryAfter(pod, node, view);
-            if (free > bestFree) {
-                best = node;
-                bestFree = free;
-            }
+        Optional<AntiFlapCheck.HoldBack> held = AntiFlapCheck.holdBack(ledger, pod, snapshot.nodes(), happyPath.antiFlap(), now);
+        if (held.isPresent()) {
+            return new Move(stray, null, held.get().permanent() ? Outcome.SKIPPED : Outcome.DEFERRED, List.of(held.get().reason()));
         }
-        if (best == null) {
-            List<String> details = new ArrayList<>();
-            details.add(refusals.isEmpty() ? "no other home node exists (home: " + stray.home() + ")" : "no home node can take it");
-            details.addAll(refusals);
-            return new Move(stray, null, Outcome.SKIPPED, details);
+        String workload = Ledger.workloadKey(pod);
+        if (workloadsMoving.contains(workload)) {
+            return new Move(stray, null, Outcome.DEFERRED, List.of("cooldown: another pod of " + pod.workload()
+                    + " moves in this pass (antiFlap.cooldown applies after any move of a workload)"));
         }
         Optional<String> limit = budget.exceeded(pod);
         if (limit.isPresent()) {
-            return new Move(stray, best.name(), Outcome.DEFERRED, List.of(limit.get()));
+            return new Move(stray, null, Outcome.DEFERRED, List.of(limit.get()));
+        }
+
+        Prediction prediction = predict(pod);
+        Optional<String> refusal = refuse(stray, prediction);
+        if (refusal.isPresent()) {
+            List<String> details = new ArrayList<>();
+            details.add(refusal.get());
+            // Say why the scheduler would not use each home it refused (or every node, when it refuses all).
+            prediction.rejected().forEach((node, reasons) -> {
+                if (!prediction.feasibleAnywhere() || stray.homeNodes().contains(node)) {
+                    details.add(node + ": " + String.join("; ", reasons));
+                }
+            });
+            return new Move(stray, null, Outcome.SKIPPED, details, prediction, null);
+        }
+        List<String> candidates = prediction.node() != null ? List.of(prediction.node())
+                : !prediction.tied().isEmpty() ? prediction.tied() : List.copyOf(prediction.totals().keySet());
+        String target = prediction.node() != null ? prediction.node() : best(prediction);
+        List<String> details = new ArrayList<>();
+        details.add(describeFit(pod, target, prediction));
+        if (prediction.node() == null) {
+            details.add(prediction.uncertainty() != null
+                    ? "uncertain (" + prediction.uncertainty() + "), but every node it may land on is a home with room"
+                    : "tie between " + String.join(", ", prediction.tied()) + ": the scheduler picks one at random, and each is a home with room");
         }
         budget.consume(pod);
-        String detail = describeFit(pod, best, view);
-        view.arrive(pod, best.name());
-        return new Move(stray, best.name(), Outcome.PLANNED, List.of(detail));
+        workloadsMoving.add(workload);
+        for (String c : candidates) {
+            safety.arrive(pod, c);
+        }
+        expected.depart(pod);
+        expected.arrive(pod, target);
+        return new Move(stray, target, Outcome.PLANNED, details, prediction, null);
+    }
+
+    private Prediction predict(PodState pod) {
+        expected.evicting(pod);
+        try {
+            return LandingPredictor.predict(pod.replacement(), expected);
+        } finally {
+            expected.notEvicting(pod);
+        }
+    }
+
+    /** Why the predicted landing is not acceptable, if it is not. */
+    private Optional<String> refuse(Placement stray, Prediction prediction) {
+        if (!prediction.feasibleAnywhere()) {
+            return Optional.of("the scheduler would find no node for its replacement (it would stay Pending)");
+        }
+        List<String> candidates;
+        String why;
+        if (prediction.node() != null) {
+            candidates = List.of(prediction.node());
+            why = "would land on " + prediction.node() + (prediction.totals().size() == 1 ? " (the only feasible node)"
+                    : " (score " + prediction.totals().get(prediction.node()) + ")");
+        } else if (prediction.uncertainty() != null) {
+            candidates = List.copyOf(prediction.totals().keySet());
+            why = "uncertain: " + prediction.uncertainty() + ", and not every feasible node is a home with room";
+        } else {
+            candidates = prediction.tied();
+            why = "uncertain: tie between " + String.join(", ", prediction.tied()) + " (score "
+                    + prediction.totals().get(prediction.tied().get(0)) + "): the scheduler picks one at random";
+        }
+        Set<String> homes = new HashSet<>(stray.homeNodes());
+        for (String c : candidates) {
+            if (!homes.contains(c)) {
+                if (prediction.node() != null) {
+                    return Optional.of(why + ", not on its home (" + stray.home() + ")" + runnerUp(prediction, homes));
+                }
+                return Optional.of(why + "; " + c + " is not its home (" + stray.home() + ")");
+            }
+            List<String> refusals = targetRefusals(stray, safety.node(c).orElseThrow(), happyPath, safety);
+            if (!refusals.isEmpty()) {
+                return Optional.of((prediction.node() != null ? why : why + "; " + c) + ", but " + c + ": " + String.join("; ", refusals));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String runnerUp(Prediction prediction, Set<String> homes) {
+        return prediction.totals().entrySet().stream()
+                .filter(e -> homes.contains(e.getKey()))
+                .max(java.util.Map.Entry.comparingByValue())
+                .map(e -> "; its best home, " + e.getKey() + ", scores " + e.getValue())
+                .orElse("; no home node is feasible for it");
+    }
+
+    private static String best(Prediction prediction) {
+        return prediction.verdicts().stream().filter(NodeVerdict::feasible)
+                .max(Comparator.comparingLong(NodeVerdict::total).thenComparing(NodeVerdict::node, Comparator.reverseOrder()))
+                .map(NodeVerdict::node).orElseThrow();
     }
 
     /**
-     * Why a home node cannot take the pod: the scheduler's own filters, the headroom rule, and the
-     * separation rules (the target must not hold, nor expect, the other side).
+     * Why a node cannot take the pod by our own standards: not Ready, the scheduler's filters on the
+     * conservative view, the headroom rule, and the separation rules (the node must not hold, nor
+     * expect, the other side).
      */
     static List<String> targetRefusals(Placement stray, NodeState node, HappyPath happyPath, PlanningView view) {
         PodState pod = stray.pod();
@@ -119,7 +217,8 @@ public final class Planner {
         if (!node.isReady()) {
             reasons.add("not Ready");
         }
-        List<String> rejections = Filters.rejections(pod, node, view);
+        // The pod that would land there is the controller's replacement: same spec, not yet bound.
+        List<String> rejections = Filters.rejections(pod.replacement(), node, view);
         reasons.addAll(rejections);
         // The scheduler would accept a node filled to 100%; we leave headroom (seed 000: defend the host).
         if (rejections.stream().noneMatch(r -> r.startsWith(Filters.NODE_RESOURCES_FIT.name()))) {
@@ -145,7 +244,7 @@ public final class Planner {
             return Optional.empty();
         }
         for (PodState other : view.podsOn(node.name())) {
-            if (other.isTerminating()) {
+            if (other.isTerminating() || other.uid().equals(stray.pod().uid())) {
                 continue;
             }
             Optional<String> rule = happyPath.ruleFor(other).map(r -> r.name());
@@ -156,20 +255,14 @@ public final class Planner {
         return Optional.empty();
     }
 
-    private static double freeMemoryAfter(PodState pod, NodeState node, PlanningView view) {
-        long cap = node.allocatable().memoryBytes();
-        if (cap <= 0) {
-            return 0;
-        }
-        return (cap - view.requested(node.name()).memoryBytes() - pod.requests().memoryBytes()) / (double) cap;
-    }
-
-    private static String describeFit(PodState pod, NodeState node, PlanningView view) {
-        long after = view.requested(node.name()).memoryBytes() + pod.requests().memoryBytes();
+    private String describeFit(PodState pod, String target, Prediction prediction) {
+        NodeState node = safety.node(target).orElseThrow();
+        long after = safety.requested(target).memoryBytes() + pod.requests().memoryBytes();
         long cap = node.allocatable().memoryBytes();
         long pct = cap > 0 ? Math.round(after * 100.0 / cap) : 0;
-        return "to " + node.name() + ": fits, memory " + Quantity.bytes(after) + " of " + Quantity.bytes(cap)
-                + " requested after the move (" + pct + "%)";
+        String how = prediction.totals().size() == 1 ? "the only feasible node"
+                : "score " + prediction.totals().get(target) + ", best of " + prediction.totals().size() + " feasible nodes";
+        return "the scheduler would place it on " + target + " (" + how + "), a home with room: memory " + Quantity.bytes(after) + " of " + Quantity.bytes(cap) + " requested after the move ("
+                + pct + "%)";
     }
-
 }

@@ -11,11 +11,11 @@ import java.util.Map;
  * names and meaning (docs/operations.md, "The report").
  */
 @JsonPropertyOrder({"schemaVersion", "mode", "generatedAt", "runId", "config", "clusterState", "gate", "nodes",
-        "placements", "moves", "summary"})
+        "placements", "moves", "advice", "summary"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Report(int schemaVersion, String mode, String generatedAt, String runId, String config,
                      String clusterState, GateView gate, List<NodeView> nodes, List<PlacementView> placements,
-                     List<MoveView> moves, Summary summary) {
+                     List<MoveView> moves, List<AdviceView> advice, Summary summary) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -36,10 +36,31 @@ public record Report(int schemaVersion, String mode, String generatedAt, String 
                                 String home, List<String> homeNodes, List<String> notes) {
     }
 
-    @JsonPropertyOrder({"namespace", "pod", "workload", "from", "to", "reason", "outcome", "detail", "details"})
+    @JsonPropertyOrder({"namespace", "pod", "workload", "from", "to", "reason", "outcome", "detail", "details", "landedOn", "prediction"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record MoveView(String namespace, String pod, String workload, String from, String to, String reason,
-                           String outcome, String detail, List<String> details) {
+                           String outcome, String detail, List<String> details, String landedOn, PredictionView prediction) {
+    }
+
+    /**
+     * Where the scheduler would put the replacement.
+     *
+     * @param node      the predicted node, null when none is feasible or the choice is uncertain
+     * @param uncertain why the prediction is not certain (a tie, sampling, another scheduler), or null
+     * @param scores    total weighted score per feasible node
+     * @param rejected  filter reasons per refused node
+     * @param plugins   with --explain: per node, each score plugin's weighted score
+     */
+    @JsonPropertyOrder({"node", "uncertain", "tied", "scores", "rejected", "plugins"})
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record PredictionView(String node, String uncertain, List<String> tied, Map<String, Long> scores,
+                                 Map<String, List<String>> rejected, Map<String, Map<String, Long>> plugins) {
+    }
+
+    @JsonPropertyOrder({"workload", "rule", "home", "predicted", "kind", "verified", "why", "snippet"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AdviceView(String workload, String rule, String home, String predicted, String kind, boolean verified,
+                             String why, String snippet) {
     }
 
     /**

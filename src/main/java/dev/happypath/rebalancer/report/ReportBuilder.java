@@ -1,5 +1,6 @@
 package dev.happypath.rebalancer.report;
 
+import dev.happypath.rebalancer.advice.Advice;
 import dev.happypath.rebalancer.compare.Comparison;
 import dev.happypath.rebalancer.compare.Placement;
 import dev.happypath.rebalancer.compare.Status;
@@ -10,6 +11,8 @@ import dev.happypath.rebalancer.gate.GateReason;
 import dev.happypath.rebalancer.gate.GateVerdict;
 import dev.happypath.rebalancer.plan.Move;
 import dev.happypath.rebalancer.plan.Outcome;
+import dev.happypath.rebalancer.scheduling.NodeVerdict;
+import dev.happypath.rebalancer.scheduling.Prediction;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.NodeState;
 import dev.happypath.rebalancer.snapshot.PodState;
@@ -47,7 +50,8 @@ public final class ReportBuilder {
     }
 
     public static Report build(boolean dryRun, Instant generatedAt, String runId, HappyPath happyPath,
-                               ClusterSnapshot snapshot, Comparison comparison, GateVerdict gate, List<Move> moves) {
+                               ClusterSnapshot snapshot, Comparison comparison, GateVerdict gate, List<Move> moves,
+                               List<Advice> advice, boolean explain) {
         List<String> reasons = gate.reasons().stream().map(GateReason::toString).toList();
         Report.GateView gateView = new Report.GateView(gate.open(), reasons, ConfigNode.format(happyPath.stableFor()),
                 gate.opensAt() == null ? null : gate.opensAt().toString());
@@ -83,12 +87,30 @@ public final class ReportBuilder {
         for (Move m : moves) {
             outcomes.merge(m.outcome().name(), 1, Integer::sum);
             moveViews.add(new Report.MoveView(m.pod().namespace(), m.pod().name(), m.pod().workload(), m.pod().nodeName(),
-                    m.target(), m.reason().name(), m.outcome().name(), String.join("; ", m.details()), m.details()));
+                    m.target(), m.reason().name(), m.outcome().name(), String.join("; ", m.details()), m.details(), m.landedOn(),
+                    m.prediction() == null ? null : prediction(m.prediction(), explain)));
         }
         Report.Summary summary = new Report.Summary(comparison.placements().size(), happy,
                 comparison.placements().size() - happy, driftRemains(comparison, moves), outcomes);
+        List<Report.AdviceView> adviceViews = advice.stream().map(a -> new Report.AdviceView(a.workload(), a.rule(), a.home(),
+                a.predicted(), a.kind().name(), a.verified(), a.why(), a.snippet())).toList();
         return new Report(Report.SCHEMA_VERSION, dryRun ? "dry-run" : "live", generatedAt.toString(), runId,
-                happyPath.source(), comparison.state().name(), gateView, nodes, placements, moveViews, summary);
+                happyPath.source(), comparison.state().name(), gateView, nodes, placements, moveViews, adviceViews, summary);
+    }
+
+    static Report.PredictionView prediction(Prediction p, boolean explain) {
+        String uncertain = p.uncertainty() != null ? p.uncertainty()
+                : p.tied().isEmpty() ? null : "tie between " + String.join(", ", p.tied());
+        Map<String, Map<String, Long>> plugins = null;
+        if (explain) {
+            plugins = new LinkedHashMap<>();
+            for (NodeVerdict v : p.verdicts()) {
+                if (v.feasible()) {
+                    plugins.put(v.node(), v.scores());
+                }
+            }
+        }
+        return new Report.PredictionView(p.node(), uncertain, p.tied(), p.totals(), p.rejected(), plugins);
     }
 
     private static int percent(long used, long cap) {

@@ -53,6 +53,19 @@ final class ReportTable {
                 for (String d : m.details()) {
                     b.append("       ").append(d).append('\n');
                 }
+                if (m.prediction() != null) {
+                    prediction(b, m.prediction());
+                }
+            }
+        }
+        if (r.advice() != null && !r.advice().isEmpty()) {
+            b.append("\nAdvice: make the Happy Path self-healing\n");
+            for (Report.AdviceView a : r.advice()) {
+                b.append("  ").append(a.workload()).append(" (").append(a.kind()).append(a.verified() ? ", verified by prediction" : ", NOT verified")
+                        .append(")\n    ").append(a.why()).append('\n');
+                for (String line : a.snippet().split("\n")) {
+                    b.append("    ").append(line).append('\n');
+                }
             }
         }
         b.append('\n').append("Summary: ");
@@ -65,6 +78,41 @@ final class ReportTable {
         b.append(counts.length() == 0 ? "nothing to move" : counts).append("; drift ")
                 .append(r.summary().driftRemains() ? "remains" : "none").append('\n');
         return b.toString();
+    }
+
+    private static void prediction(StringBuilder b, Report.PredictionView p) {
+        StringBuilder scores = new StringBuilder();
+        p.scores().forEach((node, total) -> scores.append(scores.length() == 0 ? "" : ", ").append(node).append(' ').append(total));
+        b.append("       scheduler: ").append(p.node() != null ? "-> " + p.node() : p.uncertain() != null ? "uncertain (" + p.uncertain() + ")" : "no feasible node")
+                .append(scores.length() == 0 ? "" : "; scores " + scores).append('\n');
+        if (p.plugins() == null) {
+            return;
+        }
+        java.util.List<String> plugins = p.plugins().values().stream().flatMap(m -> m.keySet().stream()).distinct().toList();
+        java.util.List<String> header = new java.util.ArrayList<>(java.util.List.of("NODE", "FILTERS"));
+        header.addAll(plugins.stream().map(ReportTable::shortName).toList());
+        header.add("TOTAL");
+        TextTable t = new TextTable().row(header.toArray(String[]::new));
+        p.plugins().forEach((node, byPlugin) -> {
+            java.util.List<String> row = new java.util.ArrayList<>(java.util.List.of(node, "pass"));
+            plugins.forEach(pl -> row.add(String.valueOf(byPlugin.getOrDefault(pl, 0L))));
+            row.add(String.valueOf(p.scores().get(node)));
+            t.row(row.toArray(String[]::new));
+        });
+        p.rejected().forEach((node, reasons) -> t.row(node, String.join("; ", reasons)));
+        b.append(t.render("         "));
+    }
+
+    private static String shortName(String plugin) {
+        return switch (plugin) {
+            case "TaintToleration" -> "Taint(x3)";
+            case "NodeAffinity" -> "NodeAff(x2)";
+            case "NodeResourcesFit" -> "LeastAlloc(x1)";
+            case "PodTopologySpread" -> "Spread(x2)";
+            case "InterPodAffinity" -> "PodAff(x2)";
+            case "NodeResourcesBalancedAllocation" -> "Balanced(x1)";
+            default -> plugin;
+        };
     }
 
     private static String bar(int percent) {

@@ -72,9 +72,25 @@ public final class Filters {
         }
     };
 
-    /** The filters a target must pass, in the order the scheduler runs them. */
+    public static final NodeFilter NODE_NAME = new Named("NodeName") {
+        @Override
+        public Optional<String> reject(PodState pod, NodeState node, ClusterView view) {
+            return pod.nodeName() != null && !pod.nodeName().equals(node.name())
+                    ? Optional.of("the pod names node " + pod.nodeName()) : Optional.empty();
+        }
+    };
+
+    public static final NodeFilter POD_TOPOLOGY_SPREAD = new Named("PodTopologySpread") {
+        @Override
+        public Optional<String> reject(PodState pod, NodeState node, ClusterView view) {
+            return spread(pod, node, view);
+        }
+    };
+
+    /** The filters of the default profile that a pod's landing depends on, in the scheduler's order. */
     public static final List<NodeFilter> DEFAULT = List.of(
-            NODE_UNSCHEDULABLE, NODE_AFFINITY, TAINT_TOLERATION, NODE_RESOURCES_FIT, VOLUME_BINDING, INTER_POD_AFFINITY);
+            NODE_UNSCHEDULABLE, NODE_NAME, TAINT_TOLERATION, NODE_AFFINITY, NODE_RESOURCES_FIT, VOLUME_BINDING,
+            POD_TOPOLOGY_SPREAD, INTER_POD_AFFINITY);
 
     /** Every reason the node is refused, each prefixed with the filter's name. */
     public static List<String> rejections(PodState pod, NodeState node, ClusterView view) {
@@ -219,6 +235,30 @@ public final class Filters {
             }
             if (!affinitySatisfied(pod, term, value, view)) {
                 return Optional.of("its pod affinity (" + term + ") finds no matching pod in that " + term.topologyKey() + " domain");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** DoNotSchedule topology spread constraints: the skew placing the pod here would cause. */
+    public static Optional<String> spread(PodState pod, NodeState node, ClusterView view) {
+        for (TopologySpread.Spread s : TopologySpread.own(pod, true)) {
+            String key = s.constraint().topologyKey();
+            String value = node.labels().get(key);
+            if (value == null) {
+                return Optional.of("node has no " + key + " label, required by a topology spread constraint");
+            }
+            java.util.Map<String, Integer> counts = TopologySpread.countsByDomain(s, pod, view, false);
+            int min = counts.values().stream().min(Integer::compare).orElse(0);
+            Integer minDomains = s.constraint().minDomains();
+            if (minDomains != null && counts.size() < minDomains) {
+                min = 0;
+            }
+            int self = s.matches(pod, pod) ? 1 : 0;
+            int skew = counts.getOrDefault(value, 0) + self - min;
+            if (skew > s.constraint().maxSkew()) {
+                return Optional.of("spreading on " + key + " (maxSkew " + s.constraint().maxSkew() + "): " + key + "=" + value
+                        + " would have skew " + skew);
             }
         }
         return Optional.empty();

@@ -90,6 +90,10 @@ public final class InProcessApi implements AutoCloseable {
         return dispatcher.get("/api/v1/nodes/" + name, Node.class);
     }
 
+    public io.fabric8.kubernetes.api.model.ConfigMap configMap(String namespace, String name) {
+        return dispatcher.get("/api/v1/namespaces/" + namespace + "/configmaps/" + name, io.fabric8.kubernetes.api.model.ConfigMap.class);
+    }
+
     public PodDisruptionBudget budget(String namespace, String name) {
         return dispatcher.get(ApiDispatcher.budgetsPath(namespace) + "/" + name, PodDisruptionBudget.class);
     }

@@ -13,13 +13,15 @@ import java.util.Map;
  * @param mirror             a static pod's mirror (kubelet-managed; the API cannot move it)
  * @param requests           effective requests as the scheduler counts them: max(sum of containers, any
  *                           init container) plus pod overhead
+ * @param nonZeroRequests    the same, with the scheduler's scoring defaults (100m CPU, 200Mi memory) for
+ *                           every container that requests nothing of a resource
  * @param claimNames         PersistentVolumeClaims the pod mounts (including generic ephemeral volumes)
  * @param hostPathVolumes    names of hostPath volumes: data that lives on the node's own disk
  */
 public record PodState(String namespace, String name, String uid, Map<String, String> labels,
                        String nodeName, String phase, boolean ready, Instant creationTimestamp,
                        Instant deletionTimestamp, int priority, String priorityClassName,
-                       OwnerRef controller, boolean mirror, Resources requests,
+                       OwnerRef controller, boolean mirror, Resources requests, Resources nonZeroRequests,
                        Map<String, String> nodeSelector, Affinity affinity, List<Toleration> tolerations,
                        List<TopologySpreadConstraint> topologySpreadConstraints,
                        List<String> claimNames, List<String> hostPathVolumes, String schedulerName) {
@@ -36,6 +38,7 @@ public record PodState(String namespace, String name, String uid, Map<String, St
         hostPathVolumes = List.copyOf(hostPathVolumes);
         affinity = affinity == null ? Affinity.NONE : affinity;
         requests = requests == null ? Resources.NONE : requests;
+        nonZeroRequests = nonZeroRequests == null ? requests : nonZeroRequests;
     }
 
     public String key() {
@@ -75,6 +78,24 @@ public record PodState(String namespace, String name, String uid, Map<String, St
             }
         }
         return controller.kind() + "/" + controller.name();
+    }
+
+    /**
+     * The pod the controller will create to replace this one: same spec, not bound, new identity (a
+     * StatefulSet keeps the name).
+     */
+    public PodState replacement() {
+        String newName = controller != null && "StatefulSet".equals(controller.kind()) ? name : name + "-replacement";
+        return new PodState(namespace, newName, "replacement-of-" + uid, labels, null, "Pending", false, null, null, priority,
+                priorityClassName, controller, mirror, requests, nonZeroRequests, nodeSelector, affinity, tolerations,
+                topologySpreadConstraints, claimNames, hostPathVolumes, schedulerName);
+    }
+
+    /** The same pod with another spec for scheduling, to ask "and if it preferred this?". */
+    public PodState withAffinity(Affinity other) {
+        return new PodState(namespace, name, uid, labels, nodeName, phase, ready, creationTimestamp, deletionTimestamp, priority,
+                priorityClassName, controller, mirror, requests, nonZeroRequests, nodeSelector, other, tolerations,
+                topologySpreadConstraints, claimNames, hostPathVolumes, schedulerName);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.happypath.rebalancer.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.happypath.rebalancer.sim.ApiDispatcher;
 import dev.happypath.rebalancer.testing.LiveCluster;
 import dev.happypath.rebalancer.testing.Scenario;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.happypath.rebalancer.testing.Scenario.AGENT0;
 import static dev.happypath.rebalancer.testing.Scenario.AGENT1;
+import static dev.happypath.rebalancer.testing.Scenario.SERVER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -88,9 +90,11 @@ class LiveRunTest {
             assertThat(r.move("a-server").get("outcome").asText()).isEqualTo("PLANNED");
             List<ApiDispatcher.LoggedRequest> log = c.api().dispatcher().requests();
             assertThat(log).allMatch(q -> q.method().equals("GET"));
+            // one LIST per kind and one GET of the ledger: the floor for a pass
             assertThat(log.stream().map(q -> q.path().replaceAll("\\?.*", "")).toList()).containsExactlyInAnyOrder(
                     "/api/v1/nodes", "/api/v1/pods", "/apis/policy/v1/poddisruptionbudgets",
-                    "/api/v1/persistentvolumeclaims", "/api/v1/persistentvolumes");
+                    "/api/v1/persistentvolumeclaims", "/api/v1/persistentvolumes",
+                    "/api/v1/namespaces/happypath-rebalancer/configmaps/happypath-rebalancer-ledger");
         }
     }
 
@@ -233,6 +237,78 @@ class LiveRunTest {
             assertThat(r.move("a-server").get("outcome").asText()).as(r.toString()).isEqualTo("BLOCKED");
             assertThat(c.api().dispatcher().requests()).filteredOn(q -> q.path().endsWith("/a-server/eviction"))
                     .allMatch(q -> q.code() == 429);
+        }
+    }
+
+    private static void strand(LiveCluster c, String pod, String node) {
+        var p = c.api().pod("argocd", pod);
+        p.getSpec().setNodeName(node);
+        c.api().update(p);
+    }
+
+    @Test
+    void theLedgerHoldsASecondMoveBackDuringTheCooldown() throws Exception {
+        try (LiveCluster c = cluster().recreateEvicted(p -> AGENT1, true)) {
+            String config = config(c);
+            LiveCluster.Result first = c.run("run", "--config", config, "-o", "json");
+            assertThat(first.move("a-server").get("outcome").asText()).as(first.toString()).isEqualTo("EVICTED");
+            var ledger = c.api().configMap("happypath-rebalancer", "happypath-rebalancer-ledger");
+            assertThat(ledger).as("the ledger ConfigMap was written").isNotNull();
+            assertThat(ledger.getData().get("ledger.json")).contains("argocd/ReplicaSet/a-server-rs", "\"landedHome\" : true");
+
+            // another outage puts the replacement back on the lifeboat, ten minutes later
+            strand(c, "a-server-r", SERVER);
+            c.time().sleep(Duration.ofMinutes(10));
+            LiveCluster.Result second = c.run("run", "--config", config, "-o", "json");
+            assertThat(second.move("a-server-r").get("outcome").asText()).as(second.toString()).isEqualTo("DEFERRED");
+            assertThat(second.move("a-server-r").get("detail").asText()).contains("cooldown: moved 10m ago, antiFlap.cooldown is 1h");
+
+            // once the cooldown is over it moves again
+            c.time().sleep(Duration.ofHours(2));
+            LiveCluster.Result third = c.run("run", "--config", config, "-o", "json");
+            assertThat(third.move("a-server-r").get("outcome").asText()).as(third.toString()).isEqualTo("EVICTED");
+        }
+    }
+
+    @Test
+    void aReplacementLandingOffHomeIsReportedRememberedAndNotMovedAgainUntilTheNodesChange() throws Exception {
+        try (LiveCluster c = cluster().recreateEvicted(p -> SERVER, true)) {
+            String config = config(c);
+            LiveCluster.Result first = c.run("run", "--config", config, "-o", "json");
+            JsonNode moved = first.move("a-server");
+            assertThat(moved.get("outcome").asText()).as(first.toString()).isEqualTo("EVICTED");
+            assertThat(moved.get("landedOn").asText()).isEqualTo(SERVER);
+            assertThat(moved.get("detail").asText()).contains("WARNING: it landed on " + SERVER + ", off its home (any worker)")
+                    .contains("will not be moved again until its pod spec or the nodes change");
+            assertThat(first.exitCode()).isZero();
+
+            c.time().sleep(Duration.ofHours(2));
+            LiveCluster.Result second = c.run("run", "--config", config, "-o", "json");
+            assertThat(second.move("a-server-r").get("outcome").asText()).as(second.toString()).isEqualTo("SKIPPED");
+            assertThat(second.move("a-server-r").get("detail").asText()).contains("landed on " + SERVER + ", off its home");
+            assertThat(evictions(c)).as("no second eviction of a-server").isEqualTo(2);
+
+            // the nodes change (a new label on a worker): it may be tried again
+            Node agent = c.api().node(AGENT0);
+            agent.getMetadata().getLabels().put("disk", "ssd");
+            c.api().update(agent);
+            LiveCluster.Result third = c.run("run", "--config", config, "-o", "json");
+            assertThat(third.move("a-server-r").get("outcome").asText()).as(third.toString()).isEqualTo("EVICTED");
+        }
+    }
+
+    @Test
+    void aDryRunReadsTheLedgerButNeverWritesIt() throws Exception {
+        try (LiveCluster c = cluster().recreateEvicted(p -> AGENT1, true)) {
+            String config = config(c);
+            c.run("run", "--config", config);
+            strand(c, "a-server-r", SERVER);
+            c.time().sleep(Duration.ofMinutes(5));
+            c.api().dispatcher().clearRequests();
+            LiveCluster.Result dry = c.run("run", "--dry-run", "--config", config, "-o", "json");
+            assertThat(dry.move("a-server-r").get("outcome").asText()).as(dry.toString()).isEqualTo("DEFERRED");
+            assertThat(dry.move("a-server-r").get("detail").asText()).contains("cooldown");
+            assertThat(c.api().dispatcher().requests()).allMatch(q -> q.method().equals("GET"));
         }
     }
 }

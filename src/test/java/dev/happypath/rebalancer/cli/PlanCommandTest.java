@@ -147,4 +147,81 @@ class PlanCommandTest {
         assertThat(cli("--version").out()).contains("happypath-rebalancer");
         assertThat(cli("plan", "--help").out()).contains("--snapshot", "--now", "--config", "--output", "--report-file", "--fail-on-drift");
     }
+
+    @Test
+    void explainShowsEveryNodesFilterVerdictsAndPluginScores() throws Exception {
+        Run table = cli("plan", "--snapshot", example("idp-colocated"), "--now", NOW, "--explain");
+        assertThat(table.code()).as(table.err()).isZero();
+        assertThat(table.out()).contains("NODE", "FILTERS", "Taint(x3)", "NodeAff(x2)", "LeastAlloc(x1)", "Spread(x2)", "PodAff(x2)", "Balanced(x1)", "TOTAL")
+                .contains("TaintToleration: untolerated taint node-role.kubernetes.io/control-plane:NoSchedule");
+
+        JsonNode json = cli("plan", "--snapshot", example("idp-colocated"), "--now", NOW, "--explain", "-o", "json").json();
+        JsonNode first = json.get("moves").get(0);
+        assertThat(first.get("pod").asText()).isEqualTo("argocd-application-controller-0");
+        JsonNode prediction = first.get("prediction");
+        assertThat(prediction.get("node").asText()).isEqualTo("k3d-idp-demo-agent-0");
+        assertThat(prediction.get("scores").get("k3d-idp-demo-agent-0").asLong())
+                .isGreaterThan(prediction.get("scores").get("k3d-idp-demo-server-0").asLong());
+        assertThat(prediction.get("rejected").get("k3d-idp-demo-agent-1").get(0).asText()).startsWith("NodeResourcesFit: insufficient memory");
+        JsonNode plugins = prediction.get("plugins").get("k3d-idp-demo-agent-0");
+        long sum = 0;
+        for (String plugin : new String[]{"TaintToleration", "NodeAffinity", "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity",
+                "NodeResourcesBalancedAllocation"}) {
+            assertThat(plugins.has(plugin)).as(plugin).isTrue();
+            sum += plugins.get(plugin).asLong();
+        }
+        assertThat(sum).isEqualTo(prediction.get("scores").get("k3d-idp-demo-agent-0").asLong());
+        assertThat(plugins.get("NodeAffinity").asLong()).as("ArgoCD prefers the workers: 100 x 2").isEqualTo(200);
+
+        JsonNode plain = cli("plan", "--snapshot", example("idp-colocated"), "--now", NOW, "-o", "json").json();
+        assertThat(plain.get("moves").get(0).get("prediction").has("plugins")).as("per-plugin scores only with --explain").isFalse();
+    }
+
+    @Test
+    void adviseSaysHowToMakeTheHappyPathSelfHealing() throws Exception {
+        Path snapshot = dir.resolve("advice.json");
+        Files.writeString(snapshot, dev.happypath.rebalancer.testing.Scenario.load(Path.of("src/test/resources/scenarios/advice.yaml"))
+                .kubectlList().toString());
+        Run table = cli("advise", "--snapshot", snapshot.toString());
+        assertThat(table.code()).as(table.err()).isZero();
+        assertThat(table.out()).contains("team-a/ReplicaSet/api-1-rs  [PREFER_NO_SCHEDULE_TAINT, verified]",
+                "kubectl taint nodes k3d-idp-demo-server-0 node-role.kubernetes.io/control-plane:PreferNoSchedule",
+                "observability/ReplicaSet/grafana-1-rs  [PREFERRED_NODE_AFFINITY, verified]");
+        JsonNode json = cli("advise", "--snapshot", snapshot.toString(), "-o", "json").json();
+        assertThat(json.get("advice")).hasSize(2);
+
+        // the pass's report carries the advice for what it could not move
+        JsonNode report = cli("plan", "--snapshot", snapshot.toString(), "--now", NOW, "-o", "json").json();
+        assertThat(report.get("advice")).extracting(a -> a.get("workload").asText())
+                .containsExactlyInAnyOrder("team-a/ReplicaSet/api-1-rs", "observability/ReplicaSet/grafana-1-rs");
+        assertThat(cli("plan", "--snapshot", snapshot.toString(), "--now", NOW).out()).contains("Advice: make the Happy Path self-healing");
+    }
+
+    @Test
+    void aLedgerFileReplaysTheMemoryOfPastMoves() throws Exception {
+        Path ledger = dir.resolve("ledger.yaml");
+        Files.writeString(ledger, """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: { name: happypath-rebalancer-ledger, namespace: happypath-rebalancer }
+                data:
+                  ledger.json: |
+                    {"version": 1, "workloads": {"argocd/StatefulSet/argocd-application-controller": {"moves": ["2026-11-21T09:30:00Z"],
+                      "last": {"at": "2026-11-21T09:30:00Z", "pod": "argocd/argocd-application-controller-0", "from": "k3d-idp-demo-server-0",
+                      "target": "k3d-idp-demo-agent-0", "landedOn": "k3d-idp-demo-agent-0", "landedHome": true, "spec": "s", "nodes": "n"}}}}
+                """);
+        JsonNode json = cli("plan", "--snapshot", example("idp-lifeboat-after-recovery"), "--now", NOW, "--ledger", ledger.toString(), "-o", "json").json();
+        JsonNode controller = null;
+        for (JsonNode m : json.get("moves")) {
+            if (m.get("pod").asText().equals("argocd-application-controller-0")) {
+                controller = m;
+            }
+        }
+        assertThat(controller.get("outcome").asText()).isEqualTo("DEFERRED");
+        assertThat(controller.get("detail").asText()).contains("cooldown: moved 30m ago");
+
+        Run broken = cli("plan", "--snapshot", example("idp-green"), "--ledger", dir.resolve("none.yaml").toString());
+        assertThat(broken.code()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(broken.err()).contains("--ledger: no such file");
+    }
 }

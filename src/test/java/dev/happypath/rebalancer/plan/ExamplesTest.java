@@ -24,7 +24,7 @@ class ExamplesTest {
         HappyPath hp = HappyPathLoader.loadBuiltIn();
         ClusterSnapshot s = SnapshotFile.read(Path.of("config/examples/" + name + ".yaml"), NOW);
         ClusterFit.check(hp, s);
-        return Decision.decide(s, hp, NOW);
+        return Decision.decide(s, hp, dev.happypath.rebalancer.ledger.Ledger.EMPTY, NOW);
     }
 
     private static Map<String, Integer> outcomes(Decision d) {
@@ -52,6 +52,13 @@ class ExamplesTest {
         assertThat(d.comparison().state().name()).isEqualTo("RECOVERING");
         assertThat(d.comparison().strays()).hasSize(5).allMatch(p -> p.pod().namespace().equals("argocd") && p.status().name().equals("LIFEBOATED"));
         assertThat(outcomes(d)).isEqualTo(Map.of("PLANNED", 3, "DEFERRED", 2));
+        // ArgoCD's values prefer role in (infra, apps) with weight 100: every planned replacement is predicted
+        // onto a worker, and the server, although feasible (the pods tolerate its taint), scores lower.
+        for (Move m : d.plan().planned()) {
+            assertThat(m.prediction().candidates()).allMatch(n -> n.startsWith("k3d-idp-demo-agent-"));
+            long server = m.prediction().totals().get("k3d-idp-demo-server-0");
+            assertThat(m.prediction().totals().values()).as(m.pod().name()).anyMatch(t -> t > server);
+        }
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.happypath.rebalancer.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.happypath.rebalancer.advice.Advice;
+import dev.happypath.rebalancer.advice.Advisor;
 import dev.happypath.rebalancer.compare.Placement;
 import dev.happypath.rebalancer.config.ClusterFit;
 import dev.happypath.rebalancer.config.HappyPath;
@@ -40,7 +42,7 @@ class ScenarioTest {
         HappyPath happyPath = scenario.happyPath();
         ClusterSnapshot snapshot = scenario.snapshot();
         ClusterFit.check(happyPath, snapshot);
-        Decision decision = Decision.decide(snapshot, happyPath, scenario.now());
+        Decision decision = Decision.decide(snapshot, happyPath, scenario.ledger(), scenario.now());
         JsonNode expect = scenario.expect();
         assertThat(expect.isMissingNode()).as("%s has an expect section", file).isFalse();
         String name = scenario.name();
@@ -80,6 +82,17 @@ class ScenarioTest {
             assertThat(String.join(" | ", p.notes())).as("%s: notes of %s", name, p.pod().key()).contains(note.get("contains").asText());
         }
 
+        if (expect.has("advice")) {
+            List<Advice> advice = Advisor.advise(snapshot, happyPath, decision.comparison());
+            assertThat(advice).as("%s: advice %s", name, advice).hasSize(expect.get("advice").size());
+            for (JsonNode want : expect.get("advice")) {
+                Advice got = advice.stream().filter(a -> a.workload().equals(want.get("workload").asText())).findFirst().orElse(null);
+                assertThat(got).as("%s: advice for %s in %s", name, want.get("workload").asText(), advice).isNotNull();
+                assertThat(got.kind().name()).as("%s: advice kind for %s (%s)", name, got.workload(), got.why()).isEqualTo(want.get("kind").asText());
+                assertThat(got.verified()).as("%s: advice verified for %s", name, got.workload()).isEqualTo(want.get("verified").asBoolean());
+                assertThat(got.snippet()).as("%s: advice snippet for %s", name, got.workload()).contains(want.get("snippet").asText());
+            }
+        }
         if (expect.has("moves")) {
             List<Move> moves = decision.plan().moves();
             List<String> actual = moves.stream().map(m -> m.pod().key() + " " + m.outcome() + " -> " + m.target() + " " + m.details()).toList();
@@ -101,6 +114,23 @@ class ScenarioTest {
                 }
                 for (JsonNode d : want.path("details")) {
                     assertThat(String.join(" | ", got.details())).as(what + ": details").contains(d.asText());
+                }
+                JsonNode p = want.path("prediction");
+                if (!p.isMissingNode()) {
+                    assertThat(got.prediction()).as(what + ": has a prediction").isNotNull();
+                    if (p.has("node")) {
+                        assertThat(String.valueOf(got.prediction().node())).as(what + ": predicted node").isEqualTo(p.get("node").asText());
+                    }
+                    if (p.has("tied")) {
+                        List<String> tied = new java.util.ArrayList<>();
+                        p.get("tied").forEach(t -> tied.add(t.asText()));
+                        assertThat(got.prediction().tied()).as(what + ": tied").isEqualTo(tied);
+                    }
+                    p.path("scores").fields().forEachRemaining(e -> assertThat(got.prediction().totals().get(e.getKey()))
+                            .as(what + ": total score of " + e.getKey() + " " + got.prediction().verdicts()).isEqualTo(e.getValue().asLong()));
+                    p.path("rejected").fields().forEachRemaining(e -> assertThat(String.join(" | ",
+                            got.prediction().rejected().getOrDefault(e.getKey(), List.of())))
+                            .as(what + ": rejection of " + e.getKey()).contains(e.getValue().asText()));
                 }
             }
         }

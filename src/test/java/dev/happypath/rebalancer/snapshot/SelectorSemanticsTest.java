@@ -72,7 +72,7 @@ class SelectorSemanticsTest {
         assertThat(unknown.coversNamespace("x", "ns1", false)).isTrue();
         PodAffinityTerm none = new PodAffinityTerm(null, java.util.Set.of(), true, false, "zone");
         PodState pod = new PodState("ns1", "p", "u", Map.of("a", "b"), null, null, false, null, null, 0, null, null, false,
-                null, Map.of(), null, List.of(), List.of(), List.of(), List.of(), null);
+                null, null, Map.of(), null, List.of(), List.of(), List.of(), List.of(), null);
         assertThat(none.selects(pod, "ns1", true)).as("a null selector selects nothing").isFalse();
     }
 }

@@ -91,6 +91,20 @@ public final class Scenario {
         return HappyPathLoader.loadBuiltIn();
     }
 
+    /** The ledger of past moves, from an inline {@code ledger:} JSON text, else empty. */
+    public dev.happypath.rebalancer.ledger.Ledger ledger() {
+        if (!root.hasNonNull("ledger")) {
+            return dev.happypath.rebalancer.ledger.Ledger.EMPTY;
+        }
+        // "@nodes" and "@spec:ns/name" stand for the fingerprints of this scenario's nodes and pods.
+        ClusterSnapshot s = snapshot();
+        String text = root.get("ledger").asText().replace("@nodes", dev.happypath.rebalancer.ledger.Fingerprints.nodes(s.nodes()));
+        for (var pod : s.pods()) {
+            text = text.replace("@spec:" + pod.key() + "\"", dev.happypath.rebalancer.ledger.Fingerprints.spec(pod) + "\"");
+        }
+        return dev.happypath.rebalancer.ledger.Ledger.fromJson(name + "#ledger", text);
+    }
+
     public ClusterSnapshot snapshot() {
         try {
             Path file = Files.createTempFile("scenario-", ".json");
@@ -295,11 +309,16 @@ public final class Scenario {
         ObjectNode container = spec.putArray("containers").addObject();
         container.put("name", "main");
         container.put("image", "example/main");
-        ObjectNode requests = container.putObject("resources").putObject("requests");
-        requests.put("cpu", c.path("cpu").asText("100m"));
-        requests.put("memory", c.path("memory").asText("128Mi"));
+        if (!c.path("bestEffort").asBoolean(false)) {
+            ObjectNode requests = container.putObject("resources").putObject("requests");
+            requests.put("cpu", c.path("cpu").asText("100m"));
+            requests.put("memory", c.path("memory").asText("128Mi"));
+        }
         if (c.has("priority")) {
             spec.put("priority", c.get("priority").asInt());
+        }
+        if (c.has("topologySpreadConstraints")) {
+            spec.set("topologySpreadConstraints", c.get("topologySpreadConstraints"));
         }
         if (c.has("overhead")) {
             spec.set("overhead", c.get("overhead"));
@@ -312,6 +331,18 @@ public final class Scenario {
         }
         if (c.has("affinity")) {
             spec.set("affinity", c.get("affinity"));
+        }
+        if (c.has("prefers")) {
+            // prefers: { role: [infra, apps] } is the ArgoCD chart's preference: weight 100, key In values
+            ArrayNode prefs = spec.with("affinity").with("nodeAffinity").withArray("preferredDuringSchedulingIgnoredDuringExecution");
+            c.get("prefers").fields().forEachRemaining(e -> {
+                ObjectNode term = prefs.addObject();
+                term.put("weight", 100);
+                ObjectNode expr = term.putObject("preference").putArray("matchExpressions").addObject();
+                expr.put("key", e.getKey());
+                expr.put("operator", "In");
+                expr.set("values", e.getValue());
+            });
         }
         ArrayNode tolerations = spec.putArray("tolerations");
         for (JsonNode t : c.path("tolerations")) {
