@@ -75,6 +75,8 @@ public final class SnapshotFile {
                 .build();
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SnapshotFile.class);
+
     private final String source;
     private final List<NodeState> nodes = new ArrayList<>();
     private final List<PodState> pods = new ArrayList<>();
@@ -97,12 +99,10 @@ public final class SnapshotFile {
         } catch (IOException e) {
             throw reader.unreadable(e);
         }
+        if (!reader.ignored.isEmpty()) {
+            LOG.debug("{}: ignored items of kinds that play no part in rebalancing: {}", file, reader.ignored);
+        }
         return reader.snapshot(readAt);
-    }
-
-    /** Kinds that were in the file but play no part in rebalancing, with their counts. */
-    public Map<String, Integer> ignoredKinds() {
-        return ignored;
     }
 
     private void parse(InputStream in) throws IOException {

@@ -123,9 +123,4 @@ public final class ClusterSnapshot {
         }
         return result;
     }
-
-    /** The same cluster with other node records (the executor re-reads nodes before each eviction). */
-    public ClusterSnapshot withNodes(List<NodeState> freshNodes, Instant at) {
-        return new ClusterSnapshot(at, freshNodes, pods, budgets, claims, volumes);
-    }
 }
