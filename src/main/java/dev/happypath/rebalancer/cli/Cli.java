@@ -35,6 +35,7 @@ public final class Cli {
     private final Clock clock;
     private final Sleeper sleeper;
     private final Function<ClusterOptions, KubernetesClient> connector;
+    private final Shutdown shutdown = new Shutdown();
 
     public Cli(PrintWriter out, PrintWriter err, Clock clock, Sleeper sleeper, Function<ClusterOptionsView, KubernetesClient> connector) {
         this.out = out;
@@ -51,13 +52,23 @@ public final class Cli {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        int code = new Cli(out, err, Clock.systemUTC(), Sleeper.REAL, null).execute(args);
+        Cli cli = new Cli(out, err, Clock.systemUTC(), Sleeper.REAL, null);
+        cli.shutdown.installHook();
+        int code = cli.execute(args);
         out.flush();
         err.flush();
         System.exit(code);
     }
 
     public int execute(String... args) {
+        try {
+            return parseAndRun(args);
+        } finally {
+            shutdown.finished();
+        }
+    }
+
+    private int parseAndRun(String... args) {
         CommandLine cmd = new CommandLine(new Root(), new Factory());
         cmd.setOut(out);
         cmd.setErr(err);
@@ -87,6 +98,19 @@ public final class Cli {
         return ExitCode.RUNTIME_FAILURE;
     }
 
+    /** Stopping on SIGTERM; tests request it directly. */
+    public Shutdown shutdown() {
+        return shutdown;
+    }
+
+    PrintWriter out() {
+        return out;
+    }
+
+    PrintWriter err() {
+        return err;
+    }
+
     Clock clock() {
         return clock;
     }
@@ -102,8 +126,17 @@ public final class Cli {
     /** Writes the report and turns the pass's result into the exit code. */
     int finish(boolean dryRun, Instant at, HappyPath happyPath, ClusterSnapshot snapshot, Decision decision,
                List<Move> moves, ReportOptions options) {
-        String runId = UUID.randomUUID().toString().substring(0, 8);
-        Report report = ReportBuilder.build(dryRun, at, runId, happyPath, snapshot, decision.comparison(), decision.gate(), moves);
+        Report report = ReportBuilder.build(dryRun, at, newRunId(), happyPath, snapshot, decision.comparison(), decision.gate(), moves);
+        return finish(report, moves, options);
+    }
+
+    /** A short id that names one pass in its report, its log lines and its Events. */
+    static String newRunId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Writes a pass's report and turns its result into the exit code. */
+    int finish(Report report, List<Move> moves, ReportOptions options) {
         options.write(report, out);
         if (options.reportFile != null) {
             LOG.info("report written to {}", options.reportFile);
@@ -120,7 +153,7 @@ public final class Cli {
     }
 
     @CommandLine.Command(name = "happypath-rebalancer", mixinStandardHelpOptions = true,
-            versionProvider = Version.class, subcommands = {PlanCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
+            versionProvider = Version.class, subcommands = {PlanCommand.class, RunCommand.class, DaemonCommand.class, CommandLine.HelpCommand.class},
             description = {"Moves pods back to the Happy Path once a small cluster's workers have recovered:",
                     "safely, one at a time, through the Eviction API."},
             exitCodeListHeading = "%nExit codes:%n",
@@ -132,7 +165,7 @@ public final class Cli {
 
         @Override
         public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (plan, run)");
+            throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (plan, run, daemon)");
         }
     }
 

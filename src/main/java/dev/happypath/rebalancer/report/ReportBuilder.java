@@ -88,7 +88,23 @@ public final class ReportBuilder {
         Report.Summary summary = new Report.Summary(comparison.placements().size(), happy,
                 comparison.placements().size() - happy, driftRemains(comparison, moves), outcomes);
         return new Report(Report.SCHEMA_VERSION, dryRun ? "dry-run" : "live", generatedAt.toString(), runId,
-                happyPath.source(), comparison.state().name(), gateView, nodes, placements, moveViews, summary);
+                happyPath.source(), comparison.state().name(), gateView, nodes, placements, moveViews, summary, null);
+    }
+
+    /** The figures of a pass that took {@code duration}, from its report. Moves count by outcome, then reason. */
+    public static Report.Metrics metrics(Report report, java.time.Duration duration) {
+        Map<List<String>, Integer> counts = new LinkedHashMap<>();
+        for (Outcome o : Outcome.values()) {
+            for (Report.MoveView m : report.moves()) {
+                if (m.outcome().equals(o.name())) {
+                    counts.merge(List.of(m.outcome(), m.reason()), 1, Integer::sum);
+                }
+            }
+        }
+        List<Report.MoveCount> moves = new ArrayList<>();
+        counts.forEach((k, v) -> moves.add(new Report.MoveCount(k.get(0), k.get(1), v)));
+        return new Report.Metrics(duration.toMillis() / 1000.0, report.gate().open(), report.clusterState(),
+                report.summary().offPath(), moves);
     }
 
     private static int percent(long used, long cap) {
