@@ -157,7 +157,8 @@ public final class Cli {
             description = {"Moves pods back to the Happy Path once a small cluster's workers have recovered:",
                     "safely, one at a time, through the Eviction API."},
             exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:the pass completed (drift may remain)", "1:runtime failure (API unreachable, unauthorized, a move FAILED)",
+            exitCodeList = {"0:the pass completed (drift may remain), or was skipped: another rebalancer holds the Lease, "
+                    + "--wait-for-gate's deadline passed; the daemon stopped on SIGTERM", "1:runtime failure (API unreachable, unauthorized, a move FAILED, the Lease lost or refused)",
                     "2:invalid input (usage, configuration, snapshot); nothing was touched", "3:drift remains and --fail-on-drift was given"})
     static final class Root implements Runnable {
         @CommandLine.Spec
