@@ -26,9 +26,9 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 @Command(name = "daemon", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class, description = {
-        "Runs live passes on a cron schedule and, with --on-node-recovery, as soon as a recovered worker has",
-        "been stable for gate.stableFor. Only the holder of the Lease 'happypath-rebalancer' acts; the others",
-        "wait to take over. Serves Prometheus metrics on /metrics. Stops cleanly on SIGTERM."})
+        "Runs live passes on a cron schedule and, with --on-node-recovery, as soon as a recovered worker has been stable for gate.stableFor.",
+        "Only the holder of the Lease 'happypath-rebalancer' acts; the others wait to take over.",
+        "Serves Prometheus metrics on /metrics. Stops cleanly on SIGTERM."})
 final class DaemonCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DaemonCommand.class);

@@ -34,6 +34,9 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     ReportOptions report;
 
+    @Mixin
+    LogOptions logs;
+
     private final Cli cli;
 
     PlanCommand(Cli cli) {

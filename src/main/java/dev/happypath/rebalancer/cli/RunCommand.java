@@ -24,8 +24,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class, description = {
         "Runs one pass against the cluster of the current kube context (in a pod: in-cluster).",
-        "Live by default: evicts through the Eviction API, holding the Lease 'happypath-rebalancer' for the",
-        "whole pass (skipped, exit 0, when another rebalancer holds it). With --dry-run: reports what it would do."})
+        "Live by default: evicts through the Eviction API, holding the Lease 'happypath-rebalancer' while it acts (skipped, exit 0, when another rebalancer holds it).",
+        "With --dry-run: reports what it would do."})
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);

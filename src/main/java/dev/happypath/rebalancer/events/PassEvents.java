@@ -90,7 +90,8 @@ public final class PassEvents {
                 written += record(ref, type, reason, message, at);
             }
         }
-        if (self != null) {
+        // the summary only after a pass that acted: a green cluster's passes leave no trail of Events
+        if (self != null && written > 0) {
             boolean failed = moves.stream().anyMatch(m -> m.outcome() == Outcome.FAILED);
             ObjectReference ref = new ObjectReferenceBuilder().withApiVersion("v1").withKind("Pod")
                     .withNamespace(self.namespace()).withName(self.name()).withUid(self.uid()).build();

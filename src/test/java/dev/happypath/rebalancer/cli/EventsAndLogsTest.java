@@ -144,4 +144,42 @@ class EventsAndLogsTest {
         assertThat(lines).filteredOn(l -> !l.path("logger_name").asText().startsWith("dev.happypath"))
                 .allSatisfy(l -> assertThat(l.path("level").asText()).isIn("WARN", "ERROR"));
     }
+
+    @Test
+    void inAPodThePassSummaryGoesOnThatPodOnlyAfterAPassThatActed() {
+        String yaml = """
+                now: 2026-11-21T10:00:00Z
+                config: |
+                %s
+                pods:
+                  - { ns: argocd, name: stray, node: k3d-idp-demo-server-0, tolerations: ["node-role.kubernetes.io/control-plane:NoSchedule"] }
+                """.formatted(OpsCluster.config("1s", 5).indent(2).stripTrailing());
+        var scenario = dev.happypath.rebalancer.testing.Scenario.parse("summary", yaml);
+        var happyPath = scenario.happyPath();
+        var snapshot = scenario.snapshot();
+        var decision = dev.happypath.rebalancer.plan.Decision.decide(snapshot, happyPath, scenario.now());
+        var self = new dev.happypath.rebalancer.events.PassEvents.Self("happypath-rebalancer", "rebalancer-29384-x", "uid-1");
+        try (LiveCluster c = new LiveCluster(scenario);
+             KubernetesClient client = KubernetesClients.create(c.api().clientConfig())) {
+            var events = new dev.happypath.rebalancer.events.PassEvents(client, "me");
+            // nothing executed (a dry plan): no Event at all, not even the summary
+            var planned = decision.plan().moves();
+            var report = dev.happypath.rebalancer.report.ReportBuilder.build(false, scenario.now(), "run1", happyPath, snapshot,
+                    decision.comparison(), decision.gate(), planned);
+            assertThat(events.publish(report, planned, self, scenario.now())).isZero();
+
+            var failed = planned.stream().map(m -> m.resolved(dev.happypath.rebalancer.plan.Outcome.FAILED, List.of("boom"))).toList();
+            report = dev.happypath.rebalancer.report.ReportBuilder.build(false, scenario.now(), "run2", happyPath, snapshot,
+                    decision.comparison(), decision.gate(), failed);
+            assertThat(events.publish(report, failed, self, scenario.now())).isEqualTo(3);
+            Event summary = events(c).stream().filter(e -> e.getInvolvedObject().getName().equals("rebalancer-29384-x"))
+                    .findFirst().orElseThrow();
+            assertThat(summary.getMetadata().getNamespace()).isEqualTo("happypath-rebalancer");
+            assertThat(summary.getInvolvedObject().getUid()).isEqualTo("uid-1");
+            assertThat(summary.getType()).isEqualTo("Warning");
+            assertThat(summary.getReason()).isEqualTo("PassFailed");
+            assertThat(summary.getMessage()).startsWith("pass run2: 1 FAILED, drift remains");
+            assertThat(summary.getReportingInstance()).isEqualTo("me");
+        }
+    }
 }
