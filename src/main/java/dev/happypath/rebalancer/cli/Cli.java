@@ -2,17 +2,10 @@ package dev.happypath.rebalancer.cli;
 
 import dev.happypath.rebalancer.InvalidInputException;
 import dev.happypath.rebalancer.RuntimeFailure;
-import dev.happypath.rebalancer.advice.Advice;
-import dev.happypath.rebalancer.advice.Advisor;
-import dev.happypath.rebalancer.config.HappyPath;
-import dev.happypath.rebalancer.ledger.Ledger;
 import dev.happypath.rebalancer.execute.Sleeper;
-import dev.happypath.rebalancer.plan.Decision;
 import dev.happypath.rebalancer.plan.Move;
 import dev.happypath.rebalancer.plan.Outcome;
 import dev.happypath.rebalancer.report.Report;
-import dev.happypath.rebalancer.report.ReportBuilder;
-import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,10 +13,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -40,6 +30,7 @@ public final class Cli {
     private final Clock clock;
     private final Sleeper sleeper;
     private final Function<ClusterOptions, KubernetesClient> connector;
+    private final Shutdown shutdown = new Shutdown();
 
     public Cli(PrintWriter out, PrintWriter err, Clock clock, Sleeper sleeper, Function<ClusterOptionsView, KubernetesClient> connector) {
         this.out = out;
@@ -56,13 +47,23 @@ public final class Cli {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        int code = new Cli(out, err, Clock.systemUTC(), Sleeper.REAL, null).execute(args);
+        Cli cli = new Cli(out, err, Clock.systemUTC(), Sleeper.REAL, null);
+        cli.shutdown.installHook();
+        int code = cli.execute(args);
         out.flush();
         err.flush();
         System.exit(code);
     }
 
     public int execute(String... args) {
+        try {
+            return parseAndRun(args);
+        } finally {
+            shutdown.finished();
+        }
+    }
+
+    private int parseAndRun(String... args) {
         CommandLine cmd = new CommandLine(new Root(), new Factory());
         cmd.setOut(out);
         cmd.setErr(err);
@@ -92,6 +93,15 @@ public final class Cli {
         return ExitCode.RUNTIME_FAILURE;
     }
 
+    /** Stopping on SIGTERM; tests request it directly. */
+    public Shutdown shutdown() {
+        return shutdown;
+    }
+
+    PrintWriter err() {
+        return err;
+    }
+
     Clock clock() {
         return clock;
     }
@@ -108,13 +118,17 @@ public final class Cli {
         return connector.apply(options);
     }
 
-    /** Writes the report and turns the pass's result into the exit code. */
-    int finish(boolean dryRun, Instant at, HappyPath happyPath, ClusterSnapshot snapshot, Decision decision,
-               List<Move> moves, String abort, ReportOptions options) {
-        String runId = UUID.randomUUID().toString().substring(0, 8);
-        List<Advice> advice = Advisor.advise(snapshot, happyPath, decision.comparison(), workloadsSentElsewhere(moves));
-        Report report = ReportBuilder.build(dryRun, at, runId, happyPath, snapshot, decision.comparison(), decision.gate(), moves,
-                advice, options.explain);
+    /** A short id that names one pass in its report, its log lines and its Events. */
+    static String newRunId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * Writes a pass's report and turns its result into the exit code.
+     *
+     * @param abort why the pass stopped early on a runtime problem that is no move's failure, or null
+     */
+    int finish(Report report, List<Move> moves, String abort, ReportOptions options) {
         options.write(report, out);
         if (options.reportFile != null) {
             LOG.info("report written to {}", options.reportFile);
@@ -134,23 +148,14 @@ public final class Cli {
         return ExitCode.OK;
     }
 
-    /** Workloads the scheduler would send off their home: the report says how to fix that. */
-    private static Set<String> workloadsSentElsewhere(List<Move> moves) {
-        Set<String> keys = new HashSet<>();
-        for (Move m : moves) {
-            if (m.prediction() != null && m.outcome() == Outcome.SKIPPED && m.prediction().feasibleAnywhere()) {
-                keys.add(Ledger.workloadKey(m.pod()));
-            }
-        }
-        return keys;
-    }
-
     @CommandLine.Command(name = "happypath-rebalancer", mixinStandardHelpOptions = true,
-            versionProvider = Version.class, subcommands = {PlanCommand.class, RunCommand.class, AdviseCommand.class, CommandLine.HelpCommand.class},
+            versionProvider = Version.class,
+            subcommands = {PlanCommand.class, RunCommand.class, DaemonCommand.class, AdviseCommand.class, CommandLine.HelpCommand.class},
             description = {"Moves pods back to the Happy Path once a small cluster's workers have recovered:",
                     "safely, one at a time, through the Eviction API."},
             exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:the pass completed (drift may remain)", "1:runtime failure (API unreachable, unauthorized, a move FAILED)",
+            exitCodeList = {"0:the pass completed (drift may remain), or was skipped: another rebalancer holds the Lease, "
+                    + "--wait-for-gate's deadline passed; the daemon stopped on SIGTERM", "1:runtime failure (API unreachable, unauthorized, a move FAILED, the Lease lost or refused)",
                     "2:invalid input (usage, configuration, snapshot); nothing was touched", "3:drift remains and --fail-on-drift was given"})
     static final class Root implements Runnable {
         @CommandLine.Spec
@@ -158,7 +163,7 @@ public final class Cli {
 
         @Override
         public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (plan, run)");
+            throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (plan, run, daemon)");
         }
     }
 

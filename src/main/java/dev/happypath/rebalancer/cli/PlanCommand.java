@@ -7,6 +7,8 @@ import dev.happypath.rebalancer.config.ClusterFit;
 import dev.happypath.rebalancer.config.HappyPath;
 import dev.happypath.rebalancer.ledger.Ledger;
 import dev.happypath.rebalancer.plan.Decision;
+import dev.happypath.rebalancer.report.Report;
+import dev.happypath.rebalancer.report.ReportBuilder;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +42,9 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     ReportOptions report;
 
+    @Mixin
+    LogOptions logs;
+
     private final Cli cli;
 
     PlanCommand(Cli cli) {
@@ -55,7 +60,9 @@ final class PlanCommand implements Callable<Integer> {
         ClusterSnapshot cluster = SnapshotFile.read(snapshot, at);
         ClusterFit.check(happyPath, cluster);
         Decision decision = Decision.decide(cluster, happyPath, past, at);
-        return cli.finish(true, at, happyPath, cluster, decision, decision.plan().moves(), null, report);
+        Report built = ReportBuilder.build(true, at, Cli.newRunId(), happyPath, cluster, decision.comparison(), decision.gate(),
+                decision.plan().moves(), report.explain);
+        return cli.finish(built, decision.plan().moves(), null, report);
     }
 
     static Instant parseNow(String text) {

@@ -28,7 +28,7 @@ public final class ApiErrors {
         }
         if (code == 403) {
             return new RuntimeFailure("forbidden (403) to " + verb + " " + resource + " " + scope + ": grant verb '" + verb
-                    + "' on resource '" + resource + "' to the rebalancer's identity (see cronjob/rbac.yaml)"
+                    + "' on resource '" + resource + "' to the rebalancer's identity (see cronjob/base/rbac.yaml)"
                     + (status == null ? "" : "; the API server said: " + status), e);
         }
         if (code == 0 || code == -1) {

@@ -210,7 +210,7 @@ public final class ConfigNode {
         return s.length() > 40 ? s.substring(0, 37) + "..." : s;
     }
 
-    static Duration parseDuration(String text) {
+    public static Duration parseDuration(String text) {
         if (text.equals("0")) {
             return Duration.ZERO;
         }

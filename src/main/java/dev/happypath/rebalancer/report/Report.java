@@ -11,13 +11,19 @@ import java.util.Map;
  * names and meaning (docs/operations.md, "The report").
  */
 @JsonPropertyOrder({"schemaVersion", "mode", "generatedAt", "runId", "config", "clusterState", "gate", "nodes",
-        "placements", "moves", "advice", "summary"})
+        "placements", "moves", "advice", "summary", "metrics"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Report(int schemaVersion, String mode, String generatedAt, String runId, String config,
                      String clusterState, GateView gate, List<NodeView> nodes, List<PlacementView> placements,
-                     List<MoveView> moves, List<AdviceView> advice, Summary summary) {
+                     List<MoveView> moves, List<AdviceView> advice, Summary summary, Metrics metrics) {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** The same report with the pass's figures attached. */
+    public Report withMetrics(Metrics figures) {
+        return new Report(schemaVersion, mode, generatedAt, runId, config, clusterState, gate, nodes, placements, moves,
+                advice, summary, figures);
+    }
 
     @JsonPropertyOrder({"open", "reasons", "stableFor", "opensAt"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -69,5 +75,21 @@ public record Report(int schemaVersion, String mode, String generatedAt, String 
      */
     @JsonPropertyOrder({"managedPods", "happy", "offPath", "driftRemains", "outcomes"})
     public record Summary(int managedPods, int happy, int offPath, boolean driftRemains, Map<String, Integer> outcomes) {
+    }
+
+    /**
+     * The figures the daemon exports on /metrics, for this one pass: a CronJob has no scrape endpoint, so
+     * its report (and its Events) carry them.
+     *
+     * @param passDurationSeconds from the start of the read to the end of the last move
+     * @param moves               count of moves by outcome and reason (only combinations that occurred)
+     */
+    @JsonPropertyOrder({"passDurationSeconds", "gateOpen", "clusterState", "offPath", "moves"})
+    public record Metrics(double passDurationSeconds, boolean gateOpen, String clusterState, int offPath,
+                          List<MoveCount> moves) {
+    }
+
+    @JsonPropertyOrder({"outcome", "reason", "count"})
+    public record MoveCount(String outcome, String reason, int count) {
     }
 }

@@ -1,6 +1,7 @@
 package dev.happypath.rebalancer.report;
 
 import dev.happypath.rebalancer.advice.Advice;
+import dev.happypath.rebalancer.advice.Advisor;
 import dev.happypath.rebalancer.compare.Comparison;
 import dev.happypath.rebalancer.compare.Placement;
 import dev.happypath.rebalancer.compare.Status;
@@ -9,6 +10,7 @@ import dev.happypath.rebalancer.config.HappyPath;
 import dev.happypath.rebalancer.config.NodeRole;
 import dev.happypath.rebalancer.gate.GateReason;
 import dev.happypath.rebalancer.gate.GateVerdict;
+import dev.happypath.rebalancer.ledger.Ledger;
 import dev.happypath.rebalancer.plan.Move;
 import dev.happypath.rebalancer.plan.Outcome;
 import dev.happypath.rebalancer.scheduling.NodeVerdict;
@@ -49,9 +51,14 @@ public final class ReportBuilder {
         return false;
     }
 
+    /**
+     * The report of a pass. It carries advice for every workload the pass could not move because the
+     * scheduler would send it elsewhere.
+     */
     public static Report build(boolean dryRun, Instant generatedAt, String runId, HappyPath happyPath,
                                ClusterSnapshot snapshot, Comparison comparison, GateVerdict gate, List<Move> moves,
-                               List<Advice> advice, boolean explain) {
+                               boolean explain) {
+        List<Advice> advice = Advisor.advise(snapshot, happyPath, comparison, workloadsSentElsewhere(moves));
         List<String> reasons = gate.reasons().stream().map(GateReason::toString).toList();
         Report.GateView gateView = new Report.GateView(gate.open(), reasons, ConfigNode.format(happyPath.stableFor()),
                 gate.opensAt() == null ? null : gate.opensAt().toString());
@@ -95,7 +102,18 @@ public final class ReportBuilder {
         List<Report.AdviceView> adviceViews = advice.stream().map(a -> new Report.AdviceView(a.workload(), a.rule(), a.home(),
                 a.predicted(), a.kind().name(), a.verified(), a.why(), a.snippet())).toList();
         return new Report(Report.SCHEMA_VERSION, dryRun ? "dry-run" : "live", generatedAt.toString(), runId,
-                happyPath.source(), comparison.state().name(), gateView, nodes, placements, moveViews, adviceViews, summary);
+                happyPath.source(), comparison.state().name(), gateView, nodes, placements, moveViews, adviceViews, summary, null);
+    }
+
+    /** Workloads the scheduler would send off their Happy Path: the report says how to fix that. */
+    static Set<String> workloadsSentElsewhere(List<Move> moves) {
+        Set<String> keys = new HashSet<>();
+        for (Move m : moves) {
+            if (m.prediction() != null && m.outcome() == Outcome.SKIPPED && m.prediction().feasibleAnywhere()) {
+                keys.add(Ledger.workloadKey(m.pod()));
+            }
+        }
+        return keys;
     }
 
     static Report.PredictionView prediction(Prediction p, boolean explain) {
@@ -111,6 +129,22 @@ public final class ReportBuilder {
             }
         }
         return new Report.PredictionView(p.node(), uncertain, p.tied(), p.totals(), p.rejected(), plugins);
+    }
+
+    /** The figures of a pass that took {@code duration}, from its report. Moves count by outcome, then reason. */
+    public static Report.Metrics metrics(Report report, java.time.Duration duration) {
+        Map<List<String>, Integer> counts = new LinkedHashMap<>();
+        for (Outcome o : Outcome.values()) {
+            for (Report.MoveView m : report.moves()) {
+                if (m.outcome().equals(o.name())) {
+                    counts.merge(List.of(m.outcome(), m.reason()), 1, Integer::sum);
+                }
+            }
+        }
+        List<Report.MoveCount> moves = new ArrayList<>();
+        counts.forEach((k, v) -> moves.add(new Report.MoveCount(k.get(0), k.get(1), v)));
+        return new Report.Metrics(duration.toMillis() / 1000.0, report.gate().open(), report.clusterState(),
+                report.summary().offPath(), moves);
     }
 
     private static int percent(long used, long cap) {

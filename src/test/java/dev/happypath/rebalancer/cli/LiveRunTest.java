@@ -257,6 +257,7 @@ class LiveRunTest {
             assertThat(ledger.getData().get("ledger.json")).contains("argocd/ReplicaSet/a-server-rs", "\"landedHome\" : true");
 
             // another outage puts the replacement back on the lifeboat, ten minutes later
+            c.awaitLeaseFree();
             strand(c, "a-server-r", SERVER);
             c.time().sleep(Duration.ofMinutes(10));
             LiveCluster.Result second = c.run("run", "--config", config, "-o", "json");
@@ -265,6 +266,7 @@ class LiveRunTest {
 
             // once the cooldown is over it moves again
             c.time().sleep(Duration.ofHours(2));
+            c.awaitLeaseFree();
             LiveCluster.Result third = c.run("run", "--config", config, "-o", "json");
             assertThat(third.move("a-server-r").get("outcome").asText()).as(third.toString()).isEqualTo("EVICTED");
         }
@@ -283,6 +285,7 @@ class LiveRunTest {
             assertThat(first.exitCode()).isZero();
 
             c.time().sleep(Duration.ofHours(2));
+            c.awaitLeaseFree();
             LiveCluster.Result second = c.run("run", "--config", config, "-o", "json");
             assertThat(second.move("a-server-r").get("outcome").asText()).as(second.toString()).isEqualTo("SKIPPED");
             assertThat(second.move("a-server-r").get("detail").asText()).contains("landed on " + SERVER + ", off its home");
@@ -292,6 +295,7 @@ class LiveRunTest {
             Node agent = c.api().node(AGENT0);
             agent.getMetadata().getLabels().put("disk", "ssd");
             c.api().update(agent);
+            c.awaitLeaseFree();
             LiveCluster.Result third = c.run("run", "--config", config, "-o", "json");
             assertThat(third.move("a-server-r").get("outcome").asText()).as(third.toString()).isEqualTo("EVICTED");
         }

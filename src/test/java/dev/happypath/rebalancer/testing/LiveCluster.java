@@ -66,6 +66,17 @@ public final class LiveCluster implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Waits until no rebalancer holds the Lease: a live run releases it when it ends, and the Lease is free
+     * for the next one a moment later (fabric8 releases by shortening the Lease to one second).
+     */
+    public void awaitLeaseFree() {
+        try (var client = dev.happypath.rebalancer.cluster.KubernetesClients.create(api.clientConfig())) {
+            Await.until(java.time.Duration.ofSeconds(10), "the Lease to be released",
+                    () -> dev.happypath.rebalancer.lease.PassLease.currentHolder(client, "happypath-rebalancer") == null);
+        }
+    }
+
     /** Runs the CLI against this cluster; stdout and stderr are captured. */
     public Result run(String... args) {
         return run(time, time, args);

@@ -1,0 +1,130 @@
+package dev.happypath.rebalancer.cli;
+
+import dev.happypath.rebalancer.InvalidInputException;
+import dev.happypath.rebalancer.RuntimeFailure;
+import dev.happypath.rebalancer.cluster.NodeWatch;
+import dev.happypath.rebalancer.config.HappyPath;
+import dev.happypath.rebalancer.daemon.Daemon;
+import dev.happypath.rebalancer.events.PassEvents;
+import dev.happypath.rebalancer.lease.PassLease;
+import dev.happypath.rebalancer.metrics.MetricsEndpoint;
+import dev.happypath.rebalancer.metrics.PassMetrics;
+import dev.happypath.rebalancer.report.ReportFormat;
+import dev.happypath.rebalancer.trigger.CronSchedule;
+import dev.happypath.rebalancer.trigger.GateOpening;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.quartz.CronExpression;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+@Command(name = "daemon", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class, description = {
+        "Runs live passes on a cron schedule and, with --on-node-recovery, as soon as a recovered worker has been stable for gate.stableFor.",
+        "Only the holder of the Lease 'happypath-rebalancer' acts; the others wait to take over.",
+        "Serves Prometheus metrics on /metrics. Stops cleanly on SIGTERM."})
+final class DaemonCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DaemonCommand.class);
+
+    @Option(names = "--schedule", paramLabel = "CRON", required = true, description = {
+            "When to run a pass, in UTC: 5 fields like a CronJob ('*/5 * * * *') or Quartz's 6-7 starting with seconds",
+            "('0 0/5 * * * ?')."})
+    String schedule;
+
+    @Option(names = "--on-node-recovery", description = "Also run a pass when the node watch sees the gate open "
+            + "(a worker back Ready and stable for gate.stableFor).")
+    boolean onNodeRecovery;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9090",
+            description = "Port of the Prometheus endpoint /metrics (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "json",
+            description = "Format of each pass's report on stdout: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    ReportFormat output;
+
+    @Option(names = "--report-file", paramLabel = "FILE", description = "Write each pass's report to FILE (replacing the last) instead of stdout.")
+    Path reportFile;
+
+    @Mixin
+    ConfigOption config;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Mixin
+    LeaseOptions lease;
+
+    @Mixin
+    LogOptions logs;
+
+    private final Cli cli;
+
+    DaemonCommand(Cli cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        // Everything the user wrote is checked before the cluster is touched.
+        HappyPath happyPath = config.load();
+        CronExpression cron = CronSchedule.parse(schedule);
+        PassLease.Timing timing = lease.timing();
+        if (metricsPort < 1 || metricsPort > 65535) {
+            throw InvalidInputException.at(null, "--metrics-port", "expected a port from 1 to 65535, got " + metricsPort);
+        }
+        ReportOptions report = new ReportOptions();
+        report.output = output;
+        report.reportFile = reportFile;
+        report.checkWritable();
+
+        PassMetrics metrics = new PassMetrics();
+        try (KubernetesClient client = cli.connect(cluster);
+             MetricsEndpoint endpoint = serve(metrics)) {
+            Daemon daemon = new Daemon(client, lease.namespace(), PassLease.newIdentity(), timing, metrics,
+                    (trigger, identity) -> pass(client, happyPath, report, metrics, trigger, identity));
+            daemon.start();
+            LOG.info("daemon: passes on '{}' (UTC){}; metrics on :{}/metrics", schedule,
+                    onNodeRecovery ? " and on node recovery" : "", endpoint.port());
+            try (CronSchedule timetable = CronSchedule.start(cron, () -> daemon.trigger("schedule"));
+                 GateOpening gate = onNodeRecovery ? new GateOpening(happyPath, cli.clock(), false, v -> daemon.trigger("node-recovery")) : null;
+                 NodeWatch watch = onNodeRecovery ? NodeWatch.start(client, gate::nodesChanged) : null) {
+                LOG.info("next scheduled pass at {}", timetable.nextFire());
+                while (!cli.shutdown().await(Duration.ofHours(1))) {
+                    LOG.debug("daemon alive; next scheduled pass at {}", timetable.nextFire());
+                }
+                LOG.info("stopping on SIGTERM");
+            } finally {
+                daemon.stop(Shutdown.GRACE.minusSeconds(5));
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    private MetricsEndpoint serve(PassMetrics metrics) {
+        try {
+            return MetricsEndpoint.serve(metricsPort, metrics);
+        } catch (IOException e) {
+            throw new RuntimeFailure("cannot serve metrics on port " + metricsPort + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void pass(KubernetesClient client, HappyPath happyPath, ReportOptions report, PassMetrics metrics,
+                      String trigger, String identity) {
+        Pass.Result result = Pass.run(cli, client, happyPath, false, Cli.newRunId(), new PassEvents(client, identity), false);
+        synchronized (this) {
+            report.write(result.report(), cli.out());
+        }
+        if (result.abort() != null) {
+            LOG.error("the pass stopped: {}", result.abort());
+        }
+        metrics.completed(trigger, result.report(), cli.clock().instant());
+    }
+}

@@ -1,0 +1,308 @@
+package dev.happypath.rebalancer.lease;
+
+import dev.happypath.rebalancer.cluster.ApiErrors;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The coordination.k8s.io/v1 Lease that makes every rebalancer acting on a cluster take turns: daemons,
+ * the CronJob's live runs and one-shot jobs all hold the same Lease while they may evict. Only reading
+ * and reporting (dry runs) go without it.
+ *
+ * <p>Built on fabric8's {@link LeaderElector}: it creates the Lease, renews it every retry period, and
+ * takes it over only after the holder has failed to renew for a whole lease duration. The API server's
+ * optimistic concurrency (the resourceVersion in each update) makes two contenders for one Lease end
+ * with one holder.
+ */
+public final class PassLease implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PassLease.class);
+
+    /** The Lease's name: the same for every installation mode, so they exclude each other. */
+    public static final String NAME = "happypath-rebalancer";
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String identity;
+    private final Timing timing;
+    private final RecordingLock lock;
+    private final ScheduledExecutorService executor;
+    private final CountDownLatch leading = new CountDownLatch(1);
+    private final AtomicReference<Runnable> onLost = new AtomicReference<>(() -> { });
+    private final AtomicReference<Runnable> onStarted = new AtomicReference<>(() -> { });
+    private volatile boolean isLeader;
+    private volatile boolean closing;
+    private CompletableFuture<?> election;
+
+    /**
+     * @param leaseDuration how long a holder that stopped renewing keeps the Lease; the renew deadline is
+     *                      two thirds of it and the retry period a fifth (client-go's 15s/10s/2s ratios)
+     */
+    public record Timing(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+
+        public static Timing of(Duration leaseDuration) {
+            return new Timing(leaseDuration, leaseDuration.multipliedBy(2).dividedBy(3), leaseDuration.dividedBy(5));
+        }
+    }
+
+    private PassLease(KubernetesClient client, String namespace, String identity, Timing timing) {
+        this.client = client;
+        this.namespace = namespace;
+        this.identity = identity;
+        this.timing = timing;
+        this.lock = new RecordingLock(new LeaseLock(namespace, NAME, identity));
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lease-" + NAME);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts contending for the Lease. {@code lost} runs (on the lease thread) when a held Lease is lost
+     * without {@link #close()}: the holder must stop acting at once.
+     */
+    public static PassLease contend(KubernetesClient client, String namespace, String identity, Timing timing, Runnable lost) {
+        return contend(client, namespace, identity, timing, () -> { }, lost);
+    }
+
+    /** As above; {@code started} runs (on the lease thread) when the Lease is taken. */
+    public static PassLease contend(KubernetesClient client, String namespace, String identity, Timing timing,
+                                    Runnable started, Runnable lost) {
+        PassLease lease = new PassLease(client, namespace, identity, timing);
+        lease.onLost.set(lost);
+        lease.onStarted.set(started);
+        lease.start();
+        return lease;
+    }
+
+    /** Where the Lease lives unless told: the pod's own namespace (downward API), else the install's default. */
+    public static String defaultNamespace() {
+        String ns = System.getenv("POD_NAMESPACE");
+        return ns == null || ns.isBlank() ? "happypath-rebalancer" : ns;
+    }
+
+    /**
+     * This process's name in the Lease: the pod name (downward API) or the host name, plus a random
+     * suffix so that two processes on one host never share an identity.
+     */
+    public static String newIdentity() {
+        String base = System.getenv("POD_NAME");
+        if (base == null || base.isBlank()) {
+            base = System.getenv("HOSTNAME");
+        }
+        if (base == null || base.isBlank()) {
+            base = "happypath-rebalancer";
+        }
+        return base + "_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Who holds the Lease now according to the API, or null when nobody holds a valid one. */
+    public static Holder currentHolder(KubernetesClient client, String namespace) {
+        LeaderElectionRecord r;
+        try {
+            r = new LeaseLock(namespace, NAME, "observer").get(client);
+        } catch (KubernetesClientException e) {
+            throw ApiErrors.describe(e, "get", "leases.coordination.k8s.io", "in namespace " + namespace,
+                    String.valueOf(client.getMasterUrl()));
+        }
+        if (r == null || r.getHolderIdentity() == null || r.getHolderIdentity().isEmpty() || r.getRenewTime() == null) {
+            return null;
+        }
+        ZonedDateTime expires = r.getRenewTime().plus(r.getLeaseDuration());
+        if (ZonedDateTime.now(expires.getZone()).isAfter(expires)) {
+            return null;
+        }
+        return new Holder(r.getHolderIdentity(), r.getRenewTime().toInstant().toString(), expires.toInstant().toString());
+    }
+
+    /** A valid holder of the Lease. */
+    public record Holder(String identity, String renewedAt, String expiresAt) {
+    }
+
+    private void start() {
+        LeaderElectionConfig config = new LeaderElectionConfig(lock, timing.leaseDuration(), timing.renewDeadline(),
+                timing.retryPeriod(), new LeaderCallbacks(this::started, this::stopped, this::newLeader), true, NAME);
+        election = new LeaderElector(client, config, executor).start();
+    }
+
+    private void started() {
+        isLeader = true;
+        LOG.info("holding lease {}/{} as {}", namespace, NAME, identity);
+        leading.countDown();
+        onStarted.get().run();
+    }
+
+    private void stopped() {
+        boolean was = isLeader;
+        isLeader = false;
+        if (was && !closing) {
+            LOG.warn("lost lease {}/{}: stopping what this process does", namespace, NAME);
+            onLost.get().run();
+        }
+    }
+
+    private void newLeader(String holder) {
+        if (holder != null && !holder.isEmpty() && !holder.equals(identity)) {
+            LOG.info("lease {}/{} is held by {}", namespace, NAME, holder);
+        }
+    }
+
+    /** How a wait for the Lease ended. */
+    public enum Wait {
+        /** This process holds the Lease. */
+        LEADING,
+        /** Another process held it for the whole wait. */
+        HELD_ELSEWHERE,
+        /** The API refused the Lease requests (see {@link #lastError()}). */
+        FAILED
+    }
+
+    /** Waits until this process holds the Lease, another holds it for {@code max}, or the API refuses. */
+    public Wait awaitLeading(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            long step = Math.min(Math.max(left, 0), timing.retryPeriod().toNanos());
+            if (leading.await(step, TimeUnit.NANOSECONDS) && isLeader) {
+                return Wait.LEADING;
+            }
+            if (lock.lastError.get() != null) {
+                return Wait.FAILED;
+            }
+            if (left <= 0) {
+                return Wait.HELD_ELSEWHERE;
+            }
+        }
+    }
+
+    public boolean leading() {
+        return isLeader;
+    }
+
+    /**
+     * Blocks until the election ends: the Lease was held and then lost, or {@link #close()} was called.
+     * A process that wants it again contends with a new PassLease.
+     */
+    public void awaitEnd() throws InterruptedException {
+        try {
+            election.get();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+            LOG.debug("lease election ended: {}", e.toString());
+        }
+    }
+
+    /** The last error the API answered to a Lease request, said plainly, or null. */
+    public String lastError() {
+        KubernetesClientException e = lock.lastError.get();
+        if (e == null) {
+            return null;
+        }
+        String verb = lock.lastVerb.get();
+        return ApiErrors.describe(e, verb, "leases.coordination.k8s.io", "in namespace " + namespace,
+                String.valueOf(client.getMasterUrl())).getMessage();
+    }
+
+    public String identity() {
+        return identity;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /** Stops contending and, when held, releases the Lease so that another process can take over at once. */
+    @Override
+    public void close() {
+        closing = true;
+        if (election != null) {
+            // LeaderElector releases a held Lease (releaseOnCancel) when its future is cancelled.
+            election.cancel(true);
+        }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(timing.renewDeadline().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Remembers the API's last refusal: LeaderElector logs and retries, the caller wants to say why. */
+    private static final class RecordingLock implements Lock {
+        private final Lock delegate;
+        private final AtomicReference<KubernetesClientException> lastError = new AtomicReference<>();
+        private final AtomicReference<String> lastVerb = new AtomicReference<>();
+
+        RecordingLock(Lock delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public LeaderElectionRecord get(KubernetesClient client) {
+            return call("get", () -> delegate.get(client));
+        }
+
+        @Override
+        public void create(KubernetesClient client, LeaderElectionRecord record) {
+            call("create", () -> {
+                delegate.create(client, record);
+                return null;
+            });
+        }
+
+        @Override
+        public void update(KubernetesClient client, LeaderElectionRecord record) {
+            // fabric8's LeaseLock sends a JSON merge patch carrying the resourceVersion it read
+            call("patch", () -> {
+                delegate.update(client, record);
+                return null;
+            });
+        }
+
+        private <T> T call(String verb, java.util.function.Supplier<T> action) {
+            try {
+                T result = action.get();
+                if (!verb.equals("get")) {
+                    lastError.set(null);
+                }
+                return result;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    lastVerb.set(verb);
+                    lastError.set(e);
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public String identity() {
+            return delegate.identity();
+        }
+
+        @Override
+        public String describe() {
+            return delegate.describe();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.happypath.rebalancer.testing;
+
+import dev.happypath.rebalancer.cli.Cli;
+import dev.happypath.rebalancer.cluster.KubernetesClients;
+import dev.happypath.rebalancer.execute.Sleeper;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The CLI running in the background against a {@link LiveCluster} with the real clock (a daemon, a run
+ * waiting for the gate), stopped as SIGTERM would stop it.
+ */
+public final class RunningCli implements AutoCloseable {
+
+    private final Cli cli;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final CompletableFuture<Integer> exit;
+
+    private RunningCli(LiveCluster cluster, String... args) {
+        this.cli = new Cli(new PrintWriter(out, true), new PrintWriter(err, true), Clock.systemUTC(), Sleeper.REAL,
+                options -> KubernetesClients.create(cluster.api().clientConfig()));
+        this.exit = CompletableFuture.supplyAsync(() -> cli.execute(args), r -> {
+            Thread t = new Thread(r, "cli-" + args[0]);
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    public static RunningCli start(LiveCluster cluster, String... args) {
+        return new RunningCli(cluster, args);
+    }
+
+    /** SIGTERM: asks the command to stop and waits for its exit code. */
+    public int stop(Duration max) {
+        cli.shutdown().request();
+        return exitCode(max);
+    }
+
+    public int exitCode(Duration max) {
+        try {
+            return exit.get(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the command did not exit within " + max.toMillis() + " ms\n" + this, e);
+        }
+    }
+
+    public boolean exited() {
+        return exit.isDone();
+    }
+
+    public synchronized String out() {
+        return out.toString();
+    }
+
+    public synchronized String err() {
+        return err.toString();
+    }
+
+    /** A port nothing listens on now (for --metrics-port). */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!exit.isDone()) {
+            stop(Duration.ofSeconds(30));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "stdout:\n" + out() + "\nstderr:\n" + err();
+    }
+}
