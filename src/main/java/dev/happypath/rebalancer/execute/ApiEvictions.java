@@ -1,5 +1,6 @@
 package dev.happypath.rebalancer.execute;
 
+import dev.happypath.rebalancer.RuntimeFailure;
 import dev.happypath.rebalancer.cluster.ApiErrors;
 import dev.happypath.rebalancer.cluster.ClusterReader;
 import dev.happypath.rebalancer.snapshot.NodeState;
@@ -42,6 +43,11 @@ public final class ApiEvictions implements EvictionApi {
             return evicted ? Attempt.evicted()
                     : new Attempt(Attempt.Kind.REFUSED_BY_BUDGET, 429, "Cannot evict pod as it would violate the pod's disruption budget");
         } catch (KubernetesClientException e) {
+            if (interrupted(e)) {
+                Thread.currentThread().interrupt();
+                throw new RuntimeFailure("interrupted (shutdown) while the eviction request of " + pod.key()
+                        + " was in flight: the API server may or may not have evicted it");
+            }
             if (e.getCode() == 404) {
                 return new Attempt(Attempt.Kind.NOT_FOUND, 404, message(e));
             }
@@ -54,6 +60,15 @@ public final class ApiEvictions implements EvictionApi {
             }
             return new Attempt(Attempt.Kind.ERROR, e.getCode(), message(e));
         }
+    }
+
+    private static boolean interrupted(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String message(KubernetesClientException e) {
