@@ -5,10 +5,10 @@ import dev.happypath.rebalancer.config.Home;
 import dev.happypath.rebalancer.config.NodeRole;
 import dev.happypath.rebalancer.config.SeparationRule;
 import dev.happypath.rebalancer.config.WorkloadRule;
-import dev.happypath.rebalancer.scheduling.ClusterView;
 import dev.happypath.rebalancer.scheduling.Filters;
-import dev.happypath.rebalancer.scheduling.PlanningView;
+import dev.happypath.rebalancer.snapshot.Claim;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
+import dev.happypath.rebalancer.snapshot.NodeSelector;
 import dev.happypath.rebalancer.snapshot.NodeState;
 import dev.happypath.rebalancer.snapshot.PodState;
 
@@ -32,23 +32,23 @@ public final class HappyPathComparer {
             roles.put(n.name(), happyPath.roleOf(n));
         }
 
+        Map<Home, HomeNodes> homes = new HashMap<>();
         List<Candidate> managed = new ArrayList<>();
         for (PodState pod : snapshot.pods()) {
-            candidate(pod, snapshot, happyPath, roles).ifPresent(managed::add);
+            candidate(pod, snapshot, happyPath, roles, homes).ifPresent(managed::add);
         }
 
         Map<String, String> colocated = separationConflicts(managed, happyPath);
 
-        ClusterView view = new PlanningView(snapshot);
         List<Placement> placements = new ArrayList<>();
         for (Candidate c : managed) {
-            placements.add(verdict(c, colocated.get(c.pod.uid()), roles, snapshot, view));
+            placements.add(verdict(c, colocated.get(c.pod.uid()), roles, snapshot));
         }
         placements.sort(Comparator.comparing((Placement p) -> p.pod().namespace()).thenComparing(p -> p.pod().name()));
         return new Comparison(placements, roles, stateOf(snapshot, roles, placements));
     }
 
-    private record Candidate(PodState pod, WorkloadRule rule, Home home, List<String> homeNodes, boolean atHome) {
+    private record Candidate(PodState pod, WorkloadRule rule, Home home, HomeNodes homeNodes, boolean atHome) {
     }
 
     /**
@@ -57,7 +57,7 @@ public final class HappyPathComparer {
      * DaemonSet and static pods belong to their node and are never managed.
      */
     private static Optional<Candidate> candidate(PodState pod, ClusterSnapshot snapshot, HappyPath happyPath,
-                                                 Map<String, NodeRole> roles) {
+                                                 Map<String, NodeRole> roles, Map<Home, HomeNodes> homes) {
         if (pod.isTerminal() || pod.isDaemonSetPod() || pod.mirror()) {
             return Optional.empty();
         }
@@ -70,13 +70,15 @@ public final class HappyPathComparer {
         } else {
             return Optional.empty();
         }
-        List<String> homeNodes = new ArrayList<>();
-        for (NodeState n : snapshot.nodes()) {
-            if (home.admits(roles.get(n.name()), n.labels())) {
-                homeNodes.add(n.name());
+        HomeNodes homeNodes = homes.computeIfAbsent(home, h -> {
+            List<NodeState> admitted = new ArrayList<>();
+            for (NodeState n : snapshot.nodes()) {
+                if (h.admits(roles.get(n.name()), n.labels())) {
+                    admitted.add(n);
+                }
             }
-        }
-        homeNodes.sort(null);
+            return new HomeNodes(admitted);
+        });
         boolean atHome = pod.isBound() && homeNodes.contains(pod.nodeName());
         return Optional.of(new Candidate(pod, rule.orElse(null), home, homeNodes, atHome));
     }
@@ -149,7 +151,7 @@ public final class HappyPathComparer {
     }
 
     private static Placement verdict(Candidate c, String colocationNote, Map<String, NodeRole> roles,
-                                     ClusterSnapshot snapshot, ClusterView view) {
+                                     ClusterSnapshot snapshot) {
         String ruleName = c.rule == null ? null : c.rule.name();
         if (!c.pod.isBound()) {
             return new Placement(c.pod, ruleName, c.home, c.homeNodes, Status.PENDING, null, List.of("not bound to a node yet"));
@@ -170,7 +172,7 @@ public final class HappyPathComparer {
         if (c.homeNodes.isEmpty()) {
             notes.add("no node of the cluster matches its home (" + c.home + ")");
         }
-        List<String> pins = pins(c, snapshot, view);
+        List<String> pins = pins(c, snapshot);
         notes.addAll(pins);
         Status status = !pins.isEmpty() ? Status.PINNED : switch (drift) {
             case LIFEBOATED -> Status.LIFEBOATED;
@@ -184,34 +186,55 @@ public final class HappyPathComparer {
      * What ties the pod to where it is, whatever the scheduler's mood: data on the node's own disk, a
      * PersistentVolume whose node affinity admits no home node, or its own required node constraints.
      */
-    private static List<String> pins(Candidate c, ClusterSnapshot snapshot, ClusterView view) {
+    private static List<String> pins(Candidate c, ClusterSnapshot snapshot) {
         List<String> pins = new ArrayList<>();
         for (String hostPath : c.pod.hostPathVolumes()) {
             pins.add("hostPath volume '" + hostPath + "' keeps its data on " + c.pod.nodeName());
         }
-        List<NodeState> destinations = new ArrayList<>();
-        for (String name : c.homeNodes) {
-            if (!name.equals(c.pod.nodeName())) {
-                snapshot.node(name).ifPresent(destinations::add);
-            }
-        }
-        if (destinations.isEmpty()) {
+        boolean constrained = !c.pod.claimNames().isEmpty() || !c.pod.nodeSelector().isEmpty()
+                || c.pod.affinity().requiredNodeAffinity() != null;
+        if (!constrained) {
             return pins;
+        }
+        // The volumes' node affinities, looked up once; a claim that does not exist pins the pod anywhere.
+        List<String> volumeNames = new ArrayList<>();
+        List<NodeSelector> volumeAffinities = new ArrayList<>();
+        for (String claimName : c.pod.claimNames()) {
+            Optional<Claim> claim = snapshot.claim(c.pod.namespace(), claimName);
+            if (claim.isEmpty()) {
+                pins.add("PersistentVolumeClaim " + claimName + " not found");
+                return pins;
+            }
+            if (claim.get().volumeName() != null) {
+                snapshot.volume(claim.get().volumeName()).filter(v -> v.nodeAffinity() != null).ifPresent(v -> {
+                    volumeNames.add(v.name() + " (claim " + claimName + ")");
+                    volumeAffinities.add(v.nodeAffinity());
+                });
+            }
         }
         String volumePin = null;
         String requiredPin = null;
-        boolean anyAdmits = false;
-        for (NodeState d : destinations) {
-            Optional<String> volume = Filters.volumeNodeAffinity(c.pod, d, view);
-            Optional<String> required = Filters.requiredNodeMismatch(c.pod, d);
-            if (volume.isEmpty() && required.isEmpty()) {
-                anyAdmits = true;
-                break;
+        boolean anyDestination = false;
+        for (NodeState d : c.homeNodes.nodes()) {
+            if (d.name().equals(c.pod.nodeName())) {
+                continue;
             }
-            volumePin = volumePin == null ? volume.orElse(null) : volumePin;
+            anyDestination = true;
+            String volume = null;
+            for (int i = 0; i < volumeAffinities.size() && volume == null; i++) {
+                if (!volumeAffinities.get(i).matches(d)) {
+                    volume = "PersistentVolume " + volumeNames.get(i) + " is pinned by node affinity to "
+                            + Filters.describePin(volumeAffinities.get(i));
+                }
+            }
+            Optional<String> required = Filters.requiredNodeMismatch(c.pod, d);
+            if (volume == null && required.isEmpty()) {
+                return pins;
+            }
+            volumePin = volumePin == null ? volume : volumePin;
             requiredPin = requiredPin == null ? required.orElse(null) : requiredPin;
         }
-        if (!anyAdmits) {
+        if (anyDestination) {
             if (volumePin != null) {
                 pins.add(volumePin);
             }

@@ -13,11 +13,10 @@ import java.util.List;
  * @param drift     why it is off the Happy Path; null when HAPPY or PENDING
  * @param notes     the facts behind the verdict: what pins it, whom it is co-located with
  */
-public record Placement(PodState pod, String rule, Home home, List<String> homeNodes, Status status,
+public record Placement(PodState pod, String rule, Home home, HomeNodes homeNodes, Status status,
                         Drift drift, List<String> notes) {
 
     public Placement {
-        homeNodes = List.copyOf(homeNodes);
         notes = List.copyOf(notes);
     }
 

@@ -176,7 +176,7 @@ public final class Planner {
             why = "uncertain: tie between " + String.join(", ", prediction.tied()) + " (score "
                     + prediction.totals().get(prediction.tied().get(0)) + "): the scheduler picks one at random";
         }
-        Set<String> homes = new HashSet<>(stray.homeNodes());
+        List<String> homes = stray.homeNodes();
         for (String c : candidates) {
             if (!homes.contains(c)) {
                 if (prediction.node() != null) {
@@ -192,7 +192,7 @@ public final class Planner {
         return Optional.empty();
     }
 
-    private static String runnerUp(Prediction prediction, Set<String> homes) {
+    private static String runnerUp(Prediction prediction, List<String> homes) {
         return prediction.totals().entrySet().stream()
                 .filter(e -> homes.contains(e.getKey()))
                 .max(java.util.Map.Entry.comparingByValue())

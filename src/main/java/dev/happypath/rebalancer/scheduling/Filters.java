@@ -12,9 +12,12 @@ import dev.happypath.rebalancer.snapshot.Toleration;
 import dev.happypath.rebalancer.snapshot.Volume;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The kube-scheduler filters that decide whether a pod can land on a node, on snapshot records.
@@ -25,67 +28,32 @@ public final class Filters {
     private Filters() {
     }
 
-    public static final NodeFilter NODE_UNSCHEDULABLE = new Named("NodeUnschedulable") {
-        @Override
-        public Optional<String> reject(PodState pod, NodeState node, ClusterView view) {
-            if (!node.unschedulable()) {
-                return Optional.empty();
-            }
-            Taint cordon = new Taint("node.kubernetes.io/unschedulable", "", Taint.Effect.NoSchedule);
-            boolean tolerated = pod.tolerations().stream().anyMatch(t -> t.tolerates(cordon));
-            return tolerated ? Optional.empty() : Optional.of("node is cordoned (spec.unschedulable)");
+    public static final NodeFilter NODE_UNSCHEDULABLE = simple("NodeUnschedulable", (pod, node, view) -> {
+        if (!node.unschedulable()) {
+            return Optional.empty();
         }
-    };
+        Taint cordon = new Taint("node.kubernetes.io/unschedulable", "", Taint.Effect.NoSchedule);
+        boolean tolerated = pod.tolerations().stream().anyMatch(t -> t.tolerates(cordon));
+        return tolerated ? Optional.empty() : Optional.of("node is cordoned (spec.unschedulable)");
+    });
 
-    public static final NodeFilter TAINT_TOLERATION = new Named("TaintToleration") {
-        @Override
-        public Optional<String> reject(PodState pod, NodeState node, ClusterView view) {
-            return untoleratedTaint(pod, node).map(t -> "untolerated taint " + t);
-        }
-    };
+    public static final NodeFilter NODE_NAME = simple("NodeName", (pod, node, view) ->
+            pod.nodeName() != null && !pod.nodeName().equals(node.name())
+                    ? Optional.of("the pod names node " + pod.nodeName()) : Optional.empty());
 
-    public static final NodeFilter NODE_AFFINITY = new Named("NodeAffinity") {
-        @Override
-        public Optional<String> reject(PodState pod, NodeState node, ClusterView view) {
-            return requiredNodeMismatch(pod, node);
-        }
-    };
+    public static final NodeFilter TAINT_TOLERATION = simple("TaintToleration", (pod, node, view) ->
+            untoleratedTaint(pod, node).map(t -> "untolerated taint " + t));
 
-    public static final NodeFilter NODE_RESOURCES_FIT = new Named("NodeResourcesFit") {
-        @Override
-        public Optional<String> reject(PodState pod, NodeState node, ClusterView view) {
-            return insufficient(pod, node, view, 1.0);
-        }
-    };
+    public static final NodeFilter NODE_AFFINITY = simple("NodeAffinity", (pod, node, view) -> requiredNodeMismatch(pod, node));
 
-    public static final NodeFilter INTER_POD_AFFINITY = new Named("InterPodAffinity") {
-        @Override
-        public Optional<String> reject(PodState pod, NodeState node, ClusterView view) {
-            return interPodAffinity(pod, node, view);
-        }
-    };
+    public static final NodeFilter NODE_RESOURCES_FIT = simple("NodeResourcesFit", (pod, node, view) ->
+            insufficient(pod, node, view, 1.0));
 
-    public static final NodeFilter VOLUME_BINDING = new Named("VolumeBinding") {
-        @Override
-        public Optional<String> reject(PodState pod, NodeState node, ClusterView view) {
-            return volumeNodeAffinity(pod, node, view);
-        }
-    };
+    public static final NodeFilter VOLUME_BINDING = simple("VolumeBinding", Filters::volumeNodeAffinity);
 
-    public static final NodeFilter NODE_NAME = new Named("NodeName") {
-        @Override
-        public Optional<String> reject(PodState pod, NodeState node, ClusterView view) {
-            return pod.nodeName() != null && !pod.nodeName().equals(node.name())
-                    ? Optional.of("the pod names node " + pod.nodeName()) : Optional.empty();
-        }
-    };
+    public static final NodeFilter POD_TOPOLOGY_SPREAD = prepared("PodTopologySpread", SpreadCheck::new);
 
-    public static final NodeFilter POD_TOPOLOGY_SPREAD = new Named("PodTopologySpread") {
-        @Override
-        public Optional<String> reject(PodState pod, NodeState node, ClusterView view) {
-            return spread(pod, node, view);
-        }
-    };
+    public static final NodeFilter INTER_POD_AFFINITY = prepared("InterPodAffinity", InterPodAffinityCheck::new);
 
     /** The filters of the default profile that a pod's landing depends on, in the scheduler's order. */
     public static final List<NodeFilter> DEFAULT = List.of(
@@ -94,11 +62,40 @@ public final class Filters {
 
     /** Every reason the node is refused, each prefixed with the filter's name. */
     public static List<String> rejections(PodState pod, NodeState node, ClusterView view) {
-        List<String> reasons = new ArrayList<>();
+        return prepare(pod, view).rejections(node);
+    }
+
+    /** The default filters prepared once for this pod, to check many nodes. */
+    public static Prepared prepare(PodState pod, ClusterView view) {
+        List<NodeFilter.NodeCheck> checks = new ArrayList<>(DEFAULT.size());
         for (NodeFilter f : DEFAULT) {
-            f.reject(pod, node, view).ifPresent(r -> reasons.add(f.name() + ": " + r));
+            checks.add(f.prepare(pod, view));
         }
-        return reasons;
+        return new Prepared(checks);
+    }
+
+    /** The default filters, prepared for one pod. */
+    public static final class Prepared {
+        private final List<NodeFilter.NodeCheck> checks;
+
+        private Prepared(List<NodeFilter.NodeCheck> checks) {
+            this.checks = checks;
+        }
+
+        /** Every reason the node is refused, each prefixed with the filter's name. */
+        public List<String> rejections(NodeState node) {
+            List<String> reasons = null;
+            for (int i = 0; i < checks.size(); i++) {
+                Optional<String> r = checks.get(i).reject(node);
+                if (r.isPresent()) {
+                    if (reasons == null) {
+                        reasons = new ArrayList<>(2);
+                    }
+                    reasons.add(DEFAULT.get(i).name() + ": " + r.get());
+                }
+            }
+            return reasons == null ? List.of() : reasons;
+        }
     }
 
     /** The first NoSchedule/NoExecute taint of the node that the pod does not tolerate. */
@@ -123,7 +120,8 @@ public final class Filters {
 
     /** nodeSelector and required node affinity: both must hold. */
     public static Optional<String> requiredNodeMismatch(PodState pod, NodeState node) {
-        for (Map.Entry<String, String> e : pod.nodeSelector().entrySet()) {
+        // in key order, so that the first mismatch named is the same run after run
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(pod.nodeSelector()).entrySet()) {
             if (!e.getValue().equals(node.labels().get(e.getKey()))) {
                 return Optional.of("nodeSelector " + e.getKey() + "=" + e.getValue() + " does not match");
             }
@@ -198,109 +196,185 @@ public final class Filters {
 
     /** Required pod affinity and anti-affinity, both the newcomer's and the existing pods'. */
     public static Optional<String> interPodAffinity(PodState pod, NodeState node, ClusterView view) {
-        // Existing pods whose required anti-affinity selects the newcomer forbid their whole domain.
-        for (PlacedPod placed : view.podsWithRequiredAntiAffinity()) {
-            PodState existing = placed.pod();
-            String where = placed.node();
-            if (existing.uid().equals(pod.uid())) {
-                continue;
-            }
-            NodeState there = view.node(where).orElse(null);
-            if (there == null) {
-                continue;
-            }
-            for (PodAffinityTerm term : existing.affinity().requiredPodAntiAffinity()) {
-                if (term.selects(pod, existing.namespace(), true) && sameDomain(node, there, term.topologyKey())) {
-                    return Optional.of("anti-affinity of " + existing.key() + " on " + where + " forbids it (" + term + ")");
-                }
-            }
-        }
-        for (PodAffinityTerm term : pod.affinity().requiredPodAntiAffinity()) {
-            String value = node.labels().get(term.topologyKey());
-            if (value == null) {
-                continue;
-            }
-            for (NodeState member : view.nodesInDomain(term.topologyKey(), value)) {
-                for (PodState other : view.podsOn(member.name())) {
-                    if (!other.uid().equals(pod.uid()) && term.selects(other, pod.namespace(), true)) {
-                        return Optional.of("its anti-affinity (" + term + ") matches " + other.key() + " on " + member.name());
-                    }
-                }
-            }
-        }
-        for (PodAffinityTerm term : pod.affinity().requiredPodAffinity()) {
-            String value = node.labels().get(term.topologyKey());
-            if (value == null) {
-                return Optional.of("node has no " + term.topologyKey() + " label, required by its pod affinity");
-            }
-            if (!affinitySatisfied(pod, term, value, view)) {
-                return Optional.of("its pod affinity (" + term + ") finds no matching pod in that " + term.topologyKey() + " domain");
-            }
-        }
-        return Optional.empty();
+        return new InterPodAffinityCheck(pod, view).reject(node);
     }
 
     /** DoNotSchedule topology spread constraints: the skew placing the pod here would cause. */
     public static Optional<String> spread(PodState pod, NodeState node, ClusterView view) {
-        for (TopologySpread.Spread s : TopologySpread.own(pod, true)) {
-            String key = s.constraint().topologyKey();
-            String value = node.labels().get(key);
-            if (value == null) {
-                return Optional.of("node has no " + key + " label, required by a topology spread constraint");
-            }
-            java.util.Map<String, Integer> counts = TopologySpread.countsByDomain(s, pod, view, false);
-            int min = counts.values().stream().min(Integer::compare).orElse(0);
-            Integer minDomains = s.constraint().minDomains();
-            if (minDomains != null && counts.size() < minDomains) {
-                min = 0;
-            }
-            int self = s.matches(pod, pod) ? 1 : 0;
-            int skew = counts.getOrDefault(value, 0) + self - min;
-            if (skew > s.constraint().maxSkew()) {
-                return Optional.of("spreading on " + key + " (maxSkew " + s.constraint().maxSkew() + "): " + key + "=" + value
-                        + " would have skew " + skew);
-            }
-        }
-        return Optional.empty();
+        return new SpreadCheck(pod, view).reject(node);
     }
 
-    private static boolean affinitySatisfied(PodState pod, PodAffinityTerm term, String value, ClusterView view) {
-        for (NodeState member : view.nodesInDomain(term.topologyKey(), value)) {
-            for (PodState other : view.podsOn(member.name())) {
-                if (!other.uid().equals(pod.uid()) && term.selects(other, pod.namespace(), false)) {
-                    return true;
+    /**
+     * InterPodAffinity's PreFilter: which topology domains the pods already placed forbid to this pod
+     * (their required anti-affinity), which domains hold a pod its own anti-affinity refuses, and which
+     * hold one its own affinity needs. Each node is then a few lookups.
+     */
+    private static final class InterPodAffinityCheck implements NodeFilter.NodeCheck {
+        private final PodState pod;
+        /** topologyKey -> domain value -> why it is forbidden (the first culprit). */
+        private final Map<String, Map<String, String>> forbidden = new HashMap<>();
+        private final List<PodAffinityTerm> anti;
+        private final List<Map<String, String>> antiMatches = new ArrayList<>();
+        private final List<PodAffinityTerm> affinity;
+        private final List<Set<String>> affinityDomains = new ArrayList<>();
+        private final List<Boolean> affinityMatchesAnywhere = new ArrayList<>();
+
+        InterPodAffinityCheck(PodState pod, ClusterView view) {
+            this.pod = pod;
+            for (PlacedPod placed : view.podsWithRequiredAntiAffinity()) {
+                PodState existing = placed.pod();
+                NodeState there = existing.uid().equals(pod.uid()) ? null : view.node(placed.node()).orElse(null);
+                if (there == null) {
+                    continue;
+                }
+                for (PodAffinityTerm term : existing.affinity().requiredPodAntiAffinity()) {
+                    String value = there.labels().get(term.topologyKey());
+                    if (value != null && term.selects(pod, existing.namespace(), true)) {
+                        forbidden.computeIfAbsent(term.topologyKey(), k -> new HashMap<>()).putIfAbsent(value,
+                                "anti-affinity of " + existing.key() + " on " + placed.node() + " forbids it (" + term + ")");
+                    }
                 }
             }
-        }
-        // The first pod of a group that selects itself may go anywhere, as long as no matching pod exists yet.
-        if (!term.selects(pod, pod.namespace(), false)) {
-            return false;
-        }
-        for (NodeState n : view.nodes()) {
-            for (PodState other : view.podsOn(n.name())) {
-                if (!other.uid().equals(pod.uid()) && term.selects(other, pod.namespace(), false)) {
-                    return false;
+            this.anti = pod.affinity().requiredPodAntiAffinity();
+            this.affinity = pod.affinity().requiredPodAffinity();
+            for (PodAffinityTerm term : anti) {
+                antiMatches.add(new HashMap<>());
+            }
+            for (PodAffinityTerm term : affinity) {
+                affinityDomains.add(new HashSet<>());
+                affinityMatchesAnywhere.add(false);
+            }
+            if (anti.isEmpty() && affinity.isEmpty()) {
+                return;
+            }
+            for (NodeState n : view.nodes()) {
+                for (PodState other : view.podsOn(n.name())) {
+                    if (other.uid().equals(pod.uid())) {
+                        continue;
+                    }
+                    for (int i = 0; i < anti.size(); i++) {
+                        PodAffinityTerm term = anti.get(i);
+                        String value = n.labels().get(term.topologyKey());
+                        if (value != null && term.selects(other, pod.namespace(), true)) {
+                            antiMatches.get(i).putIfAbsent(value, other.key() + " on " + n.name());
+                        }
+                    }
+                    for (int i = 0; i < affinity.size(); i++) {
+                        PodAffinityTerm term = affinity.get(i);
+                        if (term.selects(other, pod.namespace(), false)) {
+                            affinityMatchesAnywhere.set(i, true);
+                            String value = n.labels().get(term.topologyKey());
+                            if (value != null) {
+                                affinityDomains.get(i).add(value);
+                            }
+                        }
+                    }
                 }
             }
-        }
-        return true;
-    }
-
-    private static boolean sameDomain(NodeState a, NodeState b, String key) {
-        String va = a.labels().get(key);
-        return va != null && va.equals(b.labels().get(key));
-    }
-
-    private abstract static class Named implements NodeFilter {
-        private final String name;
-
-        Named(String name) {
-            this.name = name;
         }
 
         @Override
-        public String name() {
-            return name;
+        public Optional<String> reject(NodeState node) {
+            for (Map.Entry<String, Map<String, String>> e : forbidden.entrySet()) {
+                String value = node.labels().get(e.getKey());
+                if (value != null && e.getValue().containsKey(value)) {
+                    return Optional.of(e.getValue().get(value));
+                }
+            }
+            for (int i = 0; i < anti.size(); i++) {
+                String value = node.labels().get(anti.get(i).topologyKey());
+                if (value != null && antiMatches.get(i).containsKey(value)) {
+                    return Optional.of("its anti-affinity (" + anti.get(i) + ") matches " + antiMatches.get(i).get(value));
+                }
+            }
+            for (int i = 0; i < affinity.size(); i++) {
+                PodAffinityTerm term = affinity.get(i);
+                String value = node.labels().get(term.topologyKey());
+                if (value == null) {
+                    return Optional.of("node has no " + term.topologyKey() + " label, required by its pod affinity");
+                }
+                // The first pod of a group that selects itself may go anywhere, as long as no matching pod exists yet.
+                boolean firstOfGroup = !affinityMatchesAnywhere.get(i) && term.selects(pod, pod.namespace(), false);
+                if (!affinityDomains.get(i).contains(value) && !firstOfGroup) {
+                    return Optional.of("its pod affinity (" + term + ") finds no matching pod in that " + term.topologyKey() + " domain");
+                }
+            }
+            return Optional.empty();
         }
+    }
+
+    /** PodTopologySpread's PreFilter: matching pods per domain and the global minimum, per DoNotSchedule constraint. */
+    private static final class SpreadCheck implements NodeFilter.NodeCheck {
+        private final List<TopologySpread.Spread> spreads;
+        private final List<Map<String, Integer>> counts = new ArrayList<>();
+        private final List<Integer> minimums = new ArrayList<>();
+        private final List<Integer> selfMatches = new ArrayList<>();
+
+        SpreadCheck(PodState pod, ClusterView view) {
+            this.spreads = TopologySpread.own(pod, true);
+            for (TopologySpread.Spread s : spreads) {
+                Map<String, Integer> byDomain = TopologySpread.countsByDomain(s, pod, view, false);
+                int min = byDomain.values().stream().min(Integer::compare).orElse(0);
+                Integer minDomains = s.constraint().minDomains();
+                if (minDomains != null && byDomain.size() < minDomains) {
+                    min = 0;
+                }
+                counts.add(byDomain);
+                minimums.add(min);
+                selfMatches.add(s.matches(pod, pod) ? 1 : 0);
+            }
+        }
+
+        @Override
+        public Optional<String> reject(NodeState node) {
+            for (int i = 0; i < spreads.size(); i++) {
+                TopologySpread.Spread s = spreads.get(i);
+                String key = s.constraint().topologyKey();
+                String value = node.labels().get(key);
+                if (value == null) {
+                    return Optional.of("node has no " + key + " label, required by a topology spread constraint");
+                }
+                int skew = counts.get(i).getOrDefault(value, 0) + selfMatches.get(i) - minimums.get(i);
+                if (skew > s.constraint().maxSkew()) {
+                    return Optional.of("spreading on " + key + " (maxSkew " + s.constraint().maxSkew() + "): " + key + "=" + value
+                            + " would have skew " + skew);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** A filter that needs nothing prepared: each node is judged on its own. */
+    @FunctionalInterface
+    private interface PerNode {
+        Optional<String> reject(PodState pod, NodeState node, ClusterView view);
+    }
+
+    private static NodeFilter simple(String name, PerNode check) {
+        return new NodeFilter() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public NodeCheck prepare(PodState pod, ClusterView view) {
+                return node -> check.reject(pod, node, view);
+            }
+        };
+    }
+
+    private static NodeFilter prepared(String name, java.util.function.BiFunction<PodState, ClusterView, NodeFilter.NodeCheck> prepare) {
+        return new NodeFilter() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public NodeCheck prepare(PodState pod, ClusterView view) {
+                return prepare.apply(pod, view);
+            }
+        };
     }
 }

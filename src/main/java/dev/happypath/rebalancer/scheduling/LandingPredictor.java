@@ -25,8 +25,9 @@ public final class LandingPredictor {
         List<NodeState> nodes = view.nodes();
         List<NodeState> feasible = new ArrayList<>();
         Map<String, List<String>> rejections = new LinkedHashMap<>();
+        Filters.Prepared filters = Filters.prepare(pod, view);
         for (NodeState n : nodes) {
-            List<String> reasons = Filters.rejections(pod, n, view);
+            List<String> reasons = filters.rejections(n);
             rejections.put(n.name(), reasons);
             if (reasons.isEmpty()) {
                 feasible.add(n);

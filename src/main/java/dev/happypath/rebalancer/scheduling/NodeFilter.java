@@ -7,12 +7,20 @@ import java.util.Optional;
 
 /**
  * One kube-scheduler filter plugin, reimplemented on snapshot records: may this pod be placed on this
- * node? Returns the reason it may not.
+ * node? As in the scheduler, what depends only on the pod and the cluster is computed once (PreFilter)
+ * and each node is then checked cheaply.
  */
 public interface NodeFilter {
 
     /** The kube-scheduler plugin name, so that reasons read like the scheduler's own events. */
     String name();
 
-    Optional<String> reject(PodState pod, NodeState node, ClusterView view);
+    /** PreFilter: prepares the check of every node for this pod. */
+    NodeCheck prepare(PodState pod, ClusterView view);
+
+    /** The reason this filter refuses the node, if it does. */
+    @FunctionalInterface
+    interface NodeCheck {
+        Optional<String> reject(NodeState node);
+    }
 }

@@ -29,8 +29,10 @@ public final class PlanningView implements ClusterView {
 
     private final ClusterSnapshot snapshot;
     private final Map<String, NodeState> nodes = new LinkedHashMap<>();
+    private final List<NodeState> nodeList;
     private final Map<String, List<PodState>> arrivals = new HashMap<>();
     private final Set<String> departed = new HashSet<>();
+    private final Set<String> nodesWithDepartures = new HashSet<>();
     private final Set<String> evicting = new HashSet<>();
     private final Map<String, Resources> requested = new HashMap<>();
     private final Map<String, Resources> nonZero = new HashMap<>();
@@ -57,6 +59,7 @@ public final class PlanningView implements ClusterView {
             requested.put(n.name(), sum);
             nonZero.put(n.name(), sumNonZero);
         }
+        this.nodeList = List.copyOf(nodeRecords);
     }
 
     private void index(PodState p, String node) {
@@ -83,6 +86,7 @@ public final class PlanningView implements ClusterView {
         if (!pod.isBound() || !departed.add(pod.uid())) {
             return;
         }
+        nodesWithDepartures.add(pod.nodeName());
         requested.computeIfPresent(pod.nodeName(), (k, v) -> minus(v, pod.requests()));
         nonZero.computeIfPresent(pod.nodeName(), (k, v) -> minus(v, pod.nonZeroRequests()));
         antiAffine.removeIf(p -> p.pod().uid().equals(pod.uid()) && p.node().equals(pod.nodeName()));
@@ -118,14 +122,14 @@ public final class PlanningView implements ClusterView {
 
     @Override
     public List<NodeState> nodes() {
-        return List.copyOf(nodes.values());
+        return nodeList;
     }
 
     @Override
     public List<PodState> podsOn(String nodeName) {
         List<PodState> bound = snapshot.podsOn(nodeName);
         List<PodState> planned = arrivals.get(nodeName);
-        if (planned == null && departed.isEmpty()) {
+        if (planned == null && !nodesWithDepartures.contains(nodeName)) {
             return bound;
         }
         List<PodState> all = new ArrayList<>(bound.size() + (planned == null ? 0 : planned.size()));

@@ -24,9 +24,10 @@ public final class ClusterSnapshot {
 
     private final Map<String, NodeState> nodesByName;
     private final Map<String, List<PodState>> podsByNode;
-    private final Map<String, Claim> claimsByKey;
+    private final Map<String, Map<String, Claim>> claimsByNamespace;
     private final Map<String, Volume> volumesByName;
-    private final Map<String, List<DisruptionBudget>> budgetsByNamespace;
+    /** namespace -> "key=value" of a selector's first matchLabels pair -> budgets; budgets without matchLabels under "". */
+    private final Map<String, Map<String, List<DisruptionBudget>>> budgetsByLabel;
 
     public ClusterSnapshot(Instant readAt, List<NodeState> nodes, List<PodState> pods,
                            List<DisruptionBudget> budgets, List<Claim> claims, List<Volume> volumes) {
@@ -54,11 +55,11 @@ public final class ClusterSnapshot {
         byNode.replaceAll((k, v) -> List.copyOf(v));
         this.podsByNode = Collections.unmodifiableMap(byNode);
 
-        Map<String, Claim> byClaim = new HashMap<>();
+        Map<String, Map<String, Claim>> byClaim = new HashMap<>();
         for (Claim c : this.claims) {
-            byClaim.put(c.key(), c);
+            byClaim.computeIfAbsent(c.namespace(), k -> new HashMap<>()).put(c.name(), c);
         }
-        this.claimsByKey = Collections.unmodifiableMap(byClaim);
+        this.claimsByNamespace = byClaim;
 
         Map<String, Volume> byVolume = new HashMap<>();
         for (Volume v : this.volumes) {
@@ -66,11 +67,19 @@ public final class ClusterSnapshot {
         }
         this.volumesByName = Collections.unmodifiableMap(byVolume);
 
-        Map<String, List<DisruptionBudget>> byNs = new HashMap<>();
+
+        // A pod is matched only against the budgets that could select it: those keyed by one of its labels,
+        // and those whose selector has no matchLabels to key on.
+        Map<String, Map<String, List<DisruptionBudget>>> byLabel = new HashMap<>();
         for (DisruptionBudget b : this.budgets) {
-            byNs.computeIfAbsent(b.namespace(), k -> new ArrayList<>()).add(b);
+            String key = "";
+            if (b.selector() != null && !b.selector().matchLabels().isEmpty()) {
+                var first = new java.util.TreeMap<>(b.selector().matchLabels()).firstEntry();
+                key = first.getKey() + "=" + first.getValue();
+            }
+            byLabel.computeIfAbsent(b.namespace(), k -> new HashMap<>()).computeIfAbsent(key, k -> new ArrayList<>()).add(b);
         }
-        this.budgetsByNamespace = Collections.unmodifiableMap(byNs);
+        this.budgetsByLabel = byLabel;
     }
 
     public Instant readAt() {
@@ -107,7 +116,8 @@ public final class ClusterSnapshot {
     }
 
     public Optional<Claim> claim(String namespace, String name) {
-        return Optional.ofNullable(claimsByKey.get(namespace + "/" + name));
+        Map<String, Claim> inNamespace = claimsByNamespace.get(namespace);
+        return Optional.ofNullable(inNamespace == null ? null : inNamespace.get(name));
     }
 
     public Optional<Volume> volume(String name) {
@@ -115,11 +125,25 @@ public final class ClusterSnapshot {
     }
 
     public List<DisruptionBudget> budgetsCovering(PodState pod) {
+        Map<String, List<DisruptionBudget>> inNamespace = budgetsByLabel.get(pod.namespace());
+        if (inNamespace == null) {
+            return List.of();
+        }
         List<DisruptionBudget> result = new ArrayList<>();
-        for (DisruptionBudget b : budgetsByNamespace.getOrDefault(pod.namespace(), List.of())) {
+        for (DisruptionBudget b : inNamespace.getOrDefault("", List.of())) {
             if (b.covers(pod)) {
                 result.add(b);
             }
+        }
+        for (Map.Entry<String, String> label : pod.labels().entrySet()) {
+            for (DisruptionBudget b : inNamespace.getOrDefault(label.getKey() + "=" + label.getValue(), List.of())) {
+                if (b.covers(pod)) {
+                    result.add(b);
+                }
+            }
+        }
+        if (result.size() > 1) {
+            result.sort(java.util.Comparator.comparing(DisruptionBudget::name));
         }
         return result;
     }
