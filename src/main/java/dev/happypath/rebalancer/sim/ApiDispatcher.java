@@ -139,6 +139,33 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
         return response;
     }
 
+    /**
+     * Takes a closing watch off CRUD mode's list of watchers (a private field of KubernetesCrudDispatcher,
+     * hence the reflection), before it shuts down: see {@link WatchCloseOffTheEventLoop}. Should the field
+     * ever be gone, the watch stays listed until its own close removes it, as before.
+     */
+    private void forgetWatch(Object watch) {
+        if (WATCHERS != null) {
+            try {
+                ((java.util.Set<?>) WATCHERS.get(this)).remove(watch);
+            } catch (IllegalAccessException | RuntimeException e) {
+                // as without it
+            }
+        }
+    }
+
+    private static final java.lang.reflect.Field WATCHERS = watchersField();
+
+    private static java.lang.reflect.Field watchersField() {
+        try {
+            java.lang.reflect.Field f = KubernetesCrudDispatcher.class.getDeclaredField("watchEventListeners");
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** How many writes the store has taken (a client's or the simulation's): equal counts, same cluster. */
     public long changes() {
         return changes.get();
@@ -168,7 +195,9 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
                 target = target.substring(0, q) + "/" + name + target.substring(q);
             }
             // any other field selector on a watch is not applied: the watcher sees the whole collection
-            return super.dispatch(copy(request, target, ""));
+            MockResponse upgrade = super.dispatch(copy(request, target, ""));
+            return upgrade.getWebSocketListener() == null ? upgrade
+                    : upgrade.withWebSocketUpgrade(WatchCloseOffTheEventLoop.wrap(upgrade.getWebSocketListener(), this::forgetWatch));
         }
         MockResponse response = super.dispatch(copy(request, target, ""));
         if (response.code() != 200 || response.getWebSocketListener() != null) {
