@@ -41,4 +41,12 @@ class DemoCommandTest {
                 .doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(r.out()).isEmpty();
     }
+
+    @Test
+    void aKubeconfigFileWithoutServeIsInvalidInput() {
+        Run r = cli("demo", "--kubeconfig-file", "/tmp/x");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--kubeconfig-file").contains("--serve");
+        assertThat(r.out()).isEmpty();
+    }
 }
