@@ -18,14 +18,12 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
-import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,7 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 
 /**
  * A small cluster around the in-process API: the controllers a node failure and a recovery exercise,
@@ -694,20 +691,5 @@ public final class Simulation implements AutoCloseable {
         synchronized (progress) {
             return Optional.ofNullable(failure);
         }
-    }
-
-    /** Nodes that are currently unreachable (their kubelet stopped). */
-    public Set<String> unreachableNodes() {
-        return Set.copyOf(new LinkedHashSet<>(unreachable));
-    }
-
-    /** Pods matching a test, as the API holds them now. */
-    public List<Pod> pods(Predicate<Pod> test) {
-        return api.pods().stream().filter(test).toList();
-    }
-
-    /** A client for this cluster, as any outside program would use. */
-    public static KubernetesClient client(InProcessApi api) {
-        return dev.happypath.rebalancer.cluster.KubernetesClients.create(api.clientConfig());
     }
 }

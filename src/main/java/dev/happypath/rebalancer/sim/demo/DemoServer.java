@@ -1,6 +1,5 @@
 package dev.happypath.rebalancer.sim.demo;
 
-import dev.happypath.rebalancer.compare.Placement;
 import dev.happypath.rebalancer.compare.Status;
 import dev.happypath.rebalancer.sim.cluster.Simulation;
 
@@ -74,11 +73,6 @@ final class DemoServer implements AutoCloseable {
         out.println("kubectl's streamed watches are not served (get -w; delete waits with one: use --wait=false).");
         out.println("Ctrl-C stops the cluster.");
         out.flush();
-    }
-
-    /** The pods off the Happy Path when serving began. */
-    java.util.List<Placement> strays() {
-        return look.decision().comparison().placements().stream().filter(p -> p.status() != Status.HAPPY).toList();
     }
 
     @Override

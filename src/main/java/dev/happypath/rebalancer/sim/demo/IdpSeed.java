@@ -73,10 +73,6 @@ public final class IdpSeed {
         return out;
     }
 
-    public int podCount() {
-        return (int) items.stream().filter(i -> i.path("kind").asText().equals("Pod")).count();
-    }
-
     /**
      * Keeps the pod's data in an emptyDir instead of its PersistentVolumeClaim, and drops the claim and its
      * volume: a local-path volume would pin the pod to its node.

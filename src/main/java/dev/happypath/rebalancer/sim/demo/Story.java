@@ -10,7 +10,6 @@ import dev.happypath.rebalancer.compare.Placement;
 import dev.happypath.rebalancer.compare.Status;
 import dev.happypath.rebalancer.config.HappyPath;
 import dev.happypath.rebalancer.config.HappyPathLoader;
-import dev.happypath.rebalancer.gate.GateReason;
 import dev.happypath.rebalancer.plan.Decision;
 import dev.happypath.rebalancer.sim.InProcessApi;
 import dev.happypath.rebalancer.sim.cluster.SimClock;
@@ -110,10 +109,6 @@ final class Story implements AutoCloseable {
 
     Simulation simulation() {
         return sim;
-    }
-
-    HappyPath happyPath() {
-        return happyPath;
     }
 
     @Override
@@ -222,6 +217,7 @@ final class Story implements AutoCloseable {
         List<Pass> passes = new ArrayList<>();
         Look now = look();
         for (int n = 1; n <= MAX_PASSES && now.decision().comparison().state() != ClusterState.GREEN; n++) {
+            List<String> waiting = pending(now);
             Pass pass = runPass(n);
             passes.add(pass);
             printPass(pass);
@@ -231,6 +227,11 @@ final class Story implements AutoCloseable {
             }
             sim.awaitSettled(SETTLE_LIMIT);
             now = look();
+            for (PodState p : now.snapshot().pods()) {
+                if (waiting.contains(p.key()) && p.isBound()) {
+                    say("  then the scheduler places %s, which was waiting for room: -> %s", brief(p.key()), shortNode(p.nodeName()));
+                }
+            }
             if (outcomes(pass, "EVICTED") == 0) {
                 break; // nothing moved: the next pass would decide the same
             }
@@ -307,6 +308,10 @@ final class Story implements AutoCloseable {
     }
 
 
+    private static List<String> pending(Look look) {
+        return look.snapshot().pods().stream().filter(p -> !p.isBound() && !p.isTerminating()).map(PodState::key).toList();
+    }
+
     private static long count(List<SimEvents.Event> events, SimEvents.Kind kind) {
         return events.stream().filter(e -> e.kind() == kind).count();
     }
@@ -314,9 +319,14 @@ final class Story implements AutoCloseable {
     private void preemptions(List<SimEvents.Event> events) {
         for (SimEvents.Event e : events) {
             if (e.kind() == SimEvents.Kind.PREEMPTED) {
-                say("         preemption on %s: %s %s", e.node(), e.pod(), e.detail());
+                say("         preemption on %s: %s %s", shortNode(e.node()), brief(e.pod()), brief(e.detail()));
             }
         }
+    }
+
+    /** Names as the pictures print them. */
+    private static String brief(String text) {
+        return text.replace("kube-prometheus-stack", "kps").replace("k3d-idp-demo-", "");
     }
 
     private void bindings(List<SimEvents.Event> events) {
