@@ -218,6 +218,7 @@ final class Story implements AutoCloseable {
         Look now = look();
         for (int n = 1; n <= MAX_PASSES && now.decision().comparison().state() != ClusterState.GREEN; n++) {
             List<String> waiting = pending(now);
+            long mark = sim.events().mark();
             Pass pass = runPass(n);
             passes.add(pass);
             printPass(pass);
@@ -227,6 +228,7 @@ final class Story implements AutoCloseable {
             }
             sim.awaitSettled(SETTLE_LIMIT);
             now = look();
+            preemptions(sim.events().since(mark), "  then the scheduler's ");
             for (PodState p : now.snapshot().pods()) {
                 if (waiting.contains(p.key()) && p.isBound()) {
                     say("  then the scheduler places %s, which was waiting for room: -> %s", brief(p.key()), shortNode(p.nodeName()));
@@ -317,9 +319,13 @@ final class Story implements AutoCloseable {
     }
 
     private void preemptions(List<SimEvents.Event> events) {
+        preemptions(events, "         ");
+    }
+
+    private void preemptions(List<SimEvents.Event> events, String lead) {
         for (SimEvents.Event e : events) {
             if (e.kind() == SimEvents.Kind.PREEMPTED) {
-                say("         preemption on %s: %s %s", shortNode(e.node()), brief(e.pod()), brief(e.detail()));
+                say("%spreemption on %s: %s %s", lead, shortNode(e.node()), brief(e.pod()), brief(e.detail()));
             }
         }
     }
