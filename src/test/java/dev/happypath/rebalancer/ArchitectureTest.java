@@ -23,6 +23,16 @@ class ArchitectureTest {
     private static final Set<String> PURE = Set.of("snapshot", "config", "compare", "gate", "scheduling", "plan", "report");
 
     @Test
+    void theRepositoryTopLevelHoldsOnlyTheAgreedEntries() throws IOException {
+        // src/ cronjob/ config/ docs/ README.md pom.xml, plus dot-entries (.ci/, .git*) and the build's target/
+        try (Stream<Path> top = Files.list(Path.of("."))) {
+            List<String> names = top.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith(".") && !n.equals("target")).sorted().toList();
+            assertThat(names).containsExactly("README.md", "config", "cronjob", "docs", "pom.xml", "src");
+        }
+    }
+
+    @Test
     void theDecidingStagesImportNeitherTheClientNorTheAdapters() {
         List<String> offences = new ArrayList<>();
         for (String pkg : PURE) {
