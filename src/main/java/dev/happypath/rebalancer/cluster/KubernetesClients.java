@@ -11,17 +11,36 @@ import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * Builds the client: an explicit kubeconfig, else the usual discovery ($KUBECONFIG, ~/.kube/config,
  * then the in-cluster ServiceAccount).
  *
- * <p>The client's own HTTP retries are switched off: by default fabric8 retries 429 and 5xx ten times
- * with doubling delays, which turns a PodDisruptionBudget refusal into a silent 19-second stall. The
- * executor owns its retry loop instead.
+ * <p>Every request either gets its answer or fails within a bound the caller knows ({@link Timeouts}):
+ * the client's own HTTP retries are switched off. By default fabric8 retries 429, 5xx and I/O errors ten
+ * times with doubling delays, which turns a PodDisruptionBudget refusal into a silent 19-second stall and
+ * a 503 on a LIST into 100 seconds of nothing. The executor owns its retry loop (backoff, deadline), and
+ * a failed read ends the pass at once with a message: the next pass reads again.
+ *
+ * <p>Watches (the nodes for the gate, the pods for a replacement) are re-established by the informer
+ * when they break: after 1 s, doubling to 32 s, for as long as the command runs. A replacement wait is
+ * bounded by {@code eviction.readyTimeout} whatever the watch does.
  */
 public final class KubernetesClients {
+
+    /**
+     * How long one request may take.
+     *
+     * @param connect to open a connection to the API server
+     * @param request from sending a request to its answer (a LIST of a large cluster included)
+     */
+    public record Timeouts(Duration connect, Duration request) {
+
+        /** What every command uses: documented in docs/operations.md ("When the API server misbehaves"). */
+        public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30));
+    }
 
     private KubernetesClients() {
     }
@@ -55,9 +74,16 @@ public final class KubernetesClients {
     }
 
     public static KubernetesClient create(Config config) {
+        return create(config, Timeouts.DEFAULT);
+    }
+
+    /** As {@link #create(Config)}, with other timeouts (tests use short ones). */
+    public static KubernetesClient create(Config config, Timeouts timeouts) {
         config.setRequestRetryBackoffLimit(0);
-        config.setConnectionTimeout(10_000);
-        config.setRequestTimeout(30_000);
+        config.setConnectionTimeout((int) timeouts.connect().toMillis());
+        config.setRequestTimeout((int) timeouts.request().toMillis());
+        config.setWatchReconnectInterval(1_000);
+        config.setWatchReconnectLimit(-1);
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
