@@ -74,20 +74,23 @@ class ApiFaultsTest {
             assertThat(c.api().dispatcher().requests()).as("nothing but that one LIST, never retried")
                     .allMatch(q -> q.method().equals("GET") && q.path().startsWith("/api/v1/nodes"))
                     .hasSizeLessThanOrEqualTo(1);
-            // bounded: the first answer ends it; without one, the request timeout (1 s here) does
-            assertThat(r.took()).as(r.toString()).isLessThan(fault.equals("timeout") ? Duration.ofSeconds(4) : Duration.ofSeconds(3));
+            // bounded: the first answer ends it (one request, above); without one, the client's request
+            // timeout (1 s here) does. Not a speed figure: a deadline far above the 1 s and far below what
+            // an unbounded wait (the body is delayed 10 minutes) or fabric8's hidden retries would take.
             if (fault.equals("timeout")) {
                 assertThat(r.took()).as("the timeout, not an early give-up").isGreaterThanOrEqualTo(Faults.SHORT.request());
+                assertThat(r.took()).as("the timeout ended it: " + r).isLessThan(Faults.NO_STALL);
             }
         }
     }
 
     /**
      * fabric8's default (10 retries with doubling delays) would keep a 503 going for about 100 s; with the
-     * client's retries off, a pass facing a 503 gives up after one request, well under a second.
+     * client's retries off, a pass facing a 503 gives up after one request. (How long that takes is a
+     * figure for the benchmark, not an assertion here.)
      */
     @Test
-    void a503OnTheFirstListFailsWithinASecondAfterOneRequest() {
+    void a503OnTheFirstListFailsAfterOneRequestWithoutARetry() {
         try (LiveCluster c = Faults.cluster()) {
             c.api().dispatcher().addInterceptor((m, p, b) -> p.startsWith("/api/v1/nodes")
                     ? Faults.status(503, "ServiceUnavailable", "the server is currently unable to handle the request") : null);
@@ -96,7 +99,7 @@ class ApiFaultsTest {
             assertNothingUnsafe("503 bounded in time", c, r);
             assertThat(r.exitCode()).isEqualTo(ExitCode.RUNTIME_FAILURE);
             assertThat(Faults.requests(c, "GET", "/api/v1/nodes")).isEqualTo(1);
-            assertThat(r.took()).as(r.toString()).isLessThan(Duration.ofSeconds(1));
+            assertThat(c.api().dispatcher().requests()).as("nothing after it").hasSize(1);
         }
     }
 
