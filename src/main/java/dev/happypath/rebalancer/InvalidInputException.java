@@ -45,6 +45,8 @@ public final class InvalidInputException extends RuntimeException {
             if (t.isEmpty() || t.chars().allMatch(c -> c == '^' || c == ' ')) {
                 continue;
             }
+            // Jackson points at an earlier token inline: "[Source: REDACTED (...); line: 12, column: 3]"
+            t = t.replaceAll("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]", "line $1, column $2");
             b.append(b.length() == 0 ? "" : "; ").append(t);
         }
         return b.length() == 0 ? "unreadable" : b.toString();

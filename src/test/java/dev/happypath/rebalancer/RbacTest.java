@@ -30,13 +30,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * RBAC proven, not guessed: every request that a live pass, a dry-run pass, a one-shot waiting for the
  * gate and a daemon with leader election and the node watch make against the in-process API is mapped to
  * what the API server authorizes (verb, API group, resource/subresource, namespace, name) and checked
- * against the rules in cronjob/; and every rule there is used by some request.
+ * against the rules in cronjob/; and every rule there is used by some request. The same for the
+ * dry-run install (cronjob/dry-run/), whose account may only read, against the requests of a dry-run pass.
  */
 class RbacTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String OWN_NAMESPACE = "happypath-rebalancer";
     private static final List<ApiDispatcher.LoggedRequest> REQUESTS = new ArrayList<>();
+    private static final List<ApiDispatcher.LoggedRequest> DRY_RUN_REQUESTS = new ArrayList<>();
 
     /** What the API server's authorizer sees of one request. */
     record Access(String verb, String group, String resource, String namespace, String name) {
@@ -61,6 +63,7 @@ class RbacTest {
         try (LiveCluster c = OpsCluster.withoutController(false, "stray", "stray2").recreateEvicted(p -> "k3d-idp-demo-agent-1", false)) {
             FakeTime time = new FakeTime(Instant.now());
             assertThat(c.run(time, time, "run", "--dry-run", "--config", config, "-o", "json").exitCode()).isZero();
+            DRY_RUN_REQUESTS.addAll(c.api().dispatcher().requests());
             try (RunningCli run = RunningCli.start(c, "run", "--config", config, "-o", "json")) {
                 // each replacement becomes Ready only once the executor watches for it, as on a real cluster
                 List<String> replacements = List.of("stray-r", "stray2-r");
@@ -139,7 +142,11 @@ class RbacTest {
     }
 
     static List<Grant> grants() {
-        List<ObjectNode> objects = Kustomize.render(ManifestsTest.LIVE);
+        return grants(ManifestsTest.LIVE);
+    }
+
+    static List<Grant> grants(java.nio.file.Path install) {
+        List<ObjectNode> objects = Kustomize.render(install);
         List<Grant> grants = new ArrayList<>();
         ClusterRole cr = Kustomize.strictly(ManifestsTest.only(objects, "ClusterRole"), ClusterRole.class);
         cr.getRules().forEach(r -> grants.add(new Grant(r, null)));
@@ -164,10 +171,24 @@ class RbacTest {
 
     @Test
     void everyRequestTheCodeMakesIsGranted() {
-        List<Grant> grants = grants();
+        assertGranted(REQUESTS, grants(), "requests by what RBAC sees (count):");
+    }
+
+    @Test
+    void theDryRunInstallGrantsWhatADryRunPassUsesAndOnlyReads() {
+        List<Grant> grants = grants(ManifestsTest.DRY_RUN);
+        assertThat(DRY_RUN_REQUESTS).isNotEmpty();
+        assertGranted(DRY_RUN_REQUESTS, grants, "a dry-run pass's requests by what RBAC sees (count):");
+        assertThat(unused(grants, DRY_RUN_REQUESTS)).as("granted to the dry-run install but never used by a dry run").isEmpty();
+        assertThat(grants).allSatisfy(g -> assertThat(g.rule().getVerbs()).isSubsetOf("get", "list"));
+        // and it is the live install's account, minus everything that writes
+        assertThat(grants(ManifestsTest.LIVE)).anySatisfy(g -> assertThat(g.rule().getResources()).contains("pods/eviction"));
+    }
+
+    private static void assertGranted(List<ApiDispatcher.LoggedRequest> requests, List<Grant> grants, String title) {
         Map<String, Integer> table = new TreeMap<>();
         List<String> denied = new ArrayList<>();
-        for (ApiDispatcher.LoggedRequest q : REQUESTS) {
+        for (ApiDispatcher.LoggedRequest q : requests) {
             Access a = access(q);
             table.merge(a.verb() + " " + (a.group().isEmpty() ? "core" : a.group()) + " " + a.resource()
                     + (a.namespace() == null ? "" : a.namespace().equals(OWN_NAMESPACE) ? " (own namespace)" : " (namespaced)"), 1, Integer::sum);
@@ -175,7 +196,7 @@ class RbacTest {
                 denied.add(a + "   <- " + q.method() + " " + q.path());
             }
         }
-        StringBuilder b = new StringBuilder("requests by what RBAC sees (count):\n");
+        StringBuilder b = new StringBuilder(title + "\n");
         table.forEach((k, v) -> b.append(String.format("  %-70s %5d%n", k, v)));
         System.out.print(b);
         assertThat(denied).as("requests the manifests do not grant").isEmpty();
@@ -186,9 +207,13 @@ class RbacTest {
 
     @Test
     void everyGrantIsUsedByTheCode() {
-        List<Access> accesses = REQUESTS.stream().map(RbacTest::access).toList();
+        assertThat(unused(grants(), REQUESTS)).as("granted but never used").isEmpty();
+    }
+
+    private static List<String> unused(List<Grant> grants, List<ApiDispatcher.LoggedRequest> requests) {
+        List<Access> accesses = requests.stream().map(RbacTest::access).toList();
         List<String> unused = new ArrayList<>();
-        for (Grant g : grants()) {
+        for (Grant g : grants) {
             PolicyRule r = g.rule();
             List<String> names = r.getResourceNames() == null || r.getResourceNames().isEmpty() ? java.util.Collections.singletonList(null)
                     : r.getResourceNames();
@@ -208,7 +233,7 @@ class RbacTest {
                 }
             }
         }
-        assertThat(unused).as("granted but never used").isEmpty();
+        return unused;
     }
 
     @Test

@@ -69,6 +69,8 @@ public final class Cli {
     }
 
     private int parseAndRun(String... args) {
+        // every command logs one line per event (--log-format may then switch to JSON)
+        LogOptions.use(LogOptions.LogFormat.human);
         CommandLine cmd = new CommandLine(new Root(), new Factory());
         try {
             cmd.addSubcommand(Class.forName(DEMO_COMMAND));

@@ -14,6 +14,10 @@ import picocli.CommandLine.Option;
  * --log-format: lines for people (default) or one JSON object per line for Loki and Fluent-bit. The JSON
  * lines carry the MDC: {@code runId} on every line of a pass, {@code pod}, {@code node}, {@code target},
  * {@code outcome} and {@code reason} on the line that reports a move.
+ *
+ * <p>One event, one line: a library that logs an exception (fabric8 does, for failures this code
+ * handles and reports in its own words) adds no stack trace, unless HAPPYPATH_LOG_LEVEL=DEBUG asks for
+ * the details.
  */
 final class LogOptions {
 
@@ -31,15 +35,19 @@ final class LogOptions {
             return;
         }
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        boolean stackTraces = context.getLogger("dev.happypath").isDebugEnabled();
         Encoder<ILoggingEvent> encoder;
         if (format == LogFormat.json) {
             LogstashEncoder json = new LogstashEncoder();
             json.setIncludeContext(false);
+            if (!stackTraces) {
+                json.getFieldNames().setStackTrace("[ignore]");
+            }
             json.setContext(context);
             encoder = json;
         } else {
             PatternLayoutEncoder pattern = new PatternLayoutEncoder();
-            pattern.setPattern("%d{HH:mm:ss.SSS} %-5level %msg%n");
+            pattern.setPattern("%d{HH:mm:ss.SSS} %-5level %msg%n" + (stackTraces ? "" : "%nopex"));
             pattern.setContext(context);
             encoder = pattern;
         }

@@ -108,7 +108,15 @@ final class Pass {
         report = report.withMetrics(ReportBuilder.metrics(report, Duration.between(d.started(), ended)));
         logMoves(moves);
         if (!dryRun && events != null) {
-            events.publish(report, moves, PassEvents.Self.fromEnvironment(), ended);
+            // a pass cut short (SIGTERM, the Lease lost) still tells what it did; the stop is honoured after
+            boolean stopping = Thread.interrupted();
+            try {
+                events.publish(report, moves, PassEvents.Self.fromEnvironment(), ended);
+            } finally {
+                if (stopping) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
         return new Result(report, moves, abort);
     }

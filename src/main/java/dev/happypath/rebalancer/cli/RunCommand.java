@@ -120,14 +120,15 @@ final class RunCommand implements Callable<Integer> {
             }
             Pass.Result result = Pass.run(cli, client, happyPath, false, runId, new PassEvents(client, identity), report.explain);
             // an interrupt meant for the pass must not cut the Lease's release short
-            boolean interrupted = Thread.interrupted();
+            boolean cutShort = Thread.interrupted() && cli.shutdown().requested();
             if (lost.get()) {
                 cli.err().println("error: lost the Lease " + namespace + "/" + PassLease.NAME + " during the pass: stopped evicting (see the report)");
-            } else if (interrupted && cli.shutdown().requested()) {
-                cli.err().println("stopping on SIGTERM: the pass was cut short (see the report)");
+            } else if (cutShort) {
+                cli.err().println("stopping on SIGTERM: the pass was cut short, nothing more is evicted (see the report)");
             }
             int code = cli.finish(result.report(), result.moves(), result.abort(), report);
-            return lost.get() ? ExitCode.RUNTIME_FAILURE : code;
+            // a pass that did not run to its end is no success, whoever stopped it
+            return lost.get() || cutShort ? ExitCode.RUNTIME_FAILURE : code;
         }
     }
 
@@ -136,30 +137,49 @@ final class RunCommand implements Callable<Integer> {
                 + ": another rebalancer is acting on this cluster; nothing was done";
     }
 
+    /** The node watch; null, after saying so, when SIGTERM came while it was being set up. */
+    private NodeWatch startWatching(KubernetesClient client, GateOpening gate) {
+        try {
+            return NodeWatch.start(client, gate::nodesChanged);
+        } catch (RuntimeFailure e) {
+            if (!cli.shutdown().requested()) {
+                throw e;
+            }
+            Thread.interrupted();
+            cli.err().println(STOPPED_WAITING);
+            return null;
+        }
+    }
+
+    private static final String STOPPED_WAITING = "stopping on SIGTERM while waiting for the gate; no pass ran";
+
     /** Waits (watching the nodes) for the gate to open; false, after saying why, when it did not in time. */
     private boolean gateOpened(KubernetesClient client, HappyPath happyPath) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
         cli.shutdown().onRequest(done::countDown);
         try (GateOpening gate = new GateOpening(happyPath, cli.clock(), true, v -> done.countDown());
-             NodeWatch watch = NodeWatch.start(client, gate::nodesChanged)) {
+             NodeWatch watch = startWatching(client, gate)) {
+            if (watch == null) {
+                return false;
+            }
             GateVerdict first = gate.last();
             if (first != null && !first.open()) {
                 LOG.info("waiting up to {} for the gate to open, watching the nodes: {}", ConfigNode.format(waitForGate), first.summary());
             }
-            boolean signalled;
             try {
-                signalled = done.await(waitForGate.toMillis(), TimeUnit.MILLISECONDS);
+                done.await(waitForGate.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
-                signalled = false;
+                // SIGTERM: said below
             }
             GateVerdict last = gate.last();
             if (last != null && last.open() && !cli.shutdown().requested()) {
                 LOG.info("the gate is open: running the pass");
                 return true;
             }
-            if (signalled && cli.shutdown().requested()) {
+            // SIGTERM both counts the latch down and interrupts this thread, in either order
+            if (cli.shutdown().requested()) {
                 Thread.interrupted();
-                cli.err().println("stopping on SIGTERM while waiting for the gate; no pass ran");
+                cli.err().println(STOPPED_WAITING);
                 return false;
             }
             StringBuilder why = new StringBuilder();

@@ -32,10 +32,30 @@ public final class ApiErrors {
                     + (status == null ? "" : "; the API server said: " + status), e);
         }
         if (code == 0 || code == -1) {
-            return new RuntimeFailure("cannot reach the API server at " + server + " to " + verb + " " + resource + ": " + rootCause(e), e);
+            if (interrupted(e)) {
+                return new RuntimeFailure("stopping (SIGTERM, or the Lease lost) while waiting for the API server to " + verb + " "
+                        + resource + " " + scope, e);
+            }
+            String cause = rootCause(e);
+            if (cause.equals(TIMED_OUT)) {
+                return new RuntimeFailure("the API server at " + server + " did not answer in time to " + verb + " " + resource + " "
+                        + scope + " (timed out; the next pass tries again)", e);
+            }
+            return new RuntimeFailure("cannot reach the API server at " + server + " to " + verb + " " + resource + ": " + cause, e);
         }
         return new RuntimeFailure("the API server answered " + code + " to " + verb + " " + resource + " " + scope
                 + (status == null ? "" : ": " + status), e);
+    }
+
+    private static final String TIMED_OUT = "timed out";
+
+    private static boolean interrupted(Throwable t) {
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The innermost cause, said plainly. */
@@ -51,7 +71,7 @@ public final class ApiErrors {
             return "unknown host " + c.getMessage();
         }
         if (c instanceof HttpTimeoutException || c instanceof TimeoutException) {
-            return "timed out";
+            return TIMED_OUT;
         }
         if (c instanceof IOException && c.getMessage() == null) {
             return "connection lost (" + c.getClass().getSimpleName() + ")";

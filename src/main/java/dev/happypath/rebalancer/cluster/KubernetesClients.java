@@ -5,23 +5,47 @@ import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
+
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * Builds the client: an explicit kubeconfig, else the usual discovery ($KUBECONFIG, ~/.kube/config,
  * then the in-cluster ServiceAccount).
  *
- * <p>The client's own HTTP retries are switched off: by default fabric8 retries 429 and 5xx ten times
- * with doubling delays, which turns a PodDisruptionBudget refusal into a silent 19-second stall. The
- * executor owns its retry loop instead.
+ * <p>Every request either gets its answer or fails within a bound the caller knows ({@link Timeouts}):
+ * the client's own HTTP retries are switched off. By default fabric8 retries 429, 5xx and I/O errors ten
+ * times with doubling delays, which turns a PodDisruptionBudget refusal into a silent 19-second stall and
+ * a 503 on a LIST into 100 seconds of nothing. The executor owns its retry loop (backoff, deadline), and
+ * a failed read ends the pass at once with a message: the next pass reads again.
+ *
+ * <p>Watches (the nodes for the gate, the pods for a replacement) are re-established by the informer
+ * when they break: after 1 s, doubling to 32 s, for as long as the command runs. A replacement wait is
+ * bounded by {@code eviction.readyTimeout} whatever the watch does.
  */
 public final class KubernetesClients {
+
+    /**
+     * How long one request may take.
+     *
+     * @param connect to open a connection to the API server
+     * @param request from sending a request to its answer (a LIST of a large cluster included)
+     */
+    public record Timeouts(Duration connect, Duration request) {
+
+        /** What every command uses: documented in docs/operations.md ("When the API server misbehaves"). */
+        public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30));
+    }
+
+    /** The name under which fabric8 registers its request/response logger (StandardHttpClientBuilder). */
+    private static final String HTTP_LOGGING_INTERCEPTOR = "HttpLogging";
 
     private KubernetesClients() {
     }
@@ -33,43 +57,95 @@ public final class KubernetesClients {
                 if (!Files.isRegularFile(kubeconfig)) {
                     throw InvalidInputException.at(kubeconfig.toString(), "--kubeconfig", "no such file");
                 }
-                checkContext(kubeconfig.toFile(), context);
+                checkContext(readKubeconfig(kubeconfig.toFile()), kubeconfig.toFile(), context);
                 config = Config.fromKubeconfig(context, kubeconfig.toFile());
             } else {
-                if (context != null) {
-                    String env = System.getenv("KUBECONFIG");
-                    File file = env != null && !env.isBlank() ? new File(env.split(File.pathSeparator)[0])
-                            : new File(System.getProperty("user.home"), ".kube/config");
-                    if (!file.isFile()) {
-                        throw InvalidInputException.at(null, "--context", "no kubeconfig found (" + file + ") to pick context '" + context + "' from");
-                    }
-                    checkContext(file, context);
+                String env = System.getenv("KUBECONFIG");
+                File file = env != null && !env.isBlank() ? new File(env.split(File.pathSeparator)[0])
+                        : new File(System.getProperty("user.home"), ".kube/config");
+                if (file.isFile()) {
+                    checkContext(readKubeconfig(file), file, context);
+                } else if (context != null) {
+                    throw InvalidInputException.at(null, "--context", "no kubeconfig found (" + file + ") to pick context '" + context + "' from");
                 }
                 config = Config.autoConfigure(context);
             }
-        } catch (KubernetesClientException e) {
+        } catch (RuntimeException e) {
+            if (e instanceof InvalidInputException) {
+                throw e;
+            }
             throw InvalidInputException.at(kubeconfig == null ? null : kubeconfig.toString(), "--kubeconfig",
-                    "cannot be used: " + ApiErrors.rootCause(e));
+                    "cannot be used: " + firstLine(ApiErrors.rootCause(e)));
         }
         return create(config);
     }
 
     public static KubernetesClient create(Config config) {
-        config.setRequestRetryBackoffLimit(0);
-        config.setConnectionTimeout(10_000);
-        config.setRequestTimeout(30_000);
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return create(config, Timeouts.DEFAULT);
     }
 
-    private static void checkContext(File file, String context) {
+    /** As {@link #create(Config)}, with other timeouts (tests use short ones). */
+    public static KubernetesClient create(Config config, Timeouts timeouts) {
+        config.setRequestRetryBackoffLimit(0);
+        config.setConnectionTimeout((int) timeouts.connect().toMillis());
+        config.setRequestTimeout((int) timeouts.request().toMillis());
+        config.setWatchReconnectInterval(1_000);
+        config.setWatchReconnectLimit(-1);
+        return new KubernetesClientBuilder().withConfig(config)
+                // fabric8 logs every request's headers, the bearer token included, when its HTTP logger is
+                // at TRACE (a logging config someone mounts, a debugging session): never.
+                .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor(HTTP_LOGGING_INTERCEPTOR, null))
+                .build();
+    }
+
+    /**
+     * Parses the kubeconfig before fabric8 does, so that a broken one is invalid input (exit 2) said in
+     * our words. The message gives the line, the column and the parser's problem, never the text around
+     * it: a kubeconfig holds tokens, client keys and passwords, and the YAML parser's own message quotes
+     * the offending line.
+     */
+    static io.fabric8.kubernetes.api.model.Config readKubeconfig(File file) {
+        try {
+            return KubeConfigUtils.parseConfig(file);
+        } catch (RuntimeException e) {
+            throw InvalidInputException.at(file.toString(), null, "is not a readable kubeconfig: " + kubeconfigProblem(e));
+        }
+    }
+
+    /** What is wrong with a kubeconfig, without quoting any of it. */
+    static String kubeconfigProblem(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof MarkedYamlEngineException marked) {
+                String where = marked.getProblemMark()
+                        .map(m -> " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1)).orElse("");
+                return "not valid YAML" + where + (marked.getProblem() == null ? "" : ": " + marked.getProblem());
+            }
+            if (c instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+                StringBuilder path = new StringBuilder();
+                for (var ref : mapping.getPath()) {
+                    path.append(ref.getFieldName() != null ? (path.length() == 0 ? "" : ".") + ref.getFieldName() : "[" + ref.getIndex() + "]");
+                }
+                return path + ": not the type a kubeconfig has there";
+            }
+            if (c instanceof YamlEngineException || c instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+                // Their messages may quote the content: say only which kind of problem it is.
+                return "not a kubeconfig (" + c.getClass().getSimpleName() + ")";
+            }
+            if (c instanceof java.io.IOException io && c.getCause() == null) {
+                return io.getMessage() == null ? io.getClass().getSimpleName() : firstLine(io.getMessage());
+            }
+        }
+        return "not a kubeconfig (" + e.getClass().getSimpleName() + ")";
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static void checkContext(io.fabric8.kubernetes.api.model.Config parsed, File file, String context) {
         if (context == null) {
             return;
-        }
-        io.fabric8.kubernetes.api.model.Config parsed;
-        try {
-            parsed = KubeConfigUtils.parseConfig(file);
-        } catch (RuntimeException e) {
-            throw InvalidInputException.at(file.toString(), null, "is not a readable kubeconfig: " + ApiErrors.rootCause(e));
         }
         List<NamedContext> contexts = parsed.getContexts() == null ? List.of() : parsed.getContexts();
         if (contexts.stream().noneMatch(c -> context.equals(c.getName()))) {

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -184,10 +186,28 @@ public final class SnapshotFile {
         } catch (ModelException e) {
             throw InvalidInputException.at(source, label + " " + e.path(), e.getMessage());
         } catch (JsonMappingException e) {
-            throw InvalidInputException.at(source, label + " " + path(e), "has the wrong type: " + InvalidInputException.parserProblem(e.getOriginalMessage()));
+            throw InvalidInputException.at(source, label + " " + path(e), wrongType(e));
         } catch (JsonProcessingException e) {
             throw InvalidInputException.at(source, label, e.getOriginalMessage());
         }
+    }
+
+    /** What a field of the wrong type should have been, in the words of the Kubernetes API reference. */
+    private static String wrongType(JsonMappingException e) {
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            Class<?> t = m.getTargetType();
+            String expected = t == Integer.class || t == Long.class || t == int.class || t == long.class ? "a whole number"
+                    : t == Boolean.class || t == boolean.class ? "true or false"
+                    : t == String.class ? "a string"
+                    : java.util.Collection.class.isAssignableFrom(t) ? "a list"
+                    : Map.class.isAssignableFrom(t) || t.getName().startsWith("io.fabric8.kubernetes.api.model") ? "a map"
+                    : null;
+            if (expected != null) {
+                return "has the wrong type: expected " + expected
+                        + (e instanceof InvalidFormatException f && f.getValue() != null ? ", got '" + f.getValue() + "'" : "");
+            }
+        }
+        return "has the wrong type: " + InvalidInputException.parserProblem(e.getOriginalMessage());
     }
 
     private static String path(JsonMappingException e) {
@@ -216,7 +236,11 @@ public final class SnapshotFile {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof MalformedInputException || t instanceof CharConversionException
                     || (t.getMessage() != null && (t.getMessage().contains("Invalid UTF-8") || t.getMessage().contains("MalformedInputException")))) {
-                return InvalidInputException.at(source, null, "is not valid UTF-8 text");
+                // JSON is decoded by the parser, which knows where; YAML by a reader, which does not
+                return InvalidInputException.at(source, e instanceof JsonParseException jpe
+                                && !(jpe.getProcessor() instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser) && jpe.getLocation() != null
+                                ? "line " + jpe.getLocation().getLineNr() + ", column " + jpe.getLocation().getColumnNr() : null,
+                        "is not valid UTF-8 text");
             }
         }
         if (e instanceof JsonParseException jpe) {

@@ -76,13 +76,20 @@ public final class HappyPathLoader {
 
     public static HappyPath parse(String source, byte[] bytes) {
         String text;
+        ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
             text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(in).toString();
         } catch (CharacterCodingException e) {
-            throw InvalidInputException.at(source, null, "is not valid UTF-8 text");
+            // the decoder stops where the bad bytes start: say where, as an editor counts lines
+            int at = in.position();
+            int line = 1;
+            for (int i = 0; i < at && i < bytes.length; i++) {
+                line += bytes[i] == '\n' ? 1 : 0;
+            }
+            throw InvalidInputException.at(source, "line " + line, "is not valid UTF-8 text (byte " + (at + 1) + " of the file)");
         }
         JsonNode tree;
         try (JsonParser parser = YAML.createParser(text)) {

@@ -56,6 +56,8 @@ public final class PassEvents {
     private final KubernetesClient client;
     private final String instance;
     private boolean warned;
+    /** The API server did not answer an Event: the rest are skipped rather than each waiting for its timeout. */
+    private boolean unanswered;
 
     /** @param instance the reporting instance (the Lease identity) */
     public PassEvents(KubernetesClient client, String instance) {
@@ -134,6 +136,9 @@ public final class PassEvents {
     }
 
     private int record(ObjectReference involved, String type, String reason, String message, Instant at) {
+        if (unanswered) {
+            return 0;
+        }
         String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 1) + "\u2026" : message;
         // kubectl's naming: the object's name and a unique suffix
         String name = involved.getName() + "." + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
@@ -151,8 +156,10 @@ public final class PassEvents {
         } catch (KubernetesClientException e) {
             String why = ApiErrors.describe(e, "create", "events", "in namespace " + involved.getNamespace(),
                     String.valueOf(client.getMasterUrl())).getMessage();
+            unanswered = e.getCode() <= 0;
             if (!warned) {
-                LOG.warn("could not record an Event ({} on {}/{}): {}", reason, involved.getKind(), involved.getName(), why);
+                LOG.warn("could not record an Event ({} on {}/{}): {}{}", reason, involved.getKind(), involved.getName(), why,
+                        unanswered ? "; the pass's other Events are skipped" : "");
                 warned = true;
             } else {
                 LOG.debug("could not record an Event: {}", why);

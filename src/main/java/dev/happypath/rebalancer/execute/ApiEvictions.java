@@ -1,10 +1,10 @@
 package dev.happypath.rebalancer.execute;
 
-import dev.happypath.rebalancer.RuntimeFailure;
 import dev.happypath.rebalancer.cluster.ApiErrors;
 import dev.happypath.rebalancer.cluster.ClusterReader;
 import dev.happypath.rebalancer.snapshot.NodeState;
 import dev.happypath.rebalancer.snapshot.PodState;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
@@ -13,11 +13,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The Eviction API and replacement watch through fabric8. */
 public final class ApiEvictions implements EvictionApi {
@@ -45,8 +47,7 @@ public final class ApiEvictions implements EvictionApi {
         } catch (KubernetesClientException e) {
             if (interrupted(e)) {
                 Thread.currentThread().interrupt();
-                throw new RuntimeFailure("interrupted (shutdown) while the eviction request of " + pod.key()
-                        + " was in flight: the API server may or may not have evicted it");
+                return new Attempt(Attempt.Kind.NO_ANSWER, 0, "stopping (SIGTERM, or the Lease lost) while the request was in flight");
             }
             if (e.getCode() == 404) {
                 return new Attempt(Attempt.Kind.NOT_FOUND, 404, message(e));
@@ -54,7 +55,12 @@ public final class ApiEvictions implements EvictionApi {
             if (e.getCode() == 429) {
                 return new Attempt(Attempt.Kind.REFUSED_BY_BUDGET, 429, message(e));
             }
-            if (e.getCode() == 403 || e.getCode() == 401 || e.getCode() <= 0) {
+            if (e.getCode() <= 0) {
+                // the request may have reached the API server and been carried out: nobody can say
+                return new Attempt(Attempt.Kind.NO_ANSWER, 0, ApiErrors.describe(e, "create", "pods/eviction",
+                        "in namespace " + pod.namespace(), String.valueOf(client.getMasterUrl())).getMessage());
+            }
+            if (e.getCode() == 403 || e.getCode() == 401) {
                 throw ApiErrors.describe(e, "create", "pods/eviction", "in namespace " + pod.namespace(),
                         String.valueOf(client.getMasterUrl()));
             }
@@ -81,25 +87,96 @@ public final class ApiEvictions implements EvictionApi {
     @Override
     public Replacement awaitReplacement(PodState evicted, Duration timeout) {
         if (evicted.controller() == null) {
-            return new Replacement(null, null, "no controller to recreate it");
+            return Replacement.notReady(Replacement.Ended.NO_CONTROLLER, "no controller to recreate it");
         }
         String ownerUid = evicted.controller().uid();
-        CompletableFuture<List<Pod>> ready = client.pods().inNamespace(evicted.namespace())
-                .informOnCondition(pods -> pods.stream().anyMatch(p -> isReadyReplacement(p, evicted.uid(), ownerUid)));
+        // the pods as the watch last saw them: what to say about the replacement if none gets Ready in time
+        AtomicReference<List<Pod>> seen = new AtomicReference<>(List.of());
+        CompletableFuture<List<Pod>> ready;
+        try {
+            ready = client.pods().inNamespace(evicted.namespace()).informOnCondition(pods -> {
+                seen.set(pods);
+                return pods.stream().anyMatch(p -> isReadyReplacement(p, evicted.uid(), ownerUid));
+            });
+        } catch (KubernetesClientException e) {
+            return watchFailed(evicted, e);
+        }
         try {
             List<Pod> pods = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             Pod r = pods.stream().filter(p -> isReadyReplacement(p, evicted.uid(), ownerUid)).findFirst().orElseThrow();
-            return new Replacement(evicted.namespace() + "/" + r.getMetadata().getName(), r.getSpec().getNodeName(), null);
+            return Replacement.ready(evicted.namespace() + "/" + r.getMetadata().getName(), r.getSpec().getNodeName());
         } catch (TimeoutException e) {
-            return new Replacement(null, null, null);
+            return Replacement.notReady(Replacement.Ended.TIMED_OUT, describeCandidates(seen.get(), evicted.uid(), ownerUid));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Replacement(null, null, "interrupted while waiting");
+            return Replacement.notReady(Replacement.Ended.INTERRUPTED, "");
         } catch (ExecutionException e) {
-            return new Replacement(null, null, ApiErrors.rootCause(e));
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return watchFailed(evicted, cause instanceof KubernetesClientException k ? k
+                    : new KubernetesClientException(ApiErrors.rootCause(cause), cause));
         } finally {
             ready.cancel(true);
         }
+    }
+
+    private Replacement watchFailed(PodState evicted, KubernetesClientException e) {
+        if (interrupted(e)) {
+            Thread.currentThread().interrupt();
+            return Replacement.notReady(Replacement.Ended.INTERRUPTED, "");
+        }
+        // the watch starts with a LIST of the namespace's pods: that is the request that failed
+        return Replacement.notReady(Replacement.Ended.WATCH_FAILED, ApiErrors.describe(e, "list", "pods",
+                "in namespace " + evicted.namespace() + " (watching for its replacement)", String.valueOf(client.getMasterUrl())).getMessage());
+    }
+
+    /**
+     * What the controller's new pods are doing, in the words of their status: "Pending: Unschedulable:
+     * 0/3 nodes are available ...", "on agent-1, not Ready: container server CrashLoopBackOff (restarted
+     * 4 times)". Says so when no new pod appeared at all.
+     */
+    static String describeCandidates(List<Pod> pods, String evictedUid, String ownerUid) {
+        List<String> seen = new ArrayList<>();
+        for (Pod p : pods) {
+            if (p.getMetadata() == null || evictedUid.equals(p.getMetadata().getUid()) || p.getMetadata().getDeletionTimestamp() != null
+                    || p.getMetadata().getOwnerReferences().stream().noneMatch(o -> Boolean.TRUE.equals(o.getController()) && ownerUid.equals(o.getUid()))) {
+                continue;
+            }
+            seen.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName() + " " + describe(p));
+        }
+        if (seen.isEmpty()) {
+            return "no replacement pod appeared (is its controller running, or blocked by a quota or an admission webhook?)";
+        }
+        int shown = Math.min(seen.size(), 3);
+        return String.join("; ", seen.subList(0, shown)) + (seen.size() > shown ? "; and " + (seen.size() - shown) + " more" : "");
+    }
+
+    private static String describe(Pod p) {
+        String node = p.getSpec() == null ? null : p.getSpec().getNodeName();
+        var status = p.getStatus();
+        if (node == null) {
+            String why = status == null || status.getConditions() == null ? null : status.getConditions().stream()
+                    .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()))
+                    .map(c -> (c.getReason() == null ? "" : c.getReason() + ": ") + (c.getMessage() == null ? "" : c.getMessage()))
+                    .findFirst().orElse(null);
+            return "is Pending, not scheduled" + (why == null || why.isBlank() ? "" : " (" + why.strip() + ")");
+        }
+        List<String> containers = new ArrayList<>();
+        if (status != null && status.getContainerStatuses() != null) {
+            for (ContainerStatus c : status.getContainerStatuses()) {
+                String state = null;
+                if (c.getState() != null && c.getState().getWaiting() != null && c.getState().getWaiting().getReason() != null) {
+                    state = c.getState().getWaiting().getReason();
+                } else if (c.getState() != null && c.getState().getTerminated() != null) {
+                    state = "terminated (" + c.getState().getTerminated().getReason() + ")";
+                }
+                int restarts = c.getRestartCount() == null ? 0 : c.getRestartCount();
+                if (state != null || restarts > 0) {
+                    containers.add("container " + c.getName() + (state == null ? "" : " " + state)
+                            + (restarts > 0 ? " (restarted " + restarts + " times)" : ""));
+                }
+            }
+        }
+        return "is on " + node + ", not Ready" + (containers.isEmpty() ? "" : ": " + String.join(", ", containers));
     }
 
     static boolean isReadyReplacement(Pod p, String evictedUid, String ownerUid) {

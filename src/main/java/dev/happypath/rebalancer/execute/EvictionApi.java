@@ -28,6 +28,8 @@ public interface EvictionApi {
             REFUSED_BY_BUDGET,
             /** 404: the pod is gone already. */
             NOT_FOUND,
+            /** No answer (connection lost, timed out, stopping): the eviction may or may not have happened. */
+            NO_ANSWER,
             /** Anything else: the eviction did not happen and the cause is unknown. */
             ERROR
         }
@@ -38,13 +40,39 @@ public interface EvictionApi {
     }
 
     /**
-     * @param pod  the replacement, or null when none became Ready in time
-     * @param node where the replacement runs
+     * How the wait for a replacement ended.
+     *
+     * @param pod    the replacement, when one became Ready
+     * @param node   where the replacement runs, when one became Ready
+     * @param ended  why the wait ended
+     * @param detail what was seen: the replacement's state when none became Ready in time, the API's
+     *               answer when the watch failed; empty otherwise
      */
-    record Replacement(String pod, String node, String problem) {
+    record Replacement(String pod, String node, Ended ended, String detail) {
+
+        public enum Ended {
+            /** A replacement is Ready. */
+            READY,
+            /** eviction.readyTimeout passed first. */
+            TIMED_OUT,
+            /** The API did not let us watch the pods. */
+            WATCH_FAILED,
+            /** This process is stopping (SIGTERM, the Lease lost). */
+            INTERRUPTED,
+            /** Nothing would recreate the pod. */
+            NO_CONTROLLER
+        }
+
+        public static Replacement ready(String pod, String node) {
+            return new Replacement(pod, node, Ended.READY, "");
+        }
+
+        public static Replacement notReady(Ended ended, String detail) {
+            return new Replacement(null, null, ended, detail);
+        }
 
         public boolean ready() {
-            return pod != null && problem == null;
+            return ended == Ended.READY;
         }
     }
 }

@@ -32,6 +32,8 @@ public final class Executor {
     private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
+    /** Why this thread is interrupted: the only two reasons anything interrupts a pass. */
+    private static final String STOPPING = "stopping (SIGTERM, or the Lease lost)";
 
     private final EvictionApi api;
     private final MoveRecorder recorder;
@@ -68,7 +70,7 @@ public final class Executor {
                 done = move.resolved(Outcome.FAILED, List.of(e.getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                done = move.resolved(Outcome.DEFERRED, List.of("interrupted before the eviction"));
+                done = move.resolved(Outcome.DEFERRED, List.of(STOPPING + " before the eviction: not evicted"));
             }
             results.add(done);
             if (done.outcome() == Outcome.FAILED) {
@@ -86,7 +88,12 @@ public final class Executor {
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException();
         }
-        List<NodeState> nodes = api.readNodes();
+        List<NodeState> nodes;
+        try {
+            nodes = api.readNodes();
+        } catch (RuntimeFailure e) {
+            throw new RuntimeFailure("could not re-check the gate before the eviction (not evicted): " + e.getMessage(), e);
+        }
         nodesAtEviction = nodes;
         GateVerdict gate = Gate.judge(nodes, happyPath, clock.instant());
         if (!gate.open()) {
@@ -106,6 +113,12 @@ public final class Executor {
                 }
                 case NOT_FOUND -> {
                     return move.resolved(Outcome.SKIPPED, List.of("the pod no longer exists (404): nothing to evict"));
+                }
+                case NO_ANSWER -> {
+                    // remembered as if it happened: a cooldown too many is the safe side of not knowing
+                    remember(move, null, true);
+                    return move.resolved(Outcome.FAILED, List.of("no answer to the eviction request (" + attempt.message()
+                            + "): the API server may or may not have evicted it; the next pass sees where it is"));
                 }
                 case ERROR -> {
                     return move.resolved(Outcome.FAILED, List.of("the Eviction API answered " + attempt.code() + ": " + attempt.message()));
@@ -133,9 +146,10 @@ public final class Executor {
         Duration timeout = happyPath.eviction().readyTimeout();
         EvictionApi.Replacement r = api.awaitReplacement(move.pod(), timeout);
         if (!r.ready()) {
-            String why = r.problem() == null ? "" : ": " + r.problem();
-            return move.resolved(Outcome.FAILED, List.of("evicted, but no replacement was Ready within "
-                    + ConfigNode.format(timeout) + " (eviction.readyTimeout)" + why));
+            // The eviction happened all the same: remembered, so that the cooldown and the daily cap hold
+            // the workload back next pass instead of evicting it again while its replacement struggles.
+            remember(move, null, true);
+            return move.resolved(Outcome.FAILED, List.of(notReady(r, timeout)));
         }
         List<String> details = new ArrayList<>();
         details.add("replacement " + r.pod() + " Ready on " + r.node());
@@ -150,14 +164,41 @@ public final class Executor {
             details.add("landed on " + r.node() + ", another home than the predicted " + move.target());
         }
         Move landed = move.landed(r.node(), details);
+        remember(move, r.node(), home);
+        return landed;
+    }
+
+    private static String notReady(EvictionApi.Replacement r, Duration timeout) {
+        String detail = r.detail() == null || r.detail().isEmpty() ? "" : ": " + r.detail();
+        return switch (r.ended()) {
+            case TIMED_OUT -> "evicted, but no replacement was Ready within " + ConfigNode.format(timeout)
+                    + " (eviction.readyTimeout)" + detail;
+            case WATCH_FAILED -> "evicted, but the wait for its replacement failed" + detail
+                    + "; its controller recreates it regardless: the next pass sees where it landed";
+            case INTERRUPTED -> "evicted; " + STOPPING + " cut the wait for its replacement short: its controller recreates it"
+                    + " regardless, the next pass sees where it landed";
+            default -> "evicted, but " + r.detail();
+        };
+    }
+
+    /**
+     * Records an eviction in the ledger; a ledger that cannot be written stops the run. Also when this
+     * thread is being stopped: the memory of an eviction that happened matters most then (the request is
+     * bounded by the client's timeout; the stop is honoured right after).
+     */
+    private void remember(Move move, String landedOn, boolean home) {
         Instant now = clock.instant();
+        boolean stopping = Thread.interrupted();
         try {
             recorder.record(Ledger.workloadKey(move.pod()), new Recorded(now, move.pod().key(), move.pod().nodeName(),
-                    move.target(), r.node(), home, Fingerprints.spec(move.pod()), Fingerprints.nodes(nodesAtEviction)), now);
+                    move.target(), landedOn, home, Fingerprints.spec(move.pod()), Fingerprints.nodes(nodesAtEviction)), now);
         } catch (RuntimeFailure e) {
             abort = "the move of " + move.pod().key() + " could not be recorded in the ledger: " + e.getMessage();
             LOG.error(abort);
+        } finally {
+            if (stopping) {
+                Thread.currentThread().interrupt();
+            }
         }
-        return landed;
     }
 }

@@ -180,7 +180,8 @@ public final class PassLease implements AutoCloseable {
         long deadline = System.nanoTime() + max.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
-            long step = Math.min(Math.max(left, 0), timing.retryPeriod().toNanos());
+            // short steps: a refusal (403) is known after the first attempt, not a retry period later
+            long step = Math.min(Math.max(left, 0), Math.min(timing.retryPeriod().toNanos(), TimeUnit.MILLISECONDS.toNanos(100)));
             if (leading.await(step, TimeUnit.NANOSECONDS) && isLeader) {
                 return Wait.LEADING;
             }
@@ -231,7 +232,9 @@ public final class PassLease implements AutoCloseable {
     /** Stops contending and, when held, releases the Lease so that another process can take over at once. */
     @Override
     public void close() {
+        boolean held = isLeader;
         closing = true;
+        lock.lastError.set(null);
         if (election != null) {
             // LeaderElector releases a held Lease (releaseOnCancel) when its future is cancelled.
             election.cancel(true);
@@ -244,6 +247,10 @@ public final class PassLease implements AutoCloseable {
         } catch (InterruptedException e) {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+        if (held && lock.lastError.get() != null) {
+            LOG.warn("could not release the Lease {}/{} ({}): it expires by itself {}s after its last renewal", namespace, NAME,
+                    lastError(), timing.leaseDuration().toSeconds());
         }
     }
 

@@ -121,7 +121,8 @@ public final class Planner {
             List<String> details = new ArrayList<>();
             details.add(refusal.get());
             // Say why the scheduler would not use each home it refused (or every node, when it refuses all).
-            prediction.rejected().forEach((node, reasons) -> {
+            // by node name: the same cluster, however its nodes were listed, gives the same report
+            new java.util.TreeMap<>(prediction.rejected()).forEach((node, reasons) -> {
                 if (!prediction.feasibleAnywhere() || stray.homeNodes().contains(node)) {
                     details.add(node + ": " + String.join("; ", reasons));
                 }
@@ -195,7 +196,8 @@ public final class Planner {
     private static String runnerUp(Prediction prediction, List<String> homes) {
         return prediction.totals().entrySet().stream()
                 .filter(e -> homes.contains(e.getKey()))
-                .max(java.util.Map.Entry.comparingByValue())
+                .max(java.util.Map.Entry.<String, Long>comparingByValue()
+                        .thenComparing(java.util.Map.Entry.comparingByKey(Comparator.reverseOrder())))
                 .map(e -> "; its best home, " + e.getKey() + ", scores " + e.getValue())
                 .orElse("; no home node is feasible for it");
     }
@@ -243,16 +245,19 @@ public final class Planner {
         if (partners.isEmpty()) {
             return Optional.empty();
         }
+        // the first partner by name, not by listing order: the same cluster gives the same words
+        String first = null;
         for (PodState other : view.podsOn(node.name())) {
             if (other.isTerminating() || other.uid().equals(stray.pod().uid())) {
                 continue;
             }
             Optional<String> rule = happyPath.ruleFor(other).map(r -> r.name());
             if (rule.isPresent() && partners.contains(rule.get())) {
-                return Optional.of(other.key() + " (" + rule.get() + ") is there");
+                String said = other.key() + " (" + rule.get() + ") is there";
+                first = first == null || said.compareTo(first) < 0 ? said : first;
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(first);
     }
 
     private String describeFit(PodState pod, String target, Prediction prediction) {

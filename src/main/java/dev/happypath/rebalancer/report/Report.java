@@ -70,11 +70,14 @@ public record Report(int schemaVersion, String mode, String generatedAt, String 
     }
 
     /**
-     * @param driftRemains whether pods are still off the Happy Path after this pass
-     * @param outcomes     count of moves by outcome
+     * @param driftRemains     whether pods are still off the Happy Path after this pass
+     * @param outcomes         count of moves by outcome
+     * @param rulesWithoutPods workload rules that name no pod in this cluster now: not an error (workloads
+     *                         come and go), but a misspelt selector looks the same, so the report says it
      */
-    @JsonPropertyOrder({"managedPods", "happy", "offPath", "driftRemains", "outcomes"})
-    public record Summary(int managedPods, int happy, int offPath, boolean driftRemains, Map<String, Integer> outcomes) {
+    @JsonPropertyOrder({"managedPods", "happy", "offPath", "driftRemains", "outcomes", "rulesWithoutPods"})
+    public record Summary(int managedPods, int happy, int offPath, boolean driftRemains, Map<String, Integer> outcomes,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> rulesWithoutPods) {
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.happypath.rebalancer.compare.Status;
 import dev.happypath.rebalancer.config.ConfigNode;
 import dev.happypath.rebalancer.config.HappyPath;
 import dev.happypath.rebalancer.config.NodeRole;
+import dev.happypath.rebalancer.config.WorkloadRule;
 import dev.happypath.rebalancer.gate.GateReason;
 import dev.happypath.rebalancer.gate.GateVerdict;
 import dev.happypath.rebalancer.ledger.Ledger;
@@ -97,8 +98,11 @@ public final class ReportBuilder {
                     m.target(), m.reason().name(), m.outcome().name(), String.join("; ", m.details()), m.details(), m.landedOn(),
                     m.prediction() == null ? null : prediction(m.prediction(), explain)));
         }
+        Set<String> named = new HashSet<>();
+        comparison.placements().forEach(p -> named.add(p.ruleName()));
+        List<String> rulesWithoutPods = happyPath.workloads().stream().map(WorkloadRule::name).filter(r -> !named.contains(r)).toList();
         Report.Summary summary = new Report.Summary(comparison.placements().size(), happy,
-                comparison.placements().size() - happy, driftRemains(comparison, moves), outcomes);
+                comparison.placements().size() - happy, driftRemains(comparison, moves), outcomes, rulesWithoutPods);
         List<Report.AdviceView> adviceViews = advice.stream().map(a -> new Report.AdviceView(a.workload(), a.rule(), a.home(),
                 a.predicted(), a.kind().name(), a.verified(), a.why(), a.snippet())).toList();
         return new Report(Report.SCHEMA_VERSION, dryRun ? "dry-run" : "live", generatedAt.toString(), runId,

@@ -43,6 +43,11 @@ final class ReportTable {
             }
             b.append(t.render("  "));
         }
+        List<String> idle = r.summary().rulesWithoutPods();
+        if (idle != null && !idle.isEmpty()) {
+            b.append("Rules that name no pod now (not an error: workloads come and go; check the selector if one should): ")
+                    .append(String.join(", ", idle)).append('\n');
+        }
 
         if (!r.moves().isEmpty()) {
             b.append("\nMoves (in the order a live run takes them)\n");

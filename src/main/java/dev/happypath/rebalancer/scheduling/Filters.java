@@ -99,6 +99,11 @@ public final class Filters {
     }
 
     /** The first NoSchedule/NoExecute taint of the node that the pod does not tolerate. */
+    /** Of two ways to say why, the first by name: the same cluster, however it was listed, gives the same words. */
+    private static String first(String a, String b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     public static Optional<Taint> untoleratedTaint(PodState pod, NodeState node) {
         for (Taint taint : node.taints()) {
             if (!taint.effect().filters()) {
@@ -230,8 +235,8 @@ public final class Filters {
                 for (PodAffinityTerm term : existing.affinity().requiredPodAntiAffinity()) {
                     String value = there.labels().get(term.topologyKey());
                     if (value != null && term.selects(pod, existing.namespace(), true)) {
-                        forbidden.computeIfAbsent(term.topologyKey(), k -> new HashMap<>()).putIfAbsent(value,
-                                "anti-affinity of " + existing.key() + " on " + placed.node() + " forbids it (" + term + ")");
+                        forbidden.computeIfAbsent(term.topologyKey(), k -> new HashMap<>()).merge(value,
+                                "anti-affinity of " + existing.key() + " on " + placed.node() + " forbids it (" + term + ")", Filters::first);
                     }
                 }
             }
@@ -256,7 +261,7 @@ public final class Filters {
                         PodAffinityTerm term = anti.get(i);
                         String value = n.labels().get(term.topologyKey());
                         if (value != null && term.selects(other, pod.namespace(), true)) {
-                            antiMatches.get(i).putIfAbsent(value, other.key() + " on " + n.name());
+                            antiMatches.get(i).merge(value, other.key() + " on " + n.name(), Filters::first);
                         }
                     }
                     for (int i = 0; i < affinity.size(); i++) {

@@ -8,7 +8,7 @@ import java.util.Map;
  * Where the kube-scheduler will put a pod, and why.
  *
  * @param node        the predicted node; null when no node is feasible or the choice is not certain
- * @param tied        the nodes sharing the top score when more than one does (the scheduler picks one at random)
+ * @param tied        the nodes sharing the top score when more than one does (the scheduler picks one at random), by name
  * @param uncertainty why the prediction cannot be trusted (another scheduler, sampling in a large
  *                    cluster), or null
  * @param verdicts    every node, in node order
@@ -16,7 +16,8 @@ import java.util.Map;
 public record Prediction(String node, List<String> tied, String uncertainty, List<NodeVerdict> verdicts) {
 
     public Prediction {
-        tied = List.copyOf(tied);
+        // by name, not by the order the nodes were listed in: the same cluster gives the same words
+        tied = tied.stream().sorted().toList();
         verdicts = List.copyOf(verdicts);
     }
 

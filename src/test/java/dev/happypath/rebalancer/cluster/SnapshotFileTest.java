@@ -93,7 +93,7 @@ class SnapshotFileTest {
                 arguments("items not a list", "kind: List\nitems: 3\n", "s.yaml: items: expected a list of Kubernetes objects"),
                 arguments("item without kind", list + node + "- {metadata: {name: x}}\n", "s.yaml: items[1].kind: is required"),
                 arguments("wrong type", list + node + "- {apiVersion: v1, kind: Pod, metadata: {name: p, namespace: a}, spec: {priority: high, containers: []}}\n",
-                        "s.yaml: items[1] (Pod a/p) spec.priority: has the wrong type"),
+                        "s.yaml: items[1] (Pod a/p) spec.priority: has the wrong type: expected a whole number, got 'high'"),
                 arguments("bad quantity", list + node + "- {apiVersion: v1, kind: Pod, metadata: {name: p, namespace: a}, spec: {containers: [{name: c, resources: {requests: {memory: 12Q}}}]}}\n",
                         "s.yaml: items[1] (Pod a/p) spec.containers[0].resources.requests.memory: invalid quantity '12Q'"),
                 arguments("huge quantity", list + node + "- {apiVersion: v1, kind: Pod, metadata: {name: p, namespace: a}, spec: {containers: [{name: c, resources: {requests: {memory: 99999999999999999999Ei}}}]}}\n",
@@ -126,7 +126,7 @@ class SnapshotFileTest {
         Path json = dir.resolve("bad.json");
         Files.write(json, new byte[]{'{', '"', 'k', (byte) 0xFF, '"', ':', '1', '}'});
         assertThatThrownBy(() -> SnapshotFile.read(json, NOW)).isInstanceOf(InvalidInputException.class)
-                .hasMessage(json + ": is not valid UTF-8 text");
+                .hasMessageStartingWith(json + ": line 1, column ").hasMessageEndingWith(": is not valid UTF-8 text");
     }
 
     @Test

@@ -79,7 +79,7 @@ class HappyPathLoaderTest {
         Path file = Files.createTempFile("bad", ".yaml");
         Files.write(file, new byte[]{'a', 'p', 'i', ':', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
         assertThatThrownBy(() -> HappyPathLoader.load(file)).isInstanceOf(InvalidInputException.class)
-                .hasMessage(file + ": is not valid UTF-8 text");
+                .hasMessage(file + ": line 1: is not valid UTF-8 text (byte 6 of the file)");
     }
 
     static Stream<Arguments> broken() {

@@ -28,6 +28,8 @@ public final class LiveCluster implements AutoCloseable {
 
     private final InProcessApi api = new InProcessApi();
     private final FakeTime time;
+    private volatile String via;
+    private volatile KubernetesClients.Timeouts timeouts = KubernetesClients.Timeouts.DEFAULT;
 
     public LiveCluster(Scenario scenario) {
         this.time = new FakeTime(scenario.now());
@@ -77,6 +79,27 @@ public final class LiveCluster implements AutoCloseable {
         }
     }
 
+    /** From now on the CLI reaches the API through {@code link} (a network that can fail). */
+    public LiveCluster via(FlakyLink link) {
+        this.via = link.url();
+        return this;
+    }
+
+    /** From now on the CLI's client uses these timeouts (short ones keep fault tests fast). */
+    public LiveCluster timeouts(KubernetesClients.Timeouts timeouts) {
+        this.timeouts = timeouts;
+        return this;
+    }
+
+    /** A client as the CLI gets it: through the link when one is set, with the chosen timeouts. */
+    public io.fabric8.kubernetes.client.KubernetesClient connect() {
+        var config = api.clientConfig();
+        if (via != null) {
+            config.setMasterUrl(via);
+        }
+        return KubernetesClients.create(config, timeouts);
+    }
+
     /** Runs the CLI against this cluster; stdout and stderr are captured. */
     public Result run(String... args) {
         return run(time, time, args);
@@ -86,7 +109,7 @@ public final class LiveCluster implements AutoCloseable {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Cli cli = new Cli(new PrintWriter(out, true), new PrintWriter(err, true), clock, sleeper,
-                options -> KubernetesClients.create(api.clientConfig()));
+                options -> connect());
         int code = cli.execute(args);
         return new Result(code, out.toString(), err.toString());
     }

@@ -1,7 +1,6 @@
 package dev.happypath.rebalancer.testing;
 
 import dev.happypath.rebalancer.cli.Cli;
-import dev.happypath.rebalancer.cluster.KubernetesClients;
 import dev.happypath.rebalancer.execute.Sleeper;
 
 import java.io.IOException;
@@ -27,7 +26,7 @@ public final class RunningCli implements AutoCloseable {
 
     private RunningCli(LiveCluster cluster, String... args) {
         this.cli = new Cli(new PrintWriter(out, true), new PrintWriter(err, true), Clock.systemUTC(), Sleeper.REAL,
-                options -> KubernetesClients.create(cluster.api().clientConfig()));
+                options -> cluster.connect());
         this.exit = CompletableFuture.supplyAsync(() -> cli.execute(args), r -> {
             Thread t = new Thread(r, "cli-" + args[0]);
             t.setDaemon(true);
