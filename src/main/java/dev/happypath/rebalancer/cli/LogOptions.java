@@ -39,7 +39,7 @@ final class LogOptions {
             encoder = json;
         } else {
             PatternLayoutEncoder pattern = new PatternLayoutEncoder();
-            pattern.setPattern("%d{HH:mm:ss.SSS} %-5level %msg%n");
+            pattern.setPattern(LogSetup.PATTERN);
             pattern.setContext(context);
             encoder = pattern;
         }
