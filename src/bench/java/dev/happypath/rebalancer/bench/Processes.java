@@ -14,8 +14,8 @@ import java.util.List;
  */
 final class Processes {
 
-    /** One run: wall seconds, peak RSS in KiB, exit code, and where its output went. */
-    record Sample(double wallSeconds, long peakRssKib, int exitCode, Path stdout, Path stderr) {
+    /** One run: wall seconds, peak RSS in KiB, CPU seconds (user + system; NaN when unknown), exit code, where its output went. */
+    record Sample(double wallSeconds, long peakRssKib, double cpuSeconds, int exitCode, Path stdout, Path stderr) {
 
         String out() {
             return read(stdout);
@@ -47,7 +47,7 @@ final class Processes {
         Path rss = dir.resolve("run-" + n + ".rss");
         List<String> cmd = new ArrayList<>();
         if (GNU_TIME) {
-            cmd.addAll(List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString()));
+            cmd.addAll(List.of("/usr/bin/time", "-f", "%M %U %S", "-o", rss.toString()));
         }
         cmd.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -64,8 +64,14 @@ final class Processes {
             }
             int code = p.waitFor();
             double wall = (System.nanoTime() - start) / 1e9;
-            long peak = GNU_TIME ? Long.parseLong(lastLine(read(rss))) : sampled;
-            return new Sample(wall, peak, code, out, err);
+            long peak = sampled;
+            double cpu = Double.NaN;
+            if (GNU_TIME) {
+                String[] f = lastLine(read(rss)).split(" ");
+                peak = Long.parseLong(f[0]);
+                cpu = Double.parseDouble(f[1]) + Double.parseDouble(f[2]);
+            }
+            return new Sample(wall, peak, cpu, code, out, err);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
