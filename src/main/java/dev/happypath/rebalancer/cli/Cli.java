@@ -25,6 +25,11 @@ import java.util.function.Function;
 public final class Cli {
 
     private static final Logger LOG = LoggerFactory.getLogger(Cli.class);
+    /**
+     * The demo runs on the cluster simulation, which no product package may import (ArchitectureTest):
+     * it is found by name, so the product compiles and runs without it.
+     */
+    private static final String DEMO_COMMAND = "dev.happypath.rebalancer.sim.demo.DemoCommand";
 
     private final PrintWriter out;
     private final PrintWriter err;
@@ -67,6 +72,11 @@ public final class Cli {
 
     private int parseAndRun(String... args) {
         CommandLine cmd = new CommandLine(new Root(), new Factory());
+        try {
+            cmd.addSubcommand(Class.forName(DEMO_COMMAND));
+        } catch (ClassNotFoundException e) {
+            LOG.debug("no demo in this build: {}", e.toString());
+        }
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
@@ -165,7 +175,7 @@ public final class Cli {
 
         @Override
         public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (plan, run, daemon)");
+            throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (plan, run, daemon, advise, demo)");
         }
     }
 

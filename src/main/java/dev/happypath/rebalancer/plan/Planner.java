@@ -261,9 +261,15 @@ public final class Planner {
         long after = safety.requested(target).memoryBytes() + pod.requests().memoryBytes();
         long cap = node.allocatable().memoryBytes();
         long pct = cap > 0 ? Math.round(after * 100.0 / cap) : 0;
+        String room = "memory " + Quantity.bytes(after) + " of " + Quantity.bytes(cap) + " requested after the move (" + pct + "%)";
+        if (prediction.node() == null) {
+            // a tie or an uncertain prediction: the plan counts the pod on one candidate, and says which
+            return "the scheduler may place it on any of " + String.join(", ", prediction.candidates().isEmpty()
+                    ? List.copyOf(prediction.totals().keySet()) : prediction.candidates())
+                    + "; counted on " + target + " (score " + prediction.totals().get(target) + "): " + room;
+        }
         String how = prediction.totals().size() == 1 ? "the only feasible node"
                 : "score " + prediction.totals().get(target) + ", best of " + prediction.totals().size() + " feasible nodes";
-        return "the scheduler would place it on " + target + " (" + how + "), a home with room: memory " + Quantity.bytes(after) + " of " + Quantity.bytes(cap) + " requested after the move ("
-                + pct + "%)";
+        return "the scheduler would place it on " + target + " (" + how + "), a home with room: " + room;
     }
 }

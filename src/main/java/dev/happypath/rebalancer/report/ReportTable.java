@@ -48,8 +48,8 @@ final class ReportTable {
             b.append("\nMoves (in the order a live run takes them)\n");
             int i = 1;
             for (Report.MoveView m : r.moves()) {
-                b.append(String.format("  %d. %-8s %s/%s  %s -> %s  [%s]%n", i++, m.outcome(), m.namespace(), m.pod(),
-                        m.from(), m.to() == null ? "?" : m.to(), m.reason()));
+                String route = m.to() == null ? m.from() + " (stays)" : m.from() + " -> " + m.to();
+                b.append(String.format("  %d. %-8s %s/%s  %s  [%s]%n", i++, m.outcome(), m.namespace(), m.pod(), route, m.reason()));
                 for (String d : m.details()) {
                     b.append("       ").append(d).append('\n');
                 }

@@ -18,6 +18,8 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -25,21 +27,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * kubernetes-server-mock's CRUD dispatcher with a real API server's eviction semantics (policy/v1):
- * 404 for a missing pod, 429 when a PodDisruptionBudget allows no disruption, 500 when two budgets cover
- * the pod, otherwise the budget is charged, the pod deleted and 201 answered. Every request lands in a
- * bounded log. Interceptors can answer a request instead (fault injection).
+ * kubernetes-server-mock's CRUD dispatcher with what a real API server does that CRUD mode lacks:
+ * <ul>
+ *   <li>the policy/v1 eviction subresource: 404 for a missing pod, 429 when a PodDisruptionBudget allows
+ *       no disruption, 500 when two budgets cover the pod, otherwise the budget is charged, the pod
+ *       deleted and 201 answered;</li>
+ *   <li>discovery ({@code /api}, {@code /apis}, {@code /api/v1}, {@code /apis/policy/v1}, {@code /version}),
+ *       which is all kubectl needs before it lists anything;</li>
+ *   <li>optionally, graceful pod deletion: an evicted or deleted pod becomes Terminating and stays until
+ *       its kubelet confirms (the simulation's kubelet stand-in), instead of vanishing at once.</li>
+ * </ul>
+ * Every request lands in a bounded log. Interceptors can answer a request instead (fault injection).
  *
  * <p>Never calls the server over HTTP from inside {@link #dispatch}: it runs on the server's one event
- * loop and would deadlock. Everything goes through the in-memory store directly.
+ * loop and would deadlock. Everything goes through the in-memory store directly. Writes, from a client
+ * or from the simulation, are serialised on one lock ({@link #atomically}), so that a read-check-write
+ * such as an eviction is atomic as it is on a real API server.
  */
 public class ApiDispatcher extends KubernetesCrudDispatcher {
 
     private static final Pattern EVICTION = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/]+)/eviction$");
+    private static final Pattern POD = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/]+)$");
+    /**
+     * Holds a gracefully deleted pod in the store until its kubelet confirms: CRUD mode removes an object
+     * at once unless a finalizer is left on it. Only Terminating pods carry it.
+     */
+    public static final String KUBELET_FINALIZER = "sim.happypath.dev/kubelet";
     private static final ObjectMapper JSON = Serialization.jsonMapper();
 
     /** One request as the API server saw it. */
@@ -56,16 +74,51 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
     private final Deque<LoggedRequest> log = new ArrayDeque<>();
     private final List<Interceptor> interceptors = new CopyOnWriteArrayList<>();
     private final List<Consumer<Pod>> evictionListeners = new CopyOnWriteArrayList<>();
+    private final Object writes = new Object();
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Clock clock = Clock.systemUTC();
+    private volatile boolean gracefulPodDeletion;
 
     public ApiDispatcher(int logLimit) {
         this.logLimit = logLimit;
+    }
+
+    /** The clock of the timestamps this server writes (deletion, disrupted pods). */
+    public void useClock(Clock clock) {
+        this.clock = clock;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /**
+     * On: an evicted or deleted pod becomes Terminating (deletionTimestamp set) and stays until
+     * {@link #finishDeletion} (its kubelet) or a delete with {@code gracePeriodSeconds=0}. Off (the
+     * default, for tests without a kubelet): it is removed at once.
+     */
+    public void gracefulPodDeletion(boolean on) {
+        this.gracefulPodDeletion = on;
+    }
+
+    /** Runs {@code work} while no client write can interleave. */
+    public <T> T atomically(Supplier<T> work) {
+        synchronized (writes) {
+            return work.get();
+        }
+    }
+
+    public void atomically(Runnable work) {
+        synchronized (writes) {
+            work.run();
+        }
     }
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         String path = request.getPath();
         String method = request.getMethod();
-        String body = request.method() == HttpMethod.GET || request.method() == HttpMethod.DELETE ? "" : request.getBody().readUtf8();
+        String body = request.method() == HttpMethod.GET || request.getBody() == null ? "" : request.getBody().readUtf8();
         MockResponse response = null;
         for (Interceptor i : interceptors) {
             response = i.intercept(method, path, body);
@@ -73,17 +126,156 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
                 break;
             }
         }
-        if (response == null) {
-            Matcher eviction = EVICTION.matcher(pathOnly(path));
-            if (request.method() == HttpMethod.POST && eviction.matches()) {
-                response = evict(eviction.group(1), eviction.group(2));
-            } else {
-                response = super.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), path,
-                        request.getHeaders(), new Buffer(body.getBytes(StandardCharsets.UTF_8))));
+        if (response == null && request.method() == HttpMethod.GET) {
+            response = Discovery.answer(pathOnly(path));
+            if (response == null) {
+                // reads (and watches) take the store's own read lock; holding ours here could stall writers
+                response = read(request, path);
             }
+        } else if (response == null) {
+            response = atomically(() -> write(request, path, body));
         }
         record(method, path, response == null ? 0 : response.code());
         return response;
+    }
+
+    /**
+     * Takes a closing watch off CRUD mode's list of watchers (a private field of KubernetesCrudDispatcher,
+     * hence the reflection), before it shuts down: see {@link WatchCloseOffTheEventLoop}. Should the field
+     * ever be gone, the watch stays listed until its own close removes it, as before.
+     */
+    private void forgetWatch(Object watch) {
+        if (WATCHERS != null) {
+            try {
+                ((java.util.Set<?>) WATCHERS.get(this)).remove(watch);
+            } catch (IllegalAccessException | RuntimeException e) {
+                // as without it
+            }
+        }
+    }
+
+    private static final java.lang.reflect.Field WATCHERS = watchersField();
+
+    private static java.lang.reflect.Field watchersField() {
+        try {
+            java.lang.reflect.Field f = KubernetesCrudDispatcher.class.getDeclaredField("watchEventListeners");
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** How many writes the store has taken (a client's or the simulation's): equal counts, same cluster. */
+    public long changes() {
+        return changes.get();
+    }
+
+    /** A GET: field selectors applied (CRUD mode ignores them), and a Table when the client asks for one. */
+    private MockResponse read(RecordedRequest request, String path) {
+        List<FieldSelectors.Requirement> fields;
+        try {
+            fields = FieldSelectors.of(path);
+        } catch (IllegalArgumentException e) {
+            return status(400, "BadRequest", e.getMessage());
+        }
+        boolean watch = path.matches(".*[?&]watch=(true|1)(&.*)?$");
+        String target = fields.isEmpty() ? path : FieldSelectors.without(path);
+        if (watch && request.getHeader("Upgrade") == null) {
+            // kubectl watches over a streamed HTTP response; the mock server only streams over WebSocket
+            // (fabric8's way), so such a watch is refused plainly rather than answered with an upgrade
+            return status(405, "MethodNotAllowed", "this in-process API serves watches over WebSocket only; "
+                    + "kubectl's streamed watches (get -w, delete's wait) are not supported: use kubectl delete --wait=false");
+        }
+        if (watch) {
+            String name = FieldSelectors.onlyName(fields);
+            if (name != null) {
+                // watching one object by name (kubectl delete waits this way): the mock watches a named path
+                int q = target.indexOf('?');
+                target = target.substring(0, q) + "/" + name + target.substring(q);
+            }
+            // any other field selector on a watch is not applied: the watcher sees the whole collection
+            MockResponse upgrade = super.dispatch(copy(request, target, ""));
+            return upgrade.getWebSocketListener() == null ? upgrade
+                    : upgrade.withWebSocketUpgrade(WatchCloseOffTheEventLoop.wrap(upgrade.getWebSocketListener(), this::forgetWatch));
+        }
+        MockResponse response = super.dispatch(copy(request, target, ""));
+        if (response.code() != 200 || response.getWebSocketListener() != null) {
+            return response;
+        }
+        String json = response.getBody().readUtf8();
+        String resource = resourceOf(pathOnly(path));
+        json = typedList(json, resource, fields);
+        if (Tables.wanted(request.getHeader("Accept")) && resource != null) {
+            json = Tables.render(resource, json, clock.instant(), path.contains("includeObject=Object"));
+        }
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(json);
+    }
+
+    private static final Map<String, String> LIST_KINDS = Map.of("pods", "PodList", "nodes", "NodeList",
+            "namespaces", "NamespaceList", "persistentvolumeclaims", "PersistentVolumeClaimList",
+            "persistentvolumes", "PersistentVolumeList", "poddisruptionbudgets", "PodDisruptionBudgetList");
+
+    /**
+     * A list as a real server answers it: only the items the field selector admits, and typed (PodList, not
+     * CRUD mode's plain List: kubectl's typed clients, as in describe, find no items in a plain List).
+     */
+    private static String typedList(String json, String resource, List<FieldSelectors.Requirement> fields) {
+        try {
+            JsonNode list = JSON.readTree(json);
+            if (!list.has("items") || !(list instanceof ObjectNode o)) {
+                return json;
+            }
+            if (!fields.isEmpty()) {
+                com.fasterxml.jackson.databind.node.ArrayNode kept = JSON.createArrayNode();
+                for (JsonNode item : list.get("items")) {
+                    if (fields.stream().allMatch(f -> f.matches(item))) {
+                        kept.add(item);
+                    }
+                }
+                o.set("items", kept);
+            }
+            String kind = LIST_KINDS.get(resource);
+            if (kind != null && "List".equals(o.path("kind").asText())) {
+                o.put("kind", kind);
+                o.put("apiVersion", resource.equals("poddisruptionbudgets") ? "policy/v1" : "v1");
+            }
+            return o.toString();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable list: " + e.getMessage(), e);
+        }
+    }
+
+    /** The plural resource a path reads (pods, nodes, ...), or null for anything but an object or a collection. */
+    static String resourceOf(String path) {
+        String[] parts = path.replaceAll("^/+|/+$", "").split("/");
+        int version = parts.length > 0 && parts[0].equals("api") ? 2 : 3;
+        if (parts.length <= version) {
+            return null;
+        }
+        String[] rest = java.util.Arrays.copyOfRange(parts, version, parts.length);
+        if (rest[0].equals("namespaces") && rest.length >= 3) {
+            return rest.length <= 4 ? rest[2] : null;
+        }
+        return rest.length <= 2 ? rest[0] : null;
+    }
+
+    private MockResponse write(RecordedRequest request, String path, String body) {
+        changes.incrementAndGet();
+        Matcher eviction = EVICTION.matcher(pathOnly(path));
+        if (request.method() == HttpMethod.POST && eviction.matches()) {
+            return evict(eviction.group(1), eviction.group(2));
+        }
+        Matcher pod = POD.matcher(pathOnly(path));
+        if (gracefulPodDeletion && request.method() == HttpMethod.DELETE && pod.matches()) {
+            return deletePod(pod.group(1), pod.group(2), body, path);
+        }
+        return super.dispatch(copy(request, path, body));
+    }
+
+    private static RecordedRequest copy(RecordedRequest request, String path, String body) {
+        return new RecordedRequest(request.getHttpVersion(), request.method(), path, request.getHeaders(),
+                new Buffer(body.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String pathOnly(String path) {
@@ -152,15 +344,72 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
                     return status(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.");
                 }
                 b.getStatus().setDisruptionsAllowed(allowed - 1);
-                b.getStatus().getDisruptedPods().put(name, java.time.Instant.now().toString());
+                b.getStatus().getDisruptedPods().put(name, clock.instant().toString());
                 put(budgetsPath(namespace) + "/" + b.getMetadata().getName(), b);
             }
         }
-        handleDelete(podPath(namespace, name));
+        if (gracefulPodDeletion) {
+            markTerminating(pod);
+        } else {
+            handleDelete(podPath(namespace, name));
+        }
         for (Consumer<Pod> listener : evictionListeners) {
             listener.accept(pod);
         }
         return status(201, null, null);
+    }
+
+    /** DELETE of a pod: graceful unless the options say gracePeriodSeconds=0 (kubectl delete --force --grace-period=0). */
+    private MockResponse deletePod(String namespace, String name, String body, String path) {
+        Pod pod = get(podPath(namespace, name), Pod.class);
+        if (pod == null) {
+            return status(404, "NotFound", "pods \"" + name + "\" not found");
+        }
+        boolean force = path.contains("gracePeriodSeconds=0") || body.replace(" ", "").contains("\"gracePeriodSeconds\":0");
+        Pod after = force ? finishDeletion(pod) : markTerminating(pod);
+        return new MockResponse().setResponseCode(200).setBody(Serialization.asJson(after));
+    }
+
+    /**
+     * What the API server does on a graceful delete: sets deletionTimestamp and deletionGracePeriodSeconds;
+     * the pod stays (Terminating) until its kubelet confirms. Already Terminating: unchanged.
+     */
+    public Pod markTerminating(Pod pod) {
+        return atomically(() -> {
+            Pod current = get(podPath(pod.getMetadata().getNamespace(), pod.getMetadata().getName()), Pod.class);
+            if (current == null || current.getMetadata().getDeletionTimestamp() != null) {
+                return current;
+            }
+            long grace = current.getSpec().getTerminationGracePeriodSeconds() == null ? 30 : current.getSpec().getTerminationGracePeriodSeconds();
+            current.getMetadata().setDeletionTimestamp(clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+            current.getMetadata().setDeletionGracePeriodSeconds(grace);
+            List<String> finalizers = new ArrayList<>(current.getMetadata().getFinalizers());
+            finalizers.add(KUBELET_FINALIZER);
+            current.getMetadata().setFinalizers(finalizers);
+            put(podPath(current.getMetadata().getNamespace(), current.getMetadata().getName()), current);
+            return current;
+        });
+    }
+
+    /** The kubelet's confirmation (or a forced delete): the pod object goes away. */
+    public Pod finishDeletion(Pod pod) {
+        return atomically(() -> {
+            String path = podPath(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+            Pod current = get(path, Pod.class);
+            if (current == null) {
+                return null;
+            }
+            List<String> finalizers = new ArrayList<>(current.getMetadata().getFinalizers());
+            finalizers.remove(KUBELET_FINALIZER);
+            current.getMetadata().setFinalizers(finalizers);
+            if (current.getMetadata().getDeletionTimestamp() == null) {
+                current.getMetadata().setDeletionTimestamp(clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+            }
+            // CRUD mode removes a marked object on update once no finalizer is left; with someone else's
+            // finalizer it stays, marked, as on a real server
+            put(path, current);
+            return current;
+        });
     }
 
     private static String phase(Pod pod) {
@@ -212,16 +461,19 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
 
     /** Creates the object at its collection path; watchers see ADDED. */
     int create(String collectionPath, HasMetadata object) {
+        changes.incrementAndGet();
         return handleCreate(request(HttpMethod.POST, collectionPath, object)).code();
     }
 
     /** Replaces the object; watchers see MODIFIED. */
     int put(String objectPath, HasMetadata object) {
+        changes.incrementAndGet();
         object.getMetadata().setResourceVersion(null);
         return handleUpdate(request(HttpMethod.PUT, objectPath, object)).code();
     }
 
     int delete(String objectPath) {
+        changes.incrementAndGet();
         return handleDelete(objectPath).code();
     }
 

@@ -2,6 +2,11 @@ package dev.happypath.rebalancer.sim;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeList;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimList;
+import io.fabric8.kubernetes.api.model.PersistentVolumeList;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetList;
@@ -11,15 +16,35 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * An API server in this process: start it, seed it, point a client (or kubectl) at {@link #url()}.
  * Objects are read and written directly in its store, which is what a controller stand-in needs.
  */
 public final class InProcessApi implements AutoCloseable {
+
+    /**
+     * The mock server logs every request and its start and stop at INFO through java.util.logging (not
+     * SLF4J, so logback's configuration does not reach it). Held here: java.util.logging keeps loggers
+     * only weakly, and a collected logger forgets its level.
+     */
+    private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
+    static {
+        MOCK_SERVER_LOG.setLevel(Level.WARNING);
+    }
 
     private final ApiDispatcher dispatcher;
     private final KubernetesMockServer server;
@@ -58,6 +83,42 @@ public final class InProcessApi implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Writes a kubeconfig for this server (plain HTTP on localhost, no credentials) with one context,
+     * for kubectl and for the rebalancer's {@code --kubeconfig}.
+     */
+    public Path writeKubeconfig(Path file, String contextName) {
+        String yaml = """
+                # The in-process API of happypath-rebalancer's demo (plain HTTP on localhost, no credentials).
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: %1$s
+                  cluster:
+                    server: %2$s
+                users:
+                - name: %1$s
+                  user: {}
+                contexts:
+                - name: %1$s
+                  context:
+                    cluster: %1$s
+                    user: %1$s
+                    namespace: default
+                current-context: %1$s
+                """.formatted(contextName, url().replaceAll("/$", ""));
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the kubeconfig " + file + ": " + e.getMessage(), e);
+        }
+        return file;
+    }
+
     /** Recompute every PodDisruptionBudget's status after each pod change made through this API object. */
     public void keepBudgetsCurrent(boolean on) {
         this.budgetsKeptCurrent = on;
@@ -66,25 +127,67 @@ public final class InProcessApi implements AutoCloseable {
         }
     }
 
-    public synchronized void create(HasMetadata object) {
-        int code = dispatcher.create(collectionPath(object), object);
-        if (code >= 300) {
-            throw new IllegalStateException("create " + object.getKind() + " " + object.getMetadata().getName() + ": HTTP " + code);
-        }
-        afterChange(object);
+    /** See {@link ApiDispatcher#gracefulPodDeletion}. */
+    public void gracefulPodDeletion(boolean on) {
+        dispatcher.gracefulPodDeletion(on);
     }
 
-    public synchronized void update(HasMetadata object) {
-        int code = dispatcher.put(collectionPath(object) + "/" + object.getMetadata().getName(), object);
-        if (code >= 300) {
-            throw new IllegalStateException("update " + object.getKind() + " " + object.getMetadata().getName() + ": HTTP " + code);
-        }
-        afterChange(object);
+    /** The clock of the timestamps the server itself writes. */
+    public void useClock(Clock clock) {
+        dispatcher.useClock(clock);
     }
 
-    public synchronized void delete(HasMetadata object) {
-        dispatcher.delete(collectionPath(object) + "/" + object.getMetadata().getName());
-        afterChange(object);
+    /** Runs {@code work} while no client write can interleave (a controller's read-decide-write). */
+    public <T> T atomically(Supplier<T> work) {
+        return dispatcher.atomically(work);
+    }
+
+    public void atomically(Runnable work) {
+        dispatcher.atomically(work);
+    }
+
+    public void create(HasMetadata object) {
+        dispatcher.atomically(() -> {
+            int code = dispatcher.create(collectionPath(object), object);
+            if (code >= 300) {
+                throw new IllegalStateException("create " + object.getKind() + " " + object.getMetadata().getName() + ": HTTP " + code);
+            }
+            afterChange(object);
+        });
+    }
+
+    public void update(HasMetadata object) {
+        dispatcher.atomically(() -> {
+            int code = dispatcher.put(collectionPath(object) + "/" + object.getMetadata().getName(), object);
+            if (code >= 300) {
+                throw new IllegalStateException("update " + object.getKind() + " " + object.getMetadata().getName() + ": HTTP " + code);
+            }
+            afterChange(object);
+        });
+    }
+
+    public void delete(HasMetadata object) {
+        dispatcher.atomically(() -> {
+            dispatcher.delete(collectionPath(object) + "/" + object.getMetadata().getName());
+            afterChange(object);
+        });
+    }
+
+    /** A graceful delete: the pod is Terminating until {@link #finishDeletion}. */
+    public Pod markTerminating(Pod pod) {
+        return dispatcher.atomically(() -> {
+            Pod p = dispatcher.markTerminating(pod);
+            afterChange(pod);
+            return p;
+        });
+    }
+
+    /** The kubelet's confirmation, or a forced delete: the pod object goes away. */
+    public void finishDeletion(Pod pod) {
+        dispatcher.atomically(() -> {
+            dispatcher.finishDeletion(pod);
+            afterChange(pod);
+        });
     }
 
     public Pod pod(String namespace, String name) {
@@ -107,6 +210,26 @@ public final class InProcessApi implements AutoCloseable {
         return dispatcher.pods();
     }
 
+    public List<Node> nodes() {
+        NodeList list = dispatcher.get("/api/v1/nodes", NodeList.class);
+        return list == null ? List.of() : list.getItems();
+    }
+
+    public List<PersistentVolumeClaim> claims() {
+        PersistentVolumeClaimList list = dispatcher.get("/api/v1/persistentvolumeclaims", PersistentVolumeClaimList.class);
+        return list == null ? List.of() : list.getItems();
+    }
+
+    public List<PersistentVolume> volumes() {
+        PersistentVolumeList list = dispatcher.get("/api/v1/persistentvolumes", PersistentVolumeList.class);
+        return list == null ? List.of() : list.getItems();
+    }
+
+    public List<PodDisruptionBudget> budgets() {
+        PodDisruptionBudgetList list = dispatcher.get("/apis/policy/v1/poddisruptionbudgets", PodDisruptionBudgetList.class);
+        return list == null ? List.of() : list.getItems();
+    }
+
     private void afterChange(HasMetadata object) {
         if (budgetsKeptCurrent && (object instanceof Pod || object instanceof PodDisruptionBudget)) {
             refreshBudgets();
@@ -114,16 +237,21 @@ public final class InProcessApi implements AutoCloseable {
     }
 
     /** What the disruption controller does: every budget's status from the pods that exist now. */
-    public synchronized void refreshBudgets() {
-        PodDisruptionBudgetList budgets = dispatcher.get("/apis/policy/v1/poddisruptionbudgets", PodDisruptionBudgetList.class);
-        if (budgets == null) {
-            return;
-        }
-        List<Pod> pods = dispatcher.pods();
-        for (PodDisruptionBudget b : budgets.getItems()) {
-            b.setStatus(Budgets.status(b, pods));
-            dispatcher.put(ApiDispatcher.budgetsPath(b.getMetadata().getNamespace()) + "/" + b.getMetadata().getName(), b);
-        }
+    public void refreshBudgets() {
+        dispatcher.atomically(() -> {
+            List<PodDisruptionBudget> budgets = budgets();
+            if (budgets.isEmpty()) {
+                return;
+            }
+            List<Pod> pods = dispatcher.pods();
+            for (PodDisruptionBudget b : budgets) {
+                String before = Serialization.asJson(b.getStatus());
+                b.setStatus(Budgets.status(b, pods));
+                if (!before.equals(Serialization.asJson(b.getStatus()))) {
+                    dispatcher.put(ApiDispatcher.budgetsPath(b.getMetadata().getNamespace()) + "/" + b.getMetadata().getName(), b);
+                }
+            }
+        });
     }
 
     static String collectionPath(HasMetadata o) {
