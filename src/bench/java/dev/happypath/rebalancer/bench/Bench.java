@@ -51,7 +51,8 @@ import java.util.stream.Collectors;
  * </ol>
  * and prints one table with every figure's median and its target. It reports; it asserts nothing about
  * speed (a figure short of its target is printed as such). System properties: {@code bench.runs}
- * (whole-process repetitions, default 10), {@code bench.sections} (any of {@code idp,snapshot,planner}).
+ * (whole-process repetitions, default 10), {@code bench.sections} (any of {@code idp,snapshot,planner}), {@code bench.sizes}
+ * (the planner's cluster sizes in pods, default 3000,30000,150000).
  */
 public final class Bench {
 
@@ -292,12 +293,15 @@ public final class Bench {
                             + " %d landing predictions; gate %s.", pods, s.nodes().size(), s.budgets().size(), d.comparison().placements().size(),
                     d.comparison().strays().size(), outcomes, predicted, d.gate().open() ? "open" : "closed"));
         }
-        System.out.println("[planner] JMH: " + String.join(", ", sizes) + " pods; one fork, 3 warm-up and 5 measured iterations of 2 s each ...");
+        System.out.println("[planner] JMH: " + String.join(", ", sizes) + " pods; one fork, 5 warm-up iterations of 5 s and 5 measured ones of 2 s ...");
         Options options = new OptionsBuilder()
                 .include(PlannerBenchmark.class.getName() + ".decide")
                 .param("pods", sizes)
                 .forks(1)
-                .warmupIterations(3).warmupTime(TimeValue.seconds(2))
+                // At 30,000 pods the JIT is still recompiling the prediction's loops ~15 s into a run
+                // (passes of 1.2 s between passes of 0.3 s, then 0.2 s steady): warm up past that, or the
+                // median depends on where in that phase the measurement happens to fall.
+                .warmupIterations(5).warmupTime(TimeValue.seconds(5))
                 .measurementIterations(5).measurementTime(TimeValue.seconds(2))
                 .mode(org.openjdk.jmh.annotations.Mode.AverageTime).timeUnit(TimeUnit.MILLISECONDS)
                 .addProfiler(GCProfiler.class)
@@ -314,8 +318,10 @@ public final class Bench {
                     .mapToDouble(e -> e.getValue().getScore()).findFirst().orElse(Double.NaN);
             bySize.put(pods, new double[]{stats.getPercentile(50) / 1000.0, stats.getMin() / 1000.0, stats.getMax() / 1000.0, alloc, stats.getN()});
         }
-        notes.add("Planner: JMH 1.37, mode average time per pass, 1 fork (-Xms4g -Xmx4g, JDK defaults otherwise: G1, C2), 3 warm-up and 5"
-                + " measured iterations of 2 s; median of the measured iterations; allocation from -prof gc (gc.alloc.rate.norm).");
+        notes.add("Planner: JMH 1.37, mode average time per pass, 1 fork (-Xms4g -Xmx4g, JDK defaults otherwise: G1, C2), 5 warm-up iterations"
+                + " of 5 s and 5 measured ones of 2 s (an iteration is at least one pass); median of the measured iterations; allocation"
+                + " from -prof gc (gc.alloc.rate.norm). Steady state, compiled by C2: a CronJob's pass runs the planner once, cold,"
+                + " and the whole-process rows measure that.");
         for (Map.Entry<Integer, double[]> e : bySize.entrySet()) {
             int pods = e.getKey();
             double[] v = e.getValue();
