@@ -48,12 +48,15 @@ public final class Advisor {
     private final HappyPath happyPath;
     private final Map<String, NodeRole> roles;
     private final List<NodeState> healed;
+    /** The per-node sums and affinity-term pods every prediction starts from, computed once. */
+    private final PlanningView.Base base;
 
     private Advisor(ClusterSnapshot snapshot, HappyPath happyPath, Comparison comparison) {
         this.snapshot = snapshot;
         this.happyPath = happyPath;
         this.roles = comparison.roles();
         this.healed = snapshot.nodes().stream().map(n -> roles.get(n.name()) == NodeRole.WORKER ? heal(n) : n).toList();
+        this.base = PlanningView.base(snapshot);
     }
 
     /** Advice for every managed workload (the {@code advise} command). */
@@ -90,7 +93,7 @@ public final class Advisor {
      * preference, not the moment of an eviction (the planner asks that one, with the old pod Terminating).
      */
     private Prediction predict(PodState pod, List<NodeState> nodes) {
-        PlanningView view = new PlanningView(snapshot, nodes);
+        PlanningView view = new PlanningView(base, nodes);
         view.depart(pod);
         return LandingPredictor.predict(pod.replacement(), view);
     }

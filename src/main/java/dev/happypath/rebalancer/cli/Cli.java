@@ -2,6 +2,7 @@ package dev.happypath.rebalancer.cli;
 
 import dev.happypath.rebalancer.InvalidInputException;
 import dev.happypath.rebalancer.RuntimeFailure;
+import dev.happypath.rebalancer.cluster.KubernetesClients;
 import dev.happypath.rebalancer.execute.Sleeper;
 import dev.happypath.rebalancer.plan.Move;
 import dev.happypath.rebalancer.plan.Outcome;
@@ -57,6 +58,7 @@ public final class Cli {
         int code = cli.execute(args);
         out.flush();
         err.flush();
+        KubernetesClients.stopHttpSelectorThreads();
         System.exit(code);
     }
 

@@ -47,7 +47,7 @@ final class LogOptions {
             encoder = json;
         } else {
             PatternLayoutEncoder pattern = new PatternLayoutEncoder();
-            pattern.setPattern("%d{HH:mm:ss.SSS} %-5level %msg%n" + (stackTraces ? "" : "%nopex"));
+            pattern.setPattern(LogSetup.pattern(stackTraces));
             pattern.setContext(context);
             encoder = pattern;
         }

@@ -8,6 +8,8 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,15 +41,14 @@ final class ReportOptions {
     }
 
     void write(Report report, PrintWriter out) {
-        String text = ReportWriter.render(report, output);
         if (reportFile == null) {
-            out.print(text);
+            ReportWriter.write(report, output, out);
             out.flush();
             return;
         }
-        try {
-            Files.writeString(reportFile, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
+        try (Writer file = Files.newBufferedWriter(reportFile, StandardCharsets.UTF_8)) {
+            ReportWriter.write(report, output, file);
+        } catch (IOException | UncheckedIOException e) {
             throw new dev.happypath.rebalancer.RuntimeFailure("cannot write the report to " + reportFile + ": " + e.getMessage(), e);
         }
     }

@@ -1,5 +1,6 @@
 package dev.happypath.rebalancer.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.happypath.rebalancer.snapshot.Affinity;
 import dev.happypath.rebalancer.snapshot.Claim;
 import dev.happypath.rebalancer.snapshot.Condition;
@@ -20,21 +21,6 @@ import dev.happypath.rebalancer.snapshot.Toleration;
 import dev.happypath.rebalancer.snapshot.TopologySpreadConstraint;
 import dev.happypath.rebalancer.snapshot.Volume;
 import dev.happypath.rebalancer.snapshot.WeightedPodAffinityTerm;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeCondition;
-import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.PersistentVolume;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -46,35 +32,48 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.happypath.rebalancer.cluster.WireFields.bool;
+import static dev.happypath.rebalancer.cluster.WireFields.intOrString;
+import static dev.happypath.rebalancer.cluster.WireFields.integer;
+import static dev.happypath.rebalancer.cluster.WireFields.object;
+import static dev.happypath.rebalancer.cluster.WireFields.objects;
+import static dev.happypath.rebalancer.cluster.WireFields.text;
+import static dev.happypath.rebalancer.cluster.WireFields.textMap;
+import static dev.happypath.rebalancer.cluster.WireFields.texts;
+import static dev.happypath.rebalancer.cluster.WireFields.value;
+
 /**
- * Turns fabric8 model objects into snapshot records. The one place that knows the Kubernetes wire
- * model; a live LIST and a kubectl dump both go through it. Fields a real API server always fills are
- * still checked, because dump files are written by hand too.
+ * Turns Kubernetes objects, as they travel (the JSON of a LIST response, an item of a kubectl dump),
+ * into snapshot records. The one place that knows the Kubernetes wire model; a live LIST and a kubectl
+ * dump both go through it. It reads only the fields the rebalancer uses and never builds the client's
+ * model classes: binding whole objects to them costs far more time and memory than the decision itself
+ * (docs/performance.md). Fields a real API server always fills are still checked, because dump files
+ * are written by hand too.
  */
 public final class ModelConverter {
 
     private ModelConverter() {
     }
 
-    public static NodeState node(Node node) {
-        ObjectMeta meta = meta(node.getMetadata());
-        var spec = node.getSpec();
-        var status = node.getStatus();
+    public static NodeState node(JsonNode node) {
+        JsonNode meta = meta(node);
+        JsonNode spec = object(node, "spec", "spec");
+        JsonNode status = object(node, "status", "status");
         List<Taint> taints = new ArrayList<>();
-        if (spec != null && spec.getTaints() != null) {
-            for (int i = 0; i < spec.getTaints().size(); i++) {
-                var t = spec.getTaints().get(i);
-                String path = "spec.taints[" + i + "]";
-                if (t.getKey() == null || t.getKey().isEmpty()) {
-                    throw new ModelException(path + ".key", "taint without a key");
-                }
-                taints.add(new Taint(t.getKey(), t.getValue(), effect(t.getEffect(), path + ".effect", false)));
+        List<JsonNode> taintList = objects(spec, "taints", "spec.taints");
+        for (int i = 0; i < taintList.size(); i++) {
+            JsonNode t = taintList.get(i);
+            String path = "spec.taints[" + i + "]";
+            String key = text(t, "key", path + ".key");
+            if (key == null || key.isEmpty()) {
+                throw new ModelException(path + ".key", "taint without a key");
             }
+            taints.add(new Taint(key, text(t, "value", path + ".value"), effect(text(t, "effect", path + ".effect"), path + ".effect", false)));
         }
-        Map<String, io.fabric8.kubernetes.api.model.Quantity> alloc = status == null ? null : status.getAllocatable();
+        JsonNode alloc = object(status, "allocatable", "status.allocatable");
         String allocPath = "status.allocatable";
         if ((alloc == null || alloc.isEmpty()) && status != null) {
-            alloc = status.getCapacity();
+            alloc = object(status, "capacity", "status.capacity");
             allocPath = "status.capacity";
         }
         long cpu = 0;
@@ -86,146 +85,151 @@ public final class ModelConverter {
             pods = units(alloc.get("pods"), allocPath + ".pods");
         }
         Map<String, Condition> conditions = new LinkedHashMap<>();
-        if (status != null && status.getConditions() != null) {
-            for (int i = 0; i < status.getConditions().size(); i++) {
-                NodeCondition c = status.getConditions().get(i);
-                if (c.getType() == null) {
-                    throw new ModelException("status.conditions[" + i + "].type", "condition without a type");
-                }
-                conditions.put(c.getType(), new Condition(c.getType(), c.getStatus(),
-                        time(c.getLastTransitionTime(), "status.conditions[" + i + "].lastTransitionTime"),
-                        c.getReason(), c.getMessage()));
+        List<JsonNode> conditionList = objects(status, "conditions", "status.conditions");
+        for (int i = 0; i < conditionList.size(); i++) {
+            JsonNode c = conditionList.get(i);
+            String path = "status.conditions[" + i + "]";
+            String type = text(c, "type", path + ".type");
+            if (type == null) {
+                throw new ModelException(path + ".type", "condition without a type");
             }
+            conditions.put(type, new Condition(type, text(c, "status", path + ".status"),
+                    time(text(c, "lastTransitionTime", path + ".lastTransitionTime"), path + ".lastTransitionTime"),
+                    text(c, "reason", path + ".reason"), text(c, "message", path + ".message")));
         }
-        boolean unschedulable = spec != null && Boolean.TRUE.equals(spec.getUnschedulable());
-        return new NodeState(meta.getName(), meta.getUid(), labels(meta), taints, unschedulable,
-                new Resources(cpu, memory), pods, conditions);
+        boolean unschedulable = Boolean.TRUE.equals(bool(spec, "unschedulable", "spec.unschedulable"));
+        return new NodeState(name(meta), text(meta, "uid", "metadata.uid"), textMap(meta, "labels", "metadata.labels"), taints,
+                unschedulable, new Resources(cpu, memory), pods, conditions);
     }
 
-    public static PodState pod(Pod pod) {
-        ObjectMeta meta = meta(pod.getMetadata());
-        if (meta.getNamespace() == null || meta.getNamespace().isEmpty()) {
+    public static PodState pod(JsonNode pod) {
+        JsonNode meta = meta(pod);
+        String namespace = text(meta, "namespace", "metadata.namespace");
+        if (namespace == null || namespace.isEmpty()) {
             throw new ModelException("metadata.namespace", "pod without a namespace");
         }
-        PodSpec spec = pod.getSpec();
+        JsonNode spec = object(pod, "spec", "spec");
         if (spec == null) {
             throw new ModelException("spec", "pod without a spec");
         }
-        var status = pod.getStatus();
-        String phase = status == null ? null : status.getPhase();
+        JsonNode status = object(pod, "status", "status");
+        String phase = text(status, "phase", "status.phase");
         boolean ready = false;
-        if (status != null && status.getConditions() != null) {
-            for (PodCondition c : status.getConditions()) {
-                if ("Ready".equals(c.getType()) && "True".equals(c.getStatus())) {
-                    ready = true;
-                }
+        List<JsonNode> podConditions = objects(status, "conditions", "status.conditions");
+        for (int i = 0; i < podConditions.size(); i++) {
+            JsonNode c = podConditions.get(i);
+            String path = "status.conditions[" + i + "]";
+            if ("Ready".equals(text(c, "type", path + ".type")) && "True".equals(text(c, "status", path + ".status"))) {
+                ready = true;
             }
         }
         OwnerRef controller = null;
-        if (meta.getOwnerReferences() != null) {
-            for (OwnerReference o : meta.getOwnerReferences()) {
-                if (Boolean.TRUE.equals(o.getController())) {
-                    controller = new OwnerRef(o.getKind(), o.getName(), o.getUid());
-                }
+        List<JsonNode> owners = objects(meta, "ownerReferences", "metadata.ownerReferences");
+        for (int i = 0; i < owners.size(); i++) {
+            JsonNode o = owners.get(i);
+            String path = "metadata.ownerReferences[" + i + "]";
+            if (Boolean.TRUE.equals(bool(o, "controller", path + ".controller"))) {
+                controller = new OwnerRef(text(o, "kind", path + ".kind"), text(o, "name", path + ".name"), text(o, "uid", path + ".uid"));
             }
         }
-        Map<String, String> annotations = meta.getAnnotations() == null ? Map.of() : meta.getAnnotations();
-        boolean mirror = annotations.containsKey("kubernetes.io/config.mirror");
+        JsonNode annotations = object(meta, "annotations", "metadata.annotations");
+        boolean mirror = annotations != null && annotations.has("kubernetes.io/config.mirror");
+        String name = name(meta);
 
         List<String> claims = new ArrayList<>();
         List<String> hostPaths = new ArrayList<>();
-        if (spec.getVolumes() != null) {
-            for (var v : spec.getVolumes()) {
-                if (v.getPersistentVolumeClaim() != null && v.getPersistentVolumeClaim().getClaimName() != null) {
-                    claims.add(v.getPersistentVolumeClaim().getClaimName());
-                } else if (v.getEphemeral() != null) {
-                    // A generic ephemeral volume's claim is named <pod>-<volume> by the ephemeral volume controller.
-                    claims.add(meta.getName() + "-" + v.getName());
-                } else if (v.getHostPath() != null) {
-                    hostPaths.add(v.getName());
-                }
+        List<JsonNode> volumes = objects(spec, "volumes", "spec.volumes");
+        for (int i = 0; i < volumes.size(); i++) {
+            JsonNode v = volumes.get(i);
+            String path = "spec.volumes[" + i + "]";
+            JsonNode pvc = object(v, "persistentVolumeClaim", path + ".persistentVolumeClaim");
+            String claimName = text(pvc, "claimName", path + ".persistentVolumeClaim.claimName");
+            if (claimName != null) {
+                claims.add(claimName);
+            } else if (object(v, "ephemeral", path + ".ephemeral") != null) {
+                // A generic ephemeral volume's claim is named <pod>-<volume> by the ephemeral volume controller.
+                claims.add(name + "-" + text(v, "name", path + ".name"));
+            } else if (object(v, "hostPath", path + ".hostPath") != null) {
+                hostPaths.add(text(v, "name", path + ".name"));
             }
         }
         List<Toleration> tolerations = new ArrayList<>();
-        if (spec.getTolerations() != null) {
-            for (int i = 0; i < spec.getTolerations().size(); i++) {
-                var t = spec.getTolerations().get(i);
-                String path = "spec.tolerations[" + i + "]";
-                Toleration.Operator op = toleranceOperator(t.getOperator(), path + ".operator");
-                tolerations.add(new Toleration(t.getKey(), op, t.getValue(), effect(t.getEffect(), path + ".effect", true)));
-            }
+        List<JsonNode> tolerationList = objects(spec, "tolerations", "spec.tolerations");
+        for (int i = 0; i < tolerationList.size(); i++) {
+            JsonNode t = tolerationList.get(i);
+            String path = "spec.tolerations[" + i + "]";
+            Toleration.Operator op = toleranceOperator(text(t, "operator", path + ".operator"), path + ".operator");
+            tolerations.add(new Toleration(text(t, "key", path + ".key"), op, text(t, "value", path + ".value"),
+                    effect(text(t, "effect", path + ".effect"), path + ".effect", true)));
         }
-        return new PodState(meta.getNamespace(), meta.getName(), meta.getUid(), labels(meta), emptyToNull(spec.getNodeName()),
-                phase, ready, time(meta.getCreationTimestamp(), "metadata.creationTimestamp"),
-                time(meta.getDeletionTimestamp(), "metadata.deletionTimestamp"),
-                spec.getPriority() == null ? 0 : spec.getPriority(), spec.getPriorityClassName(), controller, mirror,
-                requests(spec, false), requests(spec, true), spec.getNodeSelector() == null ? Map.of() : spec.getNodeSelector(),
-                affinity(spec.getAffinity()), tolerations, spreads(spec), claims, hostPaths, spec.getSchedulerName());
+        Integer priority = integer(spec, "priority", "spec.priority");
+        JsonNode affinity = object(spec, "affinity", "spec.affinity");
+        return new PodState(namespace, name, text(meta, "uid", "metadata.uid"), textMap(meta, "labels", "metadata.labels"),
+                emptyToNull(text(spec, "nodeName", "spec.nodeName")), phase, ready,
+                time(text(meta, "creationTimestamp", "metadata.creationTimestamp"), "metadata.creationTimestamp"),
+                time(text(meta, "deletionTimestamp", "metadata.deletionTimestamp"), "metadata.deletionTimestamp"),
+                priority == null ? 0 : priority, text(spec, "priorityClassName", "spec.priorityClassName"), controller, mirror,
+                requests(spec, false), requests(spec, true), textMap(spec, "nodeSelector", "spec.nodeSelector"),
+                affinity(affinity), tolerations, spreads(spec), claims, hostPaths, text(spec, "schedulerName", "spec.schedulerName"));
     }
 
-    public static DisruptionBudget budget(PodDisruptionBudget pdb) {
-        ObjectMeta meta = meta(pdb.getMetadata());
-        var spec = pdb.getSpec();
-        var status = pdb.getStatus();
-        LabelSelector selector = spec == null || spec.getSelector() == null ? null : labelSelector(spec.getSelector(), "spec.selector");
-        return new DisruptionBudget(meta.getNamespace(), meta.getName(), selector,
-                status == null || status.getDisruptionsAllowed() == null ? 0 : status.getDisruptionsAllowed(),
-                status == null || status.getCurrentHealthy() == null ? 0 : status.getCurrentHealthy(),
-                status == null || status.getDesiredHealthy() == null ? 0 : status.getDesiredHealthy(),
-                status == null || status.getExpectedPods() == null ? 0 : status.getExpectedPods(),
-                spec == null ? null : intOrString(spec.getMinAvailable()),
-                spec == null ? null : intOrString(spec.getMaxUnavailable()));
+    public static DisruptionBudget budget(JsonNode pdb) {
+        JsonNode meta = meta(pdb);
+        JsonNode spec = object(pdb, "spec", "spec");
+        JsonNode status = object(pdb, "status", "status");
+        JsonNode selector = object(spec, "selector", "spec.selector");
+        return new DisruptionBudget(text(meta, "namespace", "metadata.namespace"), name(meta),
+                selector == null ? null : labelSelector(selector, "spec.selector"),
+                orZero(integer(status, "disruptionsAllowed", "status.disruptionsAllowed")),
+                orZero(integer(status, "currentHealthy", "status.currentHealthy")),
+                orZero(integer(status, "desiredHealthy", "status.desiredHealthy")),
+                orZero(integer(status, "expectedPods", "status.expectedPods")),
+                intOrString(spec, "minAvailable", "spec.minAvailable"),
+                intOrString(spec, "maxUnavailable", "spec.maxUnavailable"));
     }
 
-    public static Claim claim(PersistentVolumeClaim pvc) {
-        ObjectMeta meta = meta(pvc.getMetadata());
-        var spec = pvc.getSpec();
-        return new Claim(meta.getNamespace(), meta.getName(), spec == null ? null : emptyToNull(spec.getVolumeName()),
-                pvc.getStatus() == null ? null : pvc.getStatus().getPhase(), spec == null ? null : spec.getStorageClassName());
+    public static Claim claim(JsonNode pvc) {
+        JsonNode meta = meta(pvc);
+        JsonNode spec = object(pvc, "spec", "spec");
+        JsonNode status = object(pvc, "status", "status");
+        return new Claim(text(meta, "namespace", "metadata.namespace"), name(meta), emptyToNull(text(spec, "volumeName", "spec.volumeName")),
+                text(status, "phase", "status.phase"), text(spec, "storageClassName", "spec.storageClassName"));
     }
 
-    public static Volume volume(PersistentVolume pv) {
-        ObjectMeta meta = meta(pv.getMetadata());
-        var spec = pv.getSpec();
+    public static Volume volume(JsonNode pv) {
+        JsonNode meta = meta(pv);
+        JsonNode spec = object(pv, "spec", "spec");
         NodeSelector affinity = null;
-        String claimNs = null;
-        String claimName = null;
-        String storageClass = null;
-        if (spec != null) {
-            if (spec.getNodeAffinity() != null && spec.getNodeAffinity().getRequired() != null) {
-                affinity = nodeSelector(spec.getNodeAffinity().getRequired(), "spec.nodeAffinity.required");
-            }
-            if (spec.getClaimRef() != null) {
-                claimNs = spec.getClaimRef().getNamespace();
-                claimName = spec.getClaimRef().getName();
-            }
-            storageClass = spec.getStorageClassName();
+        JsonNode required = object(object(spec, "nodeAffinity", "spec.nodeAffinity"), "required", "spec.nodeAffinity.required");
+        if (required != null) {
+            affinity = nodeSelector(required, "spec.nodeAffinity.required");
         }
-        return new Volume(meta.getName(), affinity, claimNs, claimName, storageClass);
+        JsonNode claimRef = object(spec, "claimRef", "spec.claimRef");
+        return new Volume(name(meta), affinity, text(claimRef, "namespace", "spec.claimRef.namespace"),
+                text(claimRef, "name", "spec.claimRef.name"), text(spec, "storageClassName", "spec.storageClassName"));
     }
 
     // ---------------------------------------------------------------------------------------------
 
-    private static ObjectMeta meta(ObjectMeta meta) {
-        if (meta == null || meta.getName() == null || meta.getName().isEmpty()) {
+    private static JsonNode meta(JsonNode object) {
+        JsonNode meta = object(object, "metadata", "metadata");
+        String name = text(meta, "name", "metadata.name");
+        if (name == null || name.isEmpty()) {
             throw new ModelException("metadata.name", "object without a name");
         }
         return meta;
     }
 
-    private static Map<String, String> labels(ObjectMeta meta) {
-        return meta.getLabels() == null ? Map.of() : meta.getLabels();
+    private static String name(JsonNode meta) {
+        return text(meta, "name", "metadata.name");
+    }
+
+    private static int orZero(Integer value) {
+        return value == null ? 0 : value;
     }
 
     private static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
-    }
-
-    private static String intOrString(IntOrString v) {
-        if (v == null) {
-            return null;
-        }
-        return v.getIntVal() != null ? v.getIntVal().toString() : v.getStrVal();
     }
 
     /**
@@ -234,19 +238,20 @@ public final class ModelConverter {
      * before it), plus the pod overhead. A container with a limit but no request requests its limit, as
      * the API server's defaulting would have made it.
      */
-    static Resources requests(PodSpec spec, boolean nonZero) {
+    static Resources requests(JsonNode spec, boolean nonZero) {
         Resources regular = Resources.NONE;
-        List<Container> containers = spec.getContainers() == null ? List.of() : spec.getContainers();
+        List<JsonNode> containers = objects(spec, "containers", "spec.containers");
         for (int i = 0; i < containers.size(); i++) {
             regular = regular.plus(containerRequests(containers.get(i), "spec.containers[" + i + "]", nonZero));
         }
         Resources sidecars = Resources.NONE;
         Resources initPeak = Resources.NONE;
-        List<Container> inits = spec.getInitContainers() == null ? List.of() : spec.getInitContainers();
+        List<JsonNode> inits = objects(spec, "initContainers", "spec.initContainers");
         for (int i = 0; i < inits.size(); i++) {
-            Container c = inits.get(i);
-            Resources r = containerRequests(c, "spec.initContainers[" + i + "]", nonZero);
-            if ("Always".equals(c.getRestartPolicy())) {
+            JsonNode c = inits.get(i);
+            String path = "spec.initContainers[" + i + "]";
+            Resources r = containerRequests(c, path, nonZero);
+            if ("Always".equals(text(c, "restartPolicy", path + ".restartPolicy"))) {
                 sidecars = sidecars.plus(r);
                 initPeak = initPeak.max(sidecars);
             } else {
@@ -254,16 +259,17 @@ public final class ModelConverter {
             }
         }
         Resources total = regular.plus(sidecars).max(initPeak);
-        if (spec.getResources() != null && spec.getResources().getRequests() != null) {
+        JsonNode podLevel = object(object(spec, "resources", "spec.resources"), "requests", "spec.resources.requests");
+        if (podLevel != null) {
             // Pod-level resources (PodLevelResources) replace the container sum for what they name.
-            var podLevel = spec.getResources().getRequests();
-            long cpu = podLevel.containsKey("cpu") ? milli(podLevel.get("cpu"), "spec.resources.requests.cpu") : total.milliCpu();
-            long mem = podLevel.containsKey("memory") ? units(podLevel.get("memory"), "spec.resources.requests.memory") : total.memoryBytes();
+            long cpu = podLevel.has("cpu") ? milli(podLevel.get("cpu"), "spec.resources.requests.cpu") : total.milliCpu();
+            long mem = podLevel.has("memory") ? units(podLevel.get("memory"), "spec.resources.requests.memory") : total.memoryBytes();
             total = new Resources(cpu, mem);
         }
-        if (spec.getOverhead() != null && !spec.getOverhead().isEmpty()) {
-            total = total.plus(new Resources(milli(spec.getOverhead().get("cpu"), "spec.overhead.cpu"),
-                    units(spec.getOverhead().get("memory"), "spec.overhead.memory")));
+        JsonNode overhead = object(spec, "overhead", "spec.overhead");
+        if (overhead != null && !overhead.isEmpty()) {
+            total = total.plus(new Resources(milli(overhead.get("cpu"), "spec.overhead.cpu"),
+                    units(overhead.get("memory"), "spec.overhead.memory")));
         }
         return total;
     }
@@ -272,22 +278,22 @@ public final class ModelConverter {
     static final long DEFAULT_MILLI_CPU_REQUEST = 100;
     static final long DEFAULT_MEMORY_REQUEST = 200L * 1024 * 1024;
 
-    private static Resources containerRequests(Container c, String path, boolean nonZero) {
-        ResourceRequirements r = c.getResources();
-        Map<String, io.fabric8.kubernetes.api.model.Quantity> req = r == null || r.getRequests() == null ? Map.of() : r.getRequests();
-        Map<String, io.fabric8.kubernetes.api.model.Quantity> lim = r == null || r.getLimits() == null ? Map.of() : r.getLimits();
+    private static Resources containerRequests(JsonNode c, String path, boolean nonZero) {
+        JsonNode r = object(c, "resources", path + ".resources");
+        JsonNode req = object(r, "requests", path + ".resources.requests");
+        JsonNode lim = object(r, "limits", path + ".resources.limits");
         long cpu;
-        if (req.containsKey("cpu")) {
+        if (req != null && req.has("cpu")) {
             cpu = milli(req.get("cpu"), path + ".resources.requests.cpu");
-        } else if (lim.containsKey("cpu")) {
+        } else if (lim != null && lim.has("cpu")) {
             cpu = milli(lim.get("cpu"), path + ".resources.limits.cpu");
         } else {
             cpu = nonZero ? DEFAULT_MILLI_CPU_REQUEST : 0;
         }
         long mem;
-        if (req.containsKey("memory")) {
+        if (req != null && req.has("memory")) {
             mem = units(req.get("memory"), path + ".resources.requests.memory");
-        } else if (lim.containsKey("memory")) {
+        } else if (lim != null && lim.has("memory")) {
             mem = units(lim.get("memory"), path + ".resources.limits.memory");
         } else {
             mem = nonZero ? DEFAULT_MEMORY_REQUEST : 0;
@@ -295,23 +301,25 @@ public final class ModelConverter {
         return new Resources(cpu, mem);
     }
 
-    private static long milli(io.fabric8.kubernetes.api.model.Quantity q, String path) {
-        if (q == null) {
+    private static long milli(JsonNode q, String path) {
+        String text = WireFields.quantity(q, path);
+        if (text == null) {
             return 0;
         }
         try {
-            return Quantity.milli(q.toString());
+            return Quantity.milli(text);
         } catch (IllegalArgumentException e) {
             throw new ModelException(path, e.getMessage());
         }
     }
 
-    private static long units(io.fabric8.kubernetes.api.model.Quantity q, String path) {
-        if (q == null) {
+    private static long units(JsonNode q, String path) {
+        String text = WireFields.quantity(q, path);
+        if (text == null) {
             return 0;
         }
         try {
-            return Quantity.units(q.toString());
+            return Quantity.units(text);
         } catch (IllegalArgumentException e) {
             throw new ModelException(path, e.getMessage());
         }
@@ -352,43 +360,42 @@ public final class ModelConverter {
         throw new ModelException(path, "expected Equal or Exists, got '" + text + "'");
     }
 
-    private static Affinity affinity(io.fabric8.kubernetes.api.model.Affinity a) {
+    private static Affinity affinity(JsonNode a) {
         if (a == null) {
             return Affinity.NONE;
         }
         NodeSelector required = null;
         List<PreferredSchedulingTerm> preferred = new ArrayList<>();
-        if (a.getNodeAffinity() != null) {
-            var na = a.getNodeAffinity();
-            if (na.getRequiredDuringSchedulingIgnoredDuringExecution() != null) {
-                required = nodeSelector(na.getRequiredDuringSchedulingIgnoredDuringExecution(),
-                        "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution");
+        JsonNode na = object(a, "nodeAffinity", "spec.affinity.nodeAffinity");
+        if (na != null) {
+            String requiredPath = "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution";
+            JsonNode req = object(na, "requiredDuringSchedulingIgnoredDuringExecution", requiredPath);
+            if (req != null) {
+                required = nodeSelector(req, requiredPath);
             }
-            var prefs = na.getPreferredDuringSchedulingIgnoredDuringExecution();
-            if (prefs != null) {
-                for (int i = 0; i < prefs.size(); i++) {
-                    String path = "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[" + i + "]";
-                    var p = prefs.get(i);
-                    preferred.add(new PreferredSchedulingTerm(weight(p.getWeight(), path), p.getPreference() == null
-                            ? new NodeSelectorTerm(List.of(), List.of()) : term(p.getPreference(), path + ".preference")));
-                }
+            String preferredPath = "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution";
+            List<JsonNode> prefs = objects(na, "preferredDuringSchedulingIgnoredDuringExecution", preferredPath);
+            for (int i = 0; i < prefs.size(); i++) {
+                String path = preferredPath + "[" + i + "]";
+                JsonNode p = prefs.get(i);
+                JsonNode preference = object(p, "preference", path + ".preference");
+                preferred.add(new PreferredSchedulingTerm(weight(integer(p, "weight", path + ".weight"), path), preference == null
+                        ? new NodeSelectorTerm(List.of(), List.of()) : term(preference, path + ".preference")));
             }
         }
         List<PodAffinityTerm> reqAff = new ArrayList<>();
         List<WeightedPodAffinityTerm> prefAff = new ArrayList<>();
-        if (a.getPodAffinity() != null) {
-            podTerms(a.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution(),
-                    "spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution", reqAff);
-            weightedTerms(a.getPodAffinity().getPreferredDuringSchedulingIgnoredDuringExecution(),
-                    "spec.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution", prefAff);
+        JsonNode pa = object(a, "podAffinity", "spec.affinity.podAffinity");
+        if (pa != null) {
+            podTerms(pa, "spec.affinity.podAffinity", reqAff);
+            weightedTerms(pa, "spec.affinity.podAffinity", prefAff);
         }
         List<PodAffinityTerm> reqAnti = new ArrayList<>();
         List<WeightedPodAffinityTerm> prefAnti = new ArrayList<>();
-        if (a.getPodAntiAffinity() != null) {
-            podTerms(a.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution(),
-                    "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution", reqAnti);
-            weightedTerms(a.getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution(),
-                    "spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution", prefAnti);
+        JsonNode anti = object(a, "podAntiAffinity", "spec.affinity.podAntiAffinity");
+        if (anti != null) {
+            podTerms(anti, "spec.affinity.podAntiAffinity", reqAnti);
+            weightedTerms(anti, "spec.affinity.podAntiAffinity", prefAnti);
         }
         return new Affinity(required, preferred, reqAff, prefAff, reqAnti, prefAnti);
     }
@@ -400,117 +407,117 @@ public final class ModelConverter {
         return w;
     }
 
-    private static void podTerms(List<io.fabric8.kubernetes.api.model.PodAffinityTerm> terms, String path, List<PodAffinityTerm> out) {
-        if (terms == null) {
-            return;
-        }
+    private static void podTerms(JsonNode parent, String parentPath, List<PodAffinityTerm> out) {
+        String path = parentPath + ".requiredDuringSchedulingIgnoredDuringExecution";
+        List<JsonNode> terms = objects(parent, "requiredDuringSchedulingIgnoredDuringExecution", path);
         for (int i = 0; i < terms.size(); i++) {
             out.add(podTerm(terms.get(i), path + "[" + i + "]"));
         }
     }
 
-    private static void weightedTerms(List<io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm> terms, String path,
-                                      List<WeightedPodAffinityTerm> out) {
-        if (terms == null) {
-            return;
-        }
+    private static void weightedTerms(JsonNode parent, String parentPath, List<WeightedPodAffinityTerm> out) {
+        String path = parentPath + ".preferredDuringSchedulingIgnoredDuringExecution";
+        List<JsonNode> terms = objects(parent, "preferredDuringSchedulingIgnoredDuringExecution", path);
         for (int i = 0; i < terms.size(); i++) {
-            var t = terms.get(i);
+            JsonNode t = terms.get(i);
             String p = path + "[" + i + "]";
-            if (t.getPodAffinityTerm() == null) {
+            JsonNode term = object(t, "podAffinityTerm", p + ".podAffinityTerm");
+            if (term == null) {
                 throw new ModelException(p + ".podAffinityTerm", "is required");
             }
-            out.add(new WeightedPodAffinityTerm(weight(t.getWeight(), p), podTerm(t.getPodAffinityTerm(), p + ".podAffinityTerm")));
+            out.add(new WeightedPodAffinityTerm(weight(integer(t, "weight", p + ".weight"), p), podTerm(term, p + ".podAffinityTerm")));
         }
     }
 
-    private static PodAffinityTerm podTerm(io.fabric8.kubernetes.api.model.PodAffinityTerm t, String path) {
-        if (t.getTopologyKey() == null || t.getTopologyKey().isEmpty()) {
+    private static PodAffinityTerm podTerm(JsonNode t, String path) {
+        String topologyKey = text(t, "topologyKey", path + ".topologyKey");
+        if (topologyKey == null || topologyKey.isEmpty()) {
             throw new ModelException(path + ".topologyKey", "is required");
         }
-        LabelSelector selector = t.getLabelSelector() == null ? null : labelSelector(t.getLabelSelector(), path + ".labelSelector");
-        Set<String> namespaces = t.getNamespaces() == null ? Set.of() : new HashSet<>(t.getNamespaces());
+        JsonNode labelSelector = object(t, "labelSelector", path + ".labelSelector");
+        LabelSelector selector = labelSelector == null ? null : labelSelector(labelSelector, path + ".labelSelector");
+        Set<String> namespaces = value(t, "namespaces") == null ? Set.of() : new HashSet<>(texts(t, "namespaces", path + ".namespaces"));
         boolean all = false;
         boolean unknown = false;
-        if (t.getNamespaceSelector() != null) {
-            LabelSelector ns = labelSelector(t.getNamespaceSelector(), path + ".namespaceSelector");
+        JsonNode namespaceSelector = object(t, "namespaceSelector", path + ".namespaceSelector");
+        if (namespaceSelector != null) {
+            LabelSelector ns = labelSelector(namespaceSelector, path + ".namespaceSelector");
             if (ns.isEmpty()) {
                 all = true;
             } else {
                 unknown = true;
             }
         }
-        return new PodAffinityTerm(selector, namespaces, all, unknown, t.getTopologyKey());
+        return new PodAffinityTerm(selector, namespaces, all, unknown, topologyKey);
     }
 
-    private static List<TopologySpreadConstraint> spreads(PodSpec spec) {
+    private static List<TopologySpreadConstraint> spreads(JsonNode spec) {
         List<TopologySpreadConstraint> out = new ArrayList<>();
-        if (spec.getTopologySpreadConstraints() == null) {
-            return out;
-        }
-        for (int i = 0; i < spec.getTopologySpreadConstraints().size(); i++) {
-            var c = spec.getTopologySpreadConstraints().get(i);
+        List<JsonNode> constraints = objects(spec, "topologySpreadConstraints", "spec.topologySpreadConstraints");
+        for (int i = 0; i < constraints.size(); i++) {
+            JsonNode c = constraints.get(i);
             String path = "spec.topologySpreadConstraints[" + i + "]";
-            if (c.getMaxSkew() == null || c.getMaxSkew() < 1) {
-                throw new ModelException(path + ".maxSkew", "expected a whole number of at least 1, got " + c.getMaxSkew());
+            Integer maxSkew = integer(c, "maxSkew", path + ".maxSkew");
+            if (maxSkew == null || maxSkew < 1) {
+                throw new ModelException(path + ".maxSkew", "expected a whole number of at least 1, got " + maxSkew);
             }
-            if (c.getTopologyKey() == null || c.getTopologyKey().isEmpty()) {
+            String topologyKey = text(c, "topologyKey", path + ".topologyKey");
+            if (topologyKey == null || topologyKey.isEmpty()) {
                 throw new ModelException(path + ".topologyKey", "is required");
             }
-            String when = c.getWhenUnsatisfiable();
+            String when = text(c, "whenUnsatisfiable", path + ".whenUnsatisfiable");
             if (!"DoNotSchedule".equals(when) && !"ScheduleAnyway".equals(when)) {
                 throw new ModelException(path + ".whenUnsatisfiable", "expected DoNotSchedule or ScheduleAnyway, got '" + when + "'");
             }
-            LabelSelector selector = c.getLabelSelector() == null ? null : labelSelector(c.getLabelSelector(), path + ".labelSelector");
-            out.add(new TopologySpreadConstraint(c.getMaxSkew(), c.getTopologyKey(), "DoNotSchedule".equals(when), selector,
-                    c.getMinDomains(), !"Ignore".equals(c.getNodeAffinityPolicy()), "Honor".equals(c.getNodeTaintsPolicy()),
-                    c.getMatchLabelKeys() == null ? List.of() : c.getMatchLabelKeys()));
+            JsonNode labelSelector = object(c, "labelSelector", path + ".labelSelector");
+            LabelSelector selector = labelSelector == null ? null : labelSelector(labelSelector, path + ".labelSelector");
+            out.add(new TopologySpreadConstraint(maxSkew, topologyKey, "DoNotSchedule".equals(when), selector,
+                    integer(c, "minDomains", path + ".minDomains"),
+                    !"Ignore".equals(text(c, "nodeAffinityPolicy", path + ".nodeAffinityPolicy")),
+                    "Honor".equals(text(c, "nodeTaintsPolicy", path + ".nodeTaintsPolicy")),
+                    texts(c, "matchLabelKeys", path + ".matchLabelKeys")));
         }
         return out;
     }
 
-    private static NodeSelector nodeSelector(io.fabric8.kubernetes.api.model.NodeSelector s, String path) {
+    private static NodeSelector nodeSelector(JsonNode s, String path) {
         List<NodeSelectorTerm> terms = new ArrayList<>();
-        if (s.getNodeSelectorTerms() != null) {
-            for (int i = 0; i < s.getNodeSelectorTerms().size(); i++) {
-                terms.add(term(s.getNodeSelectorTerms().get(i), path + ".nodeSelectorTerms[" + i + "]"));
-            }
+        List<JsonNode> termList = objects(s, "nodeSelectorTerms", path + ".nodeSelectorTerms");
+        for (int i = 0; i < termList.size(); i++) {
+            terms.add(term(termList.get(i), path + ".nodeSelectorTerms[" + i + "]"));
         }
         return new NodeSelector(terms);
     }
 
-    private static NodeSelectorTerm term(io.fabric8.kubernetes.api.model.NodeSelectorTerm t, String path) {
-        return new NodeSelectorTerm(nodeRequirements(t.getMatchExpressions(), path + ".matchExpressions"),
-                nodeRequirements(t.getMatchFields(), path + ".matchFields"));
+    private static NodeSelectorTerm term(JsonNode t, String path) {
+        return new NodeSelectorTerm(nodeRequirements(t, "matchExpressions", path + ".matchExpressions"),
+                nodeRequirements(t, "matchFields", path + ".matchFields"));
     }
 
-    private static List<Requirement> nodeRequirements(List<NodeSelectorRequirement> reqs, String path) {
+    private static List<Requirement> nodeRequirements(JsonNode parent, String field, String path) {
         List<Requirement> out = new ArrayList<>();
-        if (reqs == null) {
-            return out;
-        }
+        List<JsonNode> reqs = objects(parent, field, path);
         for (int i = 0; i < reqs.size(); i++) {
-            var r = reqs.get(i);
-            out.add(requirement(r.getKey(), r.getOperator(), r.getValues(), path + "[" + i + "]", true));
+            out.add(requirement(reqs.get(i), path + "[" + i + "]", true));
         }
         return out;
     }
 
-    static LabelSelector labelSelector(io.fabric8.kubernetes.api.model.LabelSelector s, String path) {
+    static LabelSelector labelSelector(JsonNode s, String path) {
         List<Requirement> exprs = new ArrayList<>();
-        if (s.getMatchExpressions() != null) {
-            for (int i = 0; i < s.getMatchExpressions().size(); i++) {
-                LabelSelectorRequirement r = s.getMatchExpressions().get(i);
-                exprs.add(requirement(r.getKey(), r.getOperator(), r.getValues(), path + ".matchExpressions[" + i + "]", false));
-            }
+        List<JsonNode> expressions = objects(s, "matchExpressions", path + ".matchExpressions");
+        for (int i = 0; i < expressions.size(); i++) {
+            exprs.add(requirement(expressions.get(i), path + ".matchExpressions[" + i + "]", false));
         }
-        return new LabelSelector(s.getMatchLabels() == null ? Map.of() : s.getMatchLabels(), exprs);
+        return new LabelSelector(textMap(s, "matchLabels", path + ".matchLabels"), exprs);
     }
 
-    private static Requirement requirement(String key, String operator, List<String> values, String path, boolean nodeSelector) {
+    private static Requirement requirement(JsonNode r, String path, boolean nodeSelector) {
+        String key = text(r, "key", path + ".key");
         if (key == null || key.isEmpty()) {
             throw new ModelException(path + ".key", "is required");
         }
+        String operator = text(r, "operator", path + ".operator");
         Requirement.Operator op;
         try {
             op = Requirement.Operator.valueOf(operator == null ? "" : operator);
@@ -521,6 +528,6 @@ public final class ModelConverter {
             throw new ModelException(path + ".operator", "expected In, NotIn, Exists, DoesNotExist"
                     + (nodeSelector ? ", Gt or Lt" : "") + ", got '" + operator + "'");
         }
-        return new Requirement(key, op, values == null ? List.of() : values);
+        return new Requirement(key, op, texts(r, "values", path + ".values"));
     }
 }

@@ -1,11 +1,13 @@
 package dev.happypath.rebalancer.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.happypath.rebalancer.snapshot.NodeState;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +50,7 @@ public final class NodeWatch implements AutoCloseable {
             }
 
             private void changed() {
-                onChange.accept(nodes(informer));
+                onChange.accept(nodes(informer, client.getKubernetesSerialization()));
             }
         });
         try {
@@ -60,11 +62,12 @@ public final class NodeWatch implements AutoCloseable {
         return new NodeWatch(informer);
     }
 
-    private static List<NodeState> nodes(SharedIndexInformer<Node> informer) {
+    private static List<NodeState> nodes(SharedIndexInformer<Node> informer, KubernetesSerialization serialization) {
         List<NodeState> nodes = new ArrayList<>();
         for (Node n : informer.getStore().list()) {
             try {
-                nodes.add(ModelConverter.node(n));
+                // the watch hands client objects: back to their wire form for the one converter
+                nodes.add(ModelConverter.node(serialization.convertValue(n, JsonNode.class)));
             } catch (ModelException e) {
                 LOG.warn("ignoring node {} from the watch: {}: {}", n.getMetadata().getName(), e.path(), e.getMessage());
             }

@@ -7,11 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,11 +19,6 @@ import dev.happypath.rebalancer.snapshot.DisruptionBudget;
 import dev.happypath.rebalancer.snapshot.NodeState;
 import dev.happypath.rebalancer.snapshot.PodState;
 import dev.happypath.rebalancer.snapshot.Volume;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.PersistentVolume;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.BufferedInputStream;
@@ -56,9 +47,7 @@ public final class SnapshotFile {
 
     public static final String HOW_TO = "kubectl get nodes,pods,pdb,pvc,pv -A -o yaml";
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -176,53 +165,16 @@ public final class SnapshotFile {
         String label = where + " (" + kind + " " + (ns.isEmpty() ? "" : ns + "/") + name + ")";
         try {
             switch (kind) {
-                case "Node" -> nodes.add(ModelConverter.node(MAPPER.treeToValue(node, Node.class)));
-                case "Pod" -> pods.add(ModelConverter.pod(MAPPER.treeToValue(node, Pod.class)));
-                case "PodDisruptionBudget" -> budgets.add(ModelConverter.budget(MAPPER.treeToValue(node, PodDisruptionBudget.class)));
-                case "PersistentVolumeClaim" -> claims.add(ModelConverter.claim(MAPPER.treeToValue(node, PersistentVolumeClaim.class)));
-                case "PersistentVolume" -> volumes.add(ModelConverter.volume(MAPPER.treeToValue(node, PersistentVolume.class)));
+                case "Node" -> nodes.add(ModelConverter.node(node));
+                case "Pod" -> pods.add(ModelConverter.pod(node));
+                case "PodDisruptionBudget" -> budgets.add(ModelConverter.budget(node));
+                case "PersistentVolumeClaim" -> claims.add(ModelConverter.claim(node));
+                case "PersistentVolume" -> volumes.add(ModelConverter.volume(node));
                 default -> ignored.merge(kind, 1, Integer::sum);
             }
         } catch (ModelException e) {
             throw InvalidInputException.at(source, label + " " + e.path(), e.getMessage());
-        } catch (JsonMappingException e) {
-            throw InvalidInputException.at(source, label + " " + path(e), wrongType(e));
-        } catch (JsonProcessingException e) {
-            throw InvalidInputException.at(source, label, e.getOriginalMessage());
         }
-    }
-
-    /** What a field of the wrong type should have been, in the words of the Kubernetes API reference. */
-    private static String wrongType(JsonMappingException e) {
-        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-            Class<?> t = m.getTargetType();
-            String expected = t == Integer.class || t == Long.class || t == int.class || t == long.class ? "a whole number"
-                    : t == Boolean.class || t == boolean.class ? "true or false"
-                    : t == String.class ? "a string"
-                    : java.util.Collection.class.isAssignableFrom(t) ? "a list"
-                    : Map.class.isAssignableFrom(t) || t.getName().startsWith("io.fabric8.kubernetes.api.model") ? "a map"
-                    : null;
-            if (expected != null) {
-                return "has the wrong type: expected " + expected
-                        + (e instanceof InvalidFormatException f && f.getValue() != null ? ", got '" + f.getValue() + "'" : "");
-            }
-        }
-        return "has the wrong type: " + InvalidInputException.parserProblem(e.getOriginalMessage());
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder b = new StringBuilder();
-        for (JsonMappingException.Reference r : e.getPath()) {
-            if (r.getFieldName() != null) {
-                if (b.length() > 0) {
-                    b.append('.');
-                }
-                b.append(r.getFieldName());
-            } else if (r.getIndex() >= 0) {
-                b.append('[').append(r.getIndex()).append(']');
-            }
-        }
-        return b.toString();
     }
 
     private ClusterSnapshot snapshot(Instant readAt) {

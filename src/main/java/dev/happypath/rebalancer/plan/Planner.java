@@ -63,8 +63,9 @@ public final class Planner {
         this.gate = gate;
         this.ledger = ledger;
         this.now = now;
-        this.safety = new PlanningView(snapshot);
-        this.expected = new PlanningView(snapshot);
+        PlanningView.Base base = PlanningView.base(snapshot);
+        this.safety = new PlanningView(base, snapshot.nodes());
+        this.expected = new PlanningView(base, snapshot.nodes());
         this.budget = new EvictionBudget(happyPath.eviction());
     }
 

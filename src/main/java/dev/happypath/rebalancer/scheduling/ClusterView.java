@@ -1,11 +1,13 @@
 package dev.happypath.rebalancer.scheduling;
 
 import dev.happypath.rebalancer.snapshot.Claim;
+import dev.happypath.rebalancer.snapshot.LabelSelector;
 import dev.happypath.rebalancer.snapshot.NodeState;
 import dev.happypath.rebalancer.snapshot.PodState;
 import dev.happypath.rebalancer.snapshot.Resources;
 import dev.happypath.rebalancer.snapshot.Volume;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,6 +35,50 @@ public interface ClusterView {
 
     /** Every placed pod that declares any pod affinity or anti-affinity term (they score a newcomer). */
     List<PlacedPod> podsWithAffinityTerms();
+
+    /**
+     * The pods of {@link #podsWithRequiredAntiAffinity()} that may forbid {@code incoming}: every one
+     * whose required anti-affinity terms could select it, in the same order (a view may leave out those
+     * that certainly cannot).
+     */
+    default List<PlacedPod> requiredAntiAffinityCandidates(PodState incoming) {
+        return podsWithRequiredAntiAffinity();
+    }
+
+    /** The pods of {@link #podsWithAffinityTerms()} whose scoring terms could select {@code incoming}, in the same order. */
+    default List<PlacedPod> affinityTermCandidates(PodState incoming) {
+        return podsWithAffinityTerms();
+    }
+
+    /**
+     * Every pod of {@link #podsOn} of every node of {@link #nodes()}, in that order, that {@code selector}
+     * could match (a view may leave out those it certainly does not); none for a null selector.
+     */
+    default List<PlacedPod> podsSelectable(LabelSelector selector) {
+        List<PlacedPod> all = new ArrayList<>();
+        if (selector == null) {
+            return all;
+        }
+        for (NodeState n : nodes()) {
+            for (PodState p : podsOn(n.name())) {
+                all.add(new PlacedPod(p, n.name()));
+            }
+        }
+        return all;
+    }
+
+    /** Every pod of {@link #podsOn} of the nodes of {@link #nodes()} whose controller has this uid (in no particular order). */
+    default List<PlacedPod> podsOwnedBy(String controllerUid) {
+        List<PlacedPod> all = new ArrayList<>();
+        for (NodeState n : nodes()) {
+            for (PodState p : podsOn(n.name())) {
+                if (p.controller() != null && controllerUid.equals(p.controller().uid())) {
+                    all.add(new PlacedPod(p, n.name()));
+                }
+            }
+        }
+        return all;
+    }
 
     /** Whether the pod is going away (Terminating, or being evicted in the situation this view describes). */
     default boolean terminating(PodState pod) {

@@ -126,7 +126,8 @@ public final class Filters {
     /** nodeSelector and required node affinity: both must hold. */
     public static Optional<String> requiredNodeMismatch(PodState pod, NodeState node) {
         // in key order, so that the first mismatch named is the same run after run
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(pod.nodeSelector()).entrySet()) {
+        for (Map.Entry<String, String> e : pod.nodeSelector().isEmpty() ? Map.<String, String>of().entrySet()
+                : new java.util.TreeMap<>(pod.nodeSelector()).entrySet()) {
             if (!e.getValue().equals(node.labels().get(e.getKey()))) {
                 return Optional.of("nodeSelector " + e.getKey() + "=" + e.getValue() + " does not match");
             }
@@ -226,7 +227,7 @@ public final class Filters {
 
         InterPodAffinityCheck(PodState pod, ClusterView view) {
             this.pod = pod;
-            for (PlacedPod placed : view.podsWithRequiredAntiAffinity()) {
+            for (PlacedPod placed : view.requiredAntiAffinityCandidates(pod)) {
                 PodState existing = placed.pod();
                 NodeState there = existing.uid().equals(pod.uid()) ? null : view.node(placed.node()).orElse(null);
                 if (there == null) {
@@ -249,29 +250,34 @@ public final class Filters {
                 affinityDomains.add(new HashSet<>());
                 affinityMatchesAnywhere.add(false);
             }
-            if (anti.isEmpty() && affinity.isEmpty()) {
-                return;
-            }
-            for (NodeState n : view.nodes()) {
-                for (PodState other : view.podsOn(n.name())) {
+            // Term by term over the pods its selector can match, in node order then pod order: the first
+            // matching pod of each domain is the one named, as when scanning every pod of every node.
+            for (int i = 0; i < anti.size(); i++) {
+                PodAffinityTerm term = anti.get(i);
+                for (PlacedPod placed : view.podsSelectable(term.selector())) {
+                    PodState other = placed.pod();
                     if (other.uid().equals(pod.uid())) {
                         continue;
                     }
-                    for (int i = 0; i < anti.size(); i++) {
-                        PodAffinityTerm term = anti.get(i);
-                        String value = n.labels().get(term.topologyKey());
-                        if (value != null && term.selects(other, pod.namespace(), true)) {
-                            antiMatches.get(i).merge(value, other.key() + " on " + n.name(), Filters::first);
-                        }
+                    NodeState n = view.node(placed.node()).orElseThrow();
+                    String value = n.labels().get(term.topologyKey());
+                    if (value != null && term.selects(other, pod.namespace(), true)) {
+                        antiMatches.get(i).merge(value, other.key() + " on " + n.name(), Filters::first);
                     }
-                    for (int i = 0; i < affinity.size(); i++) {
-                        PodAffinityTerm term = affinity.get(i);
-                        if (term.selects(other, pod.namespace(), false)) {
-                            affinityMatchesAnywhere.set(i, true);
-                            String value = n.labels().get(term.topologyKey());
-                            if (value != null) {
-                                affinityDomains.get(i).add(value);
-                            }
+                }
+            }
+            for (int i = 0; i < affinity.size(); i++) {
+                PodAffinityTerm term = affinity.get(i);
+                for (PlacedPod placed : view.podsSelectable(term.selector())) {
+                    PodState other = placed.pod();
+                    if (other.uid().equals(pod.uid())) {
+                        continue;
+                    }
+                    if (term.selects(other, pod.namespace(), false)) {
+                        affinityMatchesAnywhere.set(i, true);
+                        String value = view.node(placed.node()).orElseThrow().labels().get(term.topologyKey());
+                        if (value != null) {
+                            affinityDomains.get(i).add(value);
                         }
                     }
                 }
@@ -318,7 +324,7 @@ public final class Filters {
         SpreadCheck(PodState pod, ClusterView view) {
             this.spreads = TopologySpread.own(pod, true);
             for (TopologySpread.Spread s : spreads) {
-                Map<String, Integer> byDomain = TopologySpread.countsByDomain(s, pod, view, false);
+                Map<String, Integer> byDomain = TopologySpread.countsByDomain(s, pod, view, false, TopologySpread.countsByNode(s, pod, view));
                 int min = byDomain.values().stream().min(Integer::compare).orElse(0);
                 Integer minDomains = s.constraint().minDomains();
                 if (minDomains != null && byDomain.size() < minDomains) {

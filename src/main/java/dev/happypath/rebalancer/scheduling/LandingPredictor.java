@@ -24,35 +24,46 @@ public final class LandingPredictor {
     public static Prediction predict(PodState pod, ClusterView view) {
         List<NodeState> nodes = view.nodes();
         List<NodeState> feasible = new ArrayList<>();
-        Map<String, List<String>> rejections = new LinkedHashMap<>();
+        List<List<String>> rejections = new ArrayList<>(nodes.size());
         Filters.Prepared filters = Filters.prepare(pod, view);
         for (NodeState n : nodes) {
             List<String> reasons = filters.rejections(n);
-            rejections.put(n.name(), reasons);
+            rejections.add(reasons);
             if (reasons.isEmpty()) {
                 feasible.add(n);
             }
         }
-        Map<String, Map<String, Long>> scores = new LinkedHashMap<>();
-        for (NodeState n : feasible) {
-            scores.put(n.name(), new LinkedHashMap<>());
+        // per feasible node (in node order), each plugin's weighted score in plugin order
+        List<Map<String, Long>> scores = new ArrayList<>(feasible.size());
+        long[] totals = new long[feasible.size()];
+        for (int i = 0; i < feasible.size(); i++) {
+            scores.add(new LinkedHashMap<>());
         }
         if (feasible.size() > 1) {
             for (ScorePlugin plugin : Scores.DEFAULT) {
                 long[] s = plugin.score(pod, feasible, view);
                 for (int i = 0; i < s.length; i++) {
-                    scores.get(feasible.get(i).name()).put(plugin.name(), s[i] * plugin.weight());
+                    long weighted = s[i] * plugin.weight();
+                    scores.get(i).put(plugin.name(), weighted);
+                    totals[i] += weighted;
                 }
             }
         }
-        List<NodeVerdict> verdicts = new ArrayList<>();
+        List<NodeVerdict> verdicts = new ArrayList<>(nodes.size());
         long best = Long.MIN_VALUE;
         List<String> top = new ArrayList<>();
-        for (NodeState n : nodes) {
-            Map<String, Long> s = scores.getOrDefault(n.name(), Map.of());
-            long total = s.values().stream().mapToLong(Long::longValue).sum();
-            verdicts.add(new NodeVerdict(n.name(), rejections.get(n.name()), s, total));
-            if (rejections.get(n.name()).isEmpty()) {
+        int f = 0;
+        for (int k = 0; k < nodes.size(); k++) {
+            NodeState n = nodes.get(k);
+            List<String> reasons = rejections.get(k);
+            boolean ok = reasons.isEmpty() && f < feasible.size() && feasible.get(f) == n;
+            Map<String, Long> s = ok ? scores.get(f) : Map.of();
+            long total = ok ? totals[f] : 0;
+            if (ok) {
+                f++;
+            }
+            verdicts.add(new NodeVerdict(n.name(), reasons, s, total));
+            if (reasons.isEmpty()) {
                 if (total > best) {
                     best = total;
                     top.clear();

@@ -3,12 +3,14 @@ package dev.happypath.rebalancer.scheduling;
 import dev.happypath.rebalancer.snapshot.Affinity;
 import dev.happypath.rebalancer.snapshot.Claim;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
+import dev.happypath.rebalancer.snapshot.LabelSelector;
 import dev.happypath.rebalancer.snapshot.NodeState;
 import dev.happypath.rebalancer.snapshot.PodState;
 import dev.happypath.rebalancer.snapshot.Resources;
 import dev.happypath.rebalancer.snapshot.Volume;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,6 +25,11 @@ import java.util.Set;
  * anything (an evicted pod holds its node's memory until it is gone, seed 000), while the view used to
  * predict the scheduler lets earlier moves' pods leave, as they will have by the time it decides.
  *
+ * <p>The questions the scheduler's plugins ask about other pods ("which pods does this selector match?",
+ * "which placed pods' terms could select this pod?") are answered from indexes by label and by
+ * controller, so a prediction costs in proportion to the nodes and the pods concerned rather than to
+ * every pod of the cluster: a large cluster asks one prediction per stray.
+ *
  * <p>Mutable, but owned by one planning call.
  */
 public final class PlanningView implements ClusterView {
@@ -34,42 +41,125 @@ public final class PlanningView implements ClusterView {
     private final Set<String> departed = new HashSet<>();
     private final Set<String> nodesWithDepartures = new HashSet<>();
     private final Set<String> evicting = new HashSet<>();
-    private final Map<String, Resources> requested = new HashMap<>();
-    private final Map<String, Resources> nonZero = new HashMap<>();
+    private final Map<String, Resources> requested;
+    private final Map<String, Resources> nonZero;
     private final Map<String, List<NodeState>> domains = new HashMap<>();
-    private final List<PlacedPod> antiAffine = new ArrayList<>();
-    private final List<PlacedPod> withTerms = new ArrayList<>();
+    /**
+     * The pods with affinity terms: the base's (shared, with their indexes), less those that departed
+     * ({@code uid/node} of their bound place), then those planned to arrive, in arrival order.
+     */
+    private final Base base;
+    private final Set<String> departedFromBase = new HashSet<>();
+    private final List<PlacedPod> antiAffineArrived = new ArrayList<>();
+    private final List<PlacedPod> withTermsArrived = new ArrayList<>();
+    /** Positions in {@link #nodeList}. */
+    private final Map<String, Integer> nodeIndex = new HashMap<>();
+    /** Planned arrivals by each of their labels ("key=value") and by controller uid, in arrival order. */
+    private final Map<String, List<PlacedPod>> arrivedByLabel = new HashMap<>();
+    private final Map<String, List<PlacedPod>> arrivedByController = new HashMap<>();
 
     public PlanningView(ClusterSnapshot snapshot) {
-        this(snapshot, snapshot.nodes());
+        this(base(snapshot), snapshot.nodes());
     }
 
     /** A view over other node records (the advice asks "with the workers healthy again"). */
     public PlanningView(ClusterSnapshot snapshot, List<NodeState> nodeRecords) {
-        this.snapshot = snapshot;
+        this(new Base(snapshot, nodeRecords), nodeRecords);
+    }
+
+    /**
+     * A view on a base computed once for several views: the per-node sums and the pods with affinity terms
+     * of the same snapshot and the same nodes (by name, in order), which every view would otherwise
+     * compute again from every pod.
+     */
+    public PlanningView(Base base, List<NodeState> nodeRecords) {
+        if (!base.nodeNames.equals(nodeRecords.stream().map(NodeState::name).toList())) {
+            base = new Base(base.snapshot, nodeRecords);
+        }
+        this.snapshot = base.snapshot;
         for (NodeState n : nodeRecords) {
             nodes.put(n.name(), n);
-            Resources sum = Resources.NONE;
-            Resources sumNonZero = Resources.NONE;
-            for (PodState p : snapshot.podsOn(n.name())) {
-                sum = sum.plus(p.requests());
-                sumNonZero = sumNonZero.plus(p.nonZeroRequests());
-                index(p, n.name());
-            }
-            requested.put(n.name(), sum);
-            nonZero.put(n.name(), sumNonZero);
         }
+        this.base = base;
+        this.requested = new HashMap<>(base.requested);
+        this.nonZero = new HashMap<>(base.nonZero);
         this.nodeList = List.copyOf(nodeRecords);
+        for (int i = 0; i < nodeList.size(); i++) {
+            nodeIndex.putIfAbsent(nodeList.get(i).name(), i);
+        }
+    }
+
+    /** The base of views over the snapshot's own node records. */
+    public static Base base(ClusterSnapshot snapshot) {
+        return new Base(snapshot, snapshot.nodes());
+    }
+
+    /**
+     * What every view of a snapshot starts from: the requests on each node, and the pods whose affinity
+     * terms the scheduler's plugins consult, with their indexes. Immutable.
+     */
+    public static final class Base {
+        private final ClusterSnapshot snapshot;
+        private final List<String> nodeNames;
+        private final Map<String, Resources> requested = new HashMap<>();
+        private final Map<String, Resources> nonZero = new HashMap<>();
+        private final List<PlacedPod> antiAffine = new ArrayList<>();
+        private final List<PlacedPod> withTerms = new ArrayList<>();
+        private TermIndex antiAffineIndex;
+        private TermIndex withTermsIndex;
+
+        private Base(ClusterSnapshot snapshot, List<NodeState> nodeRecords) {
+            this.snapshot = snapshot;
+            this.nodeNames = nodeRecords.stream().map(NodeState::name).toList();
+            for (NodeState n : nodeRecords) {
+                Resources sum = Resources.NONE;
+                Resources sumNonZero = Resources.NONE;
+                for (PodState p : snapshot.podsOn(n.name())) {
+                    sum = sum.plus(p.requests());
+                    sumNonZero = sumNonZero.plus(p.nonZeroRequests());
+                    if (hasRequiredAntiAffinity(p)) {
+                        antiAffine.add(new PlacedPod(p, n.name()));
+                    }
+                    if (hasTerms(p)) {
+                        withTerms.add(new PlacedPod(p, n.name()));
+                    }
+                }
+                requested.put(n.name(), sum);
+                nonZero.put(n.name(), sumNonZero);
+            }
+        }
+
+        private TermIndex antiAffineIndex() {
+            if (antiAffineIndex == null) {
+                antiAffineIndex = TermIndex.antiAffinity(antiAffine);
+            }
+            return antiAffineIndex;
+        }
+
+        private TermIndex withTermsIndex() {
+            if (withTermsIndex == null) {
+                withTermsIndex = TermIndex.scoring(withTerms);
+            }
+            return withTermsIndex;
+        }
+    }
+
+    private static boolean hasRequiredAntiAffinity(PodState p) {
+        return !p.affinity().requiredPodAntiAffinity().isEmpty();
+    }
+
+    private static boolean hasTerms(PodState p) {
+        Affinity a = p.affinity();
+        return !a.requiredPodAntiAffinity().isEmpty() || !a.requiredPodAffinity().isEmpty()
+                || !a.preferredPodAffinity().isEmpty() || !a.preferredPodAntiAffinity().isEmpty();
     }
 
     private void index(PodState p, String node) {
-        Affinity a = p.affinity();
-        if (!a.requiredPodAntiAffinity().isEmpty()) {
-            antiAffine.add(new PlacedPod(p, node));
+        if (hasRequiredAntiAffinity(p)) {
+            antiAffineArrived.add(new PlacedPod(p, node));
         }
-        if (!a.requiredPodAntiAffinity().isEmpty() || !a.requiredPodAffinity().isEmpty()
-                || !a.preferredPodAffinity().isEmpty() || !a.preferredPodAntiAffinity().isEmpty()) {
-            withTerms.add(new PlacedPod(p, node));
+        if (hasTerms(p)) {
+            withTermsArrived.add(new PlacedPod(p, node));
         }
     }
 
@@ -79,6 +169,13 @@ public final class PlanningView implements ClusterView {
         requested.merge(target, pod.requests(), Resources::plus);
         nonZero.merge(target, pod.nonZeroRequests(), Resources::plus);
         index(pod, target);
+        PlacedPod placed = new PlacedPod(pod, target);
+        for (Map.Entry<String, String> label : pod.labels().entrySet()) {
+            arrivedByLabel.computeIfAbsent(label.getKey() + "=" + label.getValue(), k -> new ArrayList<>()).add(placed);
+        }
+        if (pod.controller() != null) {
+            arrivedByController.computeIfAbsent(pod.controller().uid(), k -> new ArrayList<>()).add(placed);
+        }
     }
 
     /** The pod has left its node (as bound in the snapshot): it holds nothing there any more. */
@@ -89,8 +186,10 @@ public final class PlanningView implements ClusterView {
         nodesWithDepartures.add(pod.nodeName());
         requested.computeIfPresent(pod.nodeName(), (k, v) -> minus(v, pod.requests()));
         nonZero.computeIfPresent(pod.nodeName(), (k, v) -> minus(v, pod.nonZeroRequests()));
-        antiAffine.removeIf(p -> p.pod().uid().equals(pod.uid()) && p.node().equals(pod.nodeName()));
-        withTerms.removeIf(p -> p.pod().uid().equals(pod.uid()) && p.node().equals(pod.nodeName()));
+        // as if removed from the lists: every entry at this pod's bound place, the base's and those arrived so far
+        departedFromBase.add(pod.uid() + "/" + pod.nodeName());
+        antiAffineArrived.removeIf(p -> p.pod().uid().equals(pod.uid()) && p.node().equals(pod.nodeName()));
+        withTermsArrived.removeIf(p -> p.pod().uid().equals(pod.uid()) && p.node().equals(pod.nodeName()));
     }
 
     /**
@@ -169,12 +268,172 @@ public final class PlanningView implements ClusterView {
 
     @Override
     public List<PlacedPod> podsWithRequiredAntiAffinity() {
-        return antiAffine;
+        return current(base.antiAffine, antiAffineArrived);
     }
 
     @Override
     public List<PlacedPod> podsWithAffinityTerms() {
-        return withTerms;
+        return current(base.withTerms, withTermsArrived);
+    }
+
+    @Override
+    public List<PlacedPod> requiredAntiAffinityCandidates(PodState incoming) {
+        return current(base.antiAffineIndex().candidates(incoming), antiAffineArrived);
+    }
+
+    @Override
+    public List<PlacedPod> affinityTermCandidates(PodState incoming) {
+        return current(base.withTermsIndex().candidates(incoming), withTermsArrived);
+    }
+
+    /** The base's entries still at their place, then the arrivals: the list as if kept up to date. */
+    private List<PlacedPod> current(List<PlacedPod> fromBase, List<PlacedPod> arrived) {
+        if (departedFromBase.isEmpty() && arrived.isEmpty()) {
+            return fromBase;
+        }
+        List<PlacedPod> out = new ArrayList<>(fromBase.size() + arrived.size());
+        for (PlacedPod p : fromBase) {
+            if (departedFromBase.isEmpty() || !departedFromBase.contains(p.pod().uid() + "/" + p.node())) {
+                out.add(p);
+            }
+        }
+        out.addAll(arrived);
+        return out;
+    }
+
+    @Override
+    public List<PlacedPod> podsSelectable(LabelSelector selector) {
+        if (selector == null) {
+            return List.of();
+        }
+        String key = keyOf(selector);
+        if (key == null) {
+            return ClusterView.super.podsSelectable(selector);
+        }
+        String labelKey = key.substring(0, key.indexOf('='));
+        return placed(snapshot.boundWithLabel(labelKey, selector.matchLabels().get(labelKey)), arrivedByLabel.get(key), true);
+    }
+
+    @Override
+    public List<PlacedPod> podsOwnedBy(String controllerUid) {
+        return placed(snapshot.boundOwnedBy(controllerUid), arrivedByController.get(controllerUid), false);
+    }
+
+    /**
+     * The bound pods (snapshot order) still there and on one of the view's nodes, then the planned
+     * arrivals; in podsOn order (node by node, bound before planned) when asked.
+     */
+    private List<PlacedPod> placed(List<PodState> bound, List<PlacedPod> arrived, boolean inOrder) {
+        record Slot(PlacedPod placed, int node, int group, int order) {
+        }
+        List<Slot> slots = new ArrayList<>(bound.size() + (arrived == null ? 0 : arrived.size()));
+        for (int i = 0; i < bound.size(); i++) {
+            PodState p = bound.get(i);
+            Integer n = nodeIndex.get(p.nodeName());
+            if (n != null && !departed.contains(p.uid())) {
+                slots.add(new Slot(new PlacedPod(p, p.nodeName()), n, 0, i));
+            }
+        }
+        if (arrived != null) {
+            for (int i = 0; i < arrived.size(); i++) {
+                Integer n = nodeIndex.get(arrived.get(i).node());
+                if (n != null) {
+                    slots.add(new Slot(arrived.get(i), n, 1, i));
+                }
+            }
+        }
+        if (inOrder) {
+            slots.sort(Comparator.comparingInt(Slot::node).thenComparingInt(Slot::group).thenComparingInt(Slot::order));
+        }
+        List<PlacedPod> out = new ArrayList<>(slots.size());
+        for (Slot slot : slots) {
+            out.add(slot.placed());
+        }
+        return out;
+    }
+
+    /**
+     * A label every pod a selector matches must carry ({@code key=value} of its first matchLabels pair in
+     * key order), or null when the selector has no matchLabels to key on.
+     */
+    static String keyOf(LabelSelector selector) {
+        if (selector.matchLabels().isEmpty()) {
+            return null;
+        }
+        String key = null;
+        for (String k : selector.matchLabels().keySet()) {
+            if (key == null || k.compareTo(key) < 0) {
+                key = k;
+            }
+        }
+        return key + "=" + selector.matchLabels().get(key);
+    }
+
+    /**
+     * Placed pods with pod (anti-)affinity terms, by a label each term requires: a pod whose labels carry
+     * none of a placed pod's keys cannot be selected by its terms. Candidates come back in list order.
+     */
+    private static final class TermIndex {
+        private final List<PlacedPod> list;
+        private final Map<String, List<Integer>> byLabel = new HashMap<>();
+        private final List<Integer> always = new ArrayList<>();
+
+        /** Indexes the required anti-affinity terms: they can forbid a newcomer. */
+        static TermIndex antiAffinity(List<PlacedPod> list) {
+            return new TermIndex(list, p -> p.affinity().requiredPodAntiAffinity().stream().map(t -> t.selector()).toList());
+        }
+
+        /** Indexes the terms that score a newcomer: required affinity, preferred affinity and anti-affinity. */
+        static TermIndex scoring(List<PlacedPod> list) {
+            return new TermIndex(list, p -> {
+                List<LabelSelector> selectors = new ArrayList<>();
+                p.affinity().requiredPodAffinity().forEach(t -> selectors.add(t.selector()));
+                p.affinity().preferredPodAffinity().forEach(t -> selectors.add(t.term().selector()));
+                p.affinity().preferredPodAntiAffinity().forEach(t -> selectors.add(t.term().selector()));
+                return selectors;
+            });
+        }
+
+        TermIndex(List<PlacedPod> list, java.util.function.Function<PodState, List<LabelSelector>> selectors) {
+            this.list = list;
+            for (int i = 0; i < list.size(); i++) {
+                Set<String> keys = new HashSet<>();
+                boolean anyUnkeyed = false;
+                for (LabelSelector selector : selectors.apply(list.get(i).pod())) {
+                    if (selector == null) {
+                        continue; // selects nothing
+                    }
+                    String key = keyOf(selector);
+                    if (key == null) {
+                        anyUnkeyed = true;
+                    } else {
+                        keys.add(key);
+                    }
+                }
+                if (anyUnkeyed) {
+                    always.add(i);
+                } else {
+                    for (String key : keys) {
+                        byLabel.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+                    }
+                }
+            }
+        }
+
+        List<PlacedPod> candidates(PodState incoming) {
+            java.util.TreeSet<Integer> positions = new java.util.TreeSet<>(always);
+            for (Map.Entry<String, String> label : incoming.labels().entrySet()) {
+                List<Integer> hit = byLabel.get(label.getKey() + "=" + label.getValue());
+                if (hit != null) {
+                    positions.addAll(hit);
+                }
+            }
+            List<PlacedPod> out = new ArrayList<>(positions.size());
+            for (int i : positions) {
+                out.add(list.get(i));
+            }
+            return out;
+        }
     }
 
     @Override

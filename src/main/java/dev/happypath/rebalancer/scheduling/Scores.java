@@ -124,13 +124,23 @@ public final class Scores {
             Map<String, Map<String, Long>> topology = new HashMap<>();
             boolean ownTerms = !pod.affinity().preferredPodAffinity().isEmpty() || !pod.affinity().preferredPodAntiAffinity().isEmpty();
             if (ownTerms) {
-                for (NodeState n : view.nodes()) {
-                    for (PodState existing : view.podsOn(n.name())) {
-                        addOwnTerms(pod, existing, n, topology);
+                // each term over the pods its selector can match (sums: the order does not matter)
+                for (WeightedPodAffinityTerm t : pod.affinity().preferredPodAffinity()) {
+                    for (PlacedPod placed : view.podsSelectable(t.term().selector())) {
+                        if (t.term().selects(placed.pod(), pod.namespace(), false)) {
+                            add(topology, t.term(), view.node(placed.node()).orElseThrow(), t.weight());
+                        }
+                    }
+                }
+                for (WeightedPodAffinityTerm t : pod.affinity().preferredPodAntiAffinity()) {
+                    for (PlacedPod placed : view.podsSelectable(t.term().selector())) {
+                        if (t.term().selects(placed.pod(), pod.namespace(), false)) {
+                            add(topology, t.term(), view.node(placed.node()).orElseThrow(), -t.weight());
+                        }
                     }
                 }
             }
-            for (PlacedPod placed : view.podsWithAffinityTerms()) {
+            for (PlacedPod placed : view.affinityTermCandidates(pod)) {
                 NodeState n = view.node(placed.node()).orElse(null);
                 if (n != null) {
                     addExistingTerms(pod, placed.pod(), n, topology);
@@ -205,7 +215,8 @@ public final class Scores {
                     }
                 }
                 int size = hostname ? notIgnored : values.size();
-                Map<String, Integer> byDomain = hostname ? Map.of() : TopologySpread.countsByDomain(s, pod, view, system);
+                Map<String, Integer> byNode = TopologySpread.countsByNode(s, pod, view);
+                Map<String, Integer> byDomain = hostname ? Map.of() : TopologySpread.countsByDomain(s, pod, view, system, byNode);
                 double weight = Math.log(size + 2);
                 for (int i = 0; i < feasible.size(); i++) {
                     if (ignored[i]) {
@@ -216,7 +227,7 @@ public final class Scores {
                     if (v == null && !system) {
                         continue;
                     }
-                    int count = hostname ? TopologySpread.count(s, pod, n.name(), view) : byDomain.getOrDefault(v == null ? "" : v, 0);
+                    int count = hostname ? byNode.getOrDefault(n.name(), 0) : byDomain.getOrDefault(v == null ? "" : v, 0);
                     raw[i] += count * weight + (s.constraint().maxSkew() - 1);
                 }
             }
@@ -283,19 +294,6 @@ public final class Scores {
             }
         }
         return false;
-    }
-
-    private static void addOwnTerms(PodState pod, PodState existing, NodeState node, Map<String, Map<String, Long>> topology) {
-        for (WeightedPodAffinityTerm t : pod.affinity().preferredPodAffinity()) {
-            if (t.term().selects(existing, pod.namespace(), false)) {
-                add(topology, t.term(), node, t.weight());
-            }
-        }
-        for (WeightedPodAffinityTerm t : pod.affinity().preferredPodAntiAffinity()) {
-            if (t.term().selects(existing, pod.namespace(), false)) {
-                add(topology, t.term(), node, -t.weight());
-            }
-        }
     }
 
     /** hardPodAffinityWeight is 1: an existing pod's required affinity for the newcomer counts that much. */

@@ -86,18 +86,24 @@ final class TopologySpread {
         return !s.constraint().honorNodeTaints() || Filters.untoleratedTaint(pod, node).isEmpty();
     }
 
-    static int count(Spread s, PodState incoming, String nodeName, ClusterView view) {
-        int n = 0;
-        for (PodState p : view.podsOn(nodeName)) {
-            if (!view.terminating(p) && s.matches(p, incoming)) {
-                n++;
+    /**
+     * Matching pods per node of the view (Terminating ones left out), from the pods the constraint can
+     * match: those of its controller, or those its selector could match.
+     */
+    static Map<String, Integer> countsByNode(Spread s, PodState incoming, ClusterView view) {
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        List<PlacedPod> candidates = s.owner() != null ? view.podsOwnedBy(s.owner()) : view.podsSelectable(s.selector());
+        for (PlacedPod placed : candidates) {
+            if (!view.terminating(placed.pod()) && s.matches(placed.pod(), incoming)) {
+                counts.merge(placed.node(), 1, Integer::sum);
             }
         }
-        return n;
+        return counts;
     }
 
     /** Matching pods per domain value, over the nodes that carry the key and pass the inclusion policies. */
-    static Map<String, Integer> countsByDomain(Spread s, PodState pod, ClusterView view, boolean missingIsEmptyValue) {
+    static Map<String, Integer> countsByDomain(Spread s, PodState pod, ClusterView view, boolean missingIsEmptyValue,
+                                               Map<String, Integer> byNode) {
         Map<String, Integer> counts = new java.util.HashMap<>();
         String key = s.constraint().topologyKey();
         for (NodeState n : view.nodes()) {
@@ -111,7 +117,7 @@ final class TopologySpread {
             if (!included(s, pod, n)) {
                 continue;
             }
-            counts.merge(value, count(s, pod, n.name(), view), Integer::sum);
+            counts.merge(value, byNode.getOrDefault(n.name(), 0), Integer::sum);
         }
         return counts;
     }

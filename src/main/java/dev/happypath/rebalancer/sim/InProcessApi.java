@@ -55,9 +55,14 @@ public final class InProcessApi implements AutoCloseable {
     }
 
     public InProcessApi(int requestLogLimit) {
+        this(requestLogLimit, false);
+    }
+
+    /** @param https serve TLS (a self-signed certificate, as a real API server's is to a client that skips verification) */
+    public InProcessApi(int requestLogLimit, boolean https) {
         this.dispatcher = new ApiDispatcher(requestLogLimit);
         this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
-                dispatcher, false);
+                dispatcher, https);
         server.init();
     }
 

@@ -28,6 +28,10 @@ public final class ClusterSnapshot {
     private final Map<String, Volume> volumesByName;
     /** namespace -> "key=value" of a selector's first matchLabels pair -> budgets; budgets without matchLabels under "". */
     private final Map<String, Map<String, List<DisruptionBudget>>> budgetsByLabel;
+    /** "key=value" -> the pods of {@link #podsOn} carrying that label, in {@link #pods()} order. */
+    private final Map<String, List<PodState>> boundByLabel;
+    /** controller uid -> the pods of {@link #podsOn} it owns, in {@link #pods()} order. */
+    private final Map<String, List<PodState>> boundByController;
 
     public ClusterSnapshot(Instant readAt, List<NodeState> nodes, List<PodState> pods,
                            List<DisruptionBudget> budgets, List<Claim> claims, List<Volume> volumes) {
@@ -54,6 +58,23 @@ public final class ClusterSnapshot {
         }
         byNode.replaceAll((k, v) -> List.copyOf(v));
         this.podsByNode = Collections.unmodifiableMap(byNode);
+
+        // The scheduler's plugins ask which pods a selector matches, or which pods a controller owns, once
+        // per prediction: answered from these instead of a scan of every pod.
+        Map<String, List<PodState>> podsByLabel = new HashMap<>();
+        Map<String, List<PodState>> byController = new HashMap<>();
+        for (PodState p : this.pods) {
+            if (p.isBound() && !p.isTerminal()) {
+                for (Map.Entry<String, String> label : p.labels().entrySet()) {
+                    podsByLabel.computeIfAbsent(label.getKey() + "=" + label.getValue(), k -> new ArrayList<>(2)).add(p);
+                }
+                if (p.controller() != null) {
+                    byController.computeIfAbsent(p.controller().uid(), k -> new ArrayList<>(2)).add(p);
+                }
+            }
+        }
+        this.boundByLabel = podsByLabel;
+        this.boundByController = byController;
 
         Map<String, Map<String, Claim>> byClaim = new HashMap<>();
         for (Claim c : this.claims) {
@@ -113,6 +134,16 @@ public final class ClusterSnapshot {
     /** Pods bound to the node that still hold its resources, Terminating ones included. */
     public List<PodState> podsOn(String nodeName) {
         return podsByNode.getOrDefault(nodeName, List.of());
+    }
+
+    /** The pods of {@link #podsOn} (any node) that carry the label {@code key=value}, in {@link #pods()} order. */
+    public List<PodState> boundWithLabel(String key, String value) {
+        return Collections.unmodifiableList(boundByLabel.getOrDefault(key + "=" + value, List.of()));
+    }
+
+    /** The pods of {@link #podsOn} (any node) whose controller has this uid, in {@link #pods()} order. */
+    public List<PodState> boundOwnedBy(String controllerUid) {
+        return Collections.unmodifiableList(boundByController.getOrDefault(controllerUid, List.of()));
     }
 
     public Optional<Claim> claim(String namespace, String name) {

@@ -43,6 +43,19 @@ class InProcessApiTest {
     @TempDir
     Path dir;
 
+    @Test
+    void servesTlsAsARealApiServerDoesAndTheReaderListsThroughIt() {
+        // the benchmark measures a pass over TLS: the handshake and its classes are part of a CronJob's start
+        try (InProcessApi api = new InProcessApi(100, true)) {
+            api.create(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(SERVER).endMetadata().build());
+            assertThat(api.url()).startsWith("https://");
+            try (KubernetesClient client = KubernetesClients.create(api.clientConfig())) {
+                assertThat(new dev.happypath.rebalancer.cluster.ClusterReader(client, Clock.systemUTC()).readNodes())
+                        .extracting(n -> n.name()).containsExactly(SERVER);
+            }
+        }
+    }
+
     private static LiveCluster cluster() {
         return new LiveCluster(Scenario.parse("two-pods", TWO_PODS));
     }

@@ -9,8 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -29,7 +27,6 @@ class WatchCloseTest {
             config.setRequestTimeout(5_000);
             config.setRequestRetryBackoffLimit(0);
             try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 for (int i = 0; i < 15; i++) {
                     SharedIndexInformer<Pod> informer = client.pods().inNamespace("apps").inform();
                     informer.start().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -39,10 +36,9 @@ class WatchCloseTest {
                         c.api().update(p);
                     }
                     informer.close();
-                    long start = System.nanoTime();
-                    assertThat(client.pods().inNamespace("apps").list().getItems()).hasSize(1);
-                    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("round " + i).isLessThan(Duration.ofSeconds(5));
-                    assertThat(System.nanoTime()).as("15 rounds in a minute").isLessThan(deadline);
+                    // a stalled event loop shows as this request timing out (5 s, no retry): the test
+                    // asserts that the server answers, not how fast (the benchmark reports speed)
+                    assertThat(client.pods().inNamespace("apps").list().getItems()).as("round " + i).hasSize(1);
                 }
             }
         }

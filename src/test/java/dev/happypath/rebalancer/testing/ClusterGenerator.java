@@ -38,8 +38,34 @@ import java.util.Set;
  * tainted, cordoned or under pressure; pods with requests, owners, priorities, tolerations, preferences,
  * required node affinity, anti-affinity, local volumes, and PodDisruptionBudgets. Lifeboated, co-located
  * and misplaced pods appear in a realistic share, Terminating ones too.
+ *
+ * <p>A {@link Profile} says how pods are placed: {@link Profile#ANYWHERE} (what the invariant tests use)
+ * puts every pod on any node, so about a third end up off their home, and puts a worker in trouble in
+ * about a third of the clusters; {@link Profile#settled(double)} is a healthy cluster whose pods are
+ * mostly home, the shape a benchmark of the planner needs.
  */
 public final class ClusterGenerator {
+
+    /**
+     * How a generated cluster is laid out.
+     *
+     * @param troubledWorkers whether a worker may be in trouble (down, cordoned, under pressure, just back)
+     * @param strayShare      share of pods placed on any node regardless of their home (1.0: every pod,
+     *                        on nodes of 4-16 GiB that they may overfill, every namespace as likely);
+     *                        below 1.0 the others go to a node of their home that has room (workers of
+     *                        16-48 GiB and 16-32 cores, about two thirds requested), and few pods live
+     *                        on the control plane, as in a cluster the scheduler filled
+     */
+    public record Profile(boolean troubledWorkers, double strayShare) {
+
+        /** Every pod on any node, a worker in trouble in a third of the clusters: many strays, many refusals. */
+        public static final Profile ANYWHERE = new Profile(true, 1.0);
+
+        /** All workers healthy; {@code strayShare} of the pods placed anywhere, the rest at home. */
+        public static Profile settled(double strayShare) {
+            return new Profile(false, strayShare);
+        }
+    }
 
     public static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
     private static final long GI = 1L << 30;
@@ -67,12 +93,14 @@ public final class ClusterGenerator {
     private final Random random;
     private final int nodes;
     private final int pods;
+    private final Profile profile;
     private int counter;
 
-    private ClusterGenerator(long seed, int nodes, int pods) {
+    private ClusterGenerator(long seed, int nodes, int pods, Profile profile) {
         this.random = new Random(seed);
         this.nodes = nodes;
         this.pods = pods;
+        this.profile = profile;
     }
 
     public static HappyPath happyPath(int maxPerRun, int maxPerNode, int maxPerNamespace) {
@@ -81,7 +109,12 @@ public final class ClusterGenerator {
     }
 
     public static ClusterSnapshot generate(long seed, int nodes, int pods) {
-        return new ClusterGenerator(seed, nodes, pods).build();
+        return generate(seed, nodes, pods, Profile.ANYWHERE);
+    }
+
+    /** The same seed and profile give the same cluster; {@link Profile#ANYWHERE} is what {@link #generate(long, int, int)} gives. */
+    public static ClusterSnapshot generate(long seed, int nodes, int pods, Profile profile) {
+        return new ClusterGenerator(seed, nodes, pods, profile).build();
     }
 
     private ClusterSnapshot build() {
@@ -92,17 +125,19 @@ public final class ClusterGenerator {
         }
         // In about a third of the clusters one worker is in trouble (down, cordoned, under pressure or
         // only just back): the gate must then stay closed.
-        if (random.nextInt(3) == 0 && nodes > lifeboats) {
+        // (ANYWHERE draws exactly as before the profiles existed, so committed seeds keep their clusters.)
+        if (profile.troubledWorkers() && random.nextInt(3) == 0 && nodes > lifeboats) {
             int i = lifeboats + random.nextInt(nodes - lifeboats);
             nodeList.set(i, trouble(nodeList.get(i)));
         }
         List<PodState> podList = new ArrayList<>();
+        Map<String, Resources> used = new HashMap<>();
         List<DisruptionBudget> budgets = new ArrayList<>();
         List<Claim> claims = new ArrayList<>();
         List<Volume> volumes = new ArrayList<>();
         String[] namespaces = {"observability", "infra", "apps", "gitops", "secrets", "team-" + random.nextInt(5), "kube-system"};
         while (podList.size() < pods) {
-            String ns = namespaces[random.nextInt(namespaces.length)];
+            String ns = settled() ? settledNamespace(namespaces) : namespaces[random.nextInt(namespaces.length)];
             String app = ns.equals("observability") ? (random.nextBoolean() ? "metrics" : "logs") : "app" + random.nextInt(40);
             String owner = pickOwnerKind();
             String workload = app + "-" + (counter++);
@@ -113,23 +148,84 @@ public final class ClusterGenerator {
                         replicas, Math.max(0, replicas - 1), replicas, "1", null));
             }
             for (int r = 0; r < replicas && podList.size() < pods; r++) {
-                NodeState node = nodeList.get(random.nextInt(nodeList.size()));
+                NodeState node = profile.strayShare() >= 1.0 || random.nextDouble() < profile.strayShare()
+                        ? nodeList.get(random.nextInt(nodeList.size()))
+                        : home(ns, app, owner, nodeList, lifeboats, used);
                 boolean pending = random.nextInt(50) == 0;
                 List<String> claimNames = List.of();
                 if (random.nextInt(15) == 0) {
                     String claim = "data-" + workload + "-" + r;
                     String pv = "pv-" + workload + "-" + r;
                     claims.add(new Claim(ns, claim, pv, "Bound", "local-path"));
-                    NodeState pin = random.nextInt(3) == 0 ? nodeList.get(random.nextInt(nodeList.size())) : node;
+                    // (a settled cluster's pods run where their local volumes are)
+                    NodeState pin = !settled() && random.nextInt(3) == 0 ? nodeList.get(random.nextInt(nodeList.size())) : node;
                     volumes.add(new Volume(pv, new NodeSelector(List.of(new NodeSelectorTerm(
                             List.of(new Requirement("kubernetes.io/hostname", Requirement.Operator.In, List.of(pin.name()))), List.of()))),
                             ns, claim, "local-path"));
                     claimNames = List.of(claim);
                 }
-                podList.add(pod(ns, workload + "-" + r, labels, owner, workload, pending ? null : node.name(), claimNames));
+                PodState pod = pod(ns, workload + "-" + r, labels, owner, workload, pending ? null : node.name(), claimNames);
+                if (settled() && pod.isBound()) {
+                    used.merge(pod.nodeName(), pod.requests(), Resources::plus);
+                }
+                podList.add(pod);
             }
         }
         return new ClusterSnapshot(NOW, nodeList, podList, budgets, claims, volumes);
+    }
+
+    private boolean settled() {
+        return profile.strayShare() < 1.0;
+    }
+
+    /** Most pods in the workload namespaces, few on the control plane (secrets), some unmanaged. */
+    private String settledNamespace(String[] namespaces) {
+        int r = random.nextInt(100);
+        // observability, infra, apps, gitops, secrets, team-N, kube-system
+        int[] upTo = {20, 38, 68, 78, 80, 95, 100};
+        for (int i = 0; i < upTo.length; i++) {
+            if (r < upTo[i]) {
+                return namespaces[i];
+            }
+        }
+        throw new IllegalStateException();
+    }
+
+    /**
+     * A node of the pod's home under {@link #CONFIG} that has room for a typical pod (at most 70 % of its
+     * memory and CPU requested): role=infra or role=apps workers, any worker, the control plane; pods no
+     * rule names sit on a worker, DaemonSet pods on any node. After a few tries, the least loaded tried.
+     */
+    private NodeState home(String ns, String app, String owner, List<NodeState> nodeList, int lifeboats, Map<String, Resources> used) {
+        if (owner.equals("DaemonSet")) {
+            return nodeList.get(random.nextInt(nodeList.size()));
+        }
+        boolean controlPlane = ns.equals("secrets") || nodeList.size() == lifeboats;
+        String role = switch (ns) {
+            case "observability" -> app.equals("metrics") ? "infra" : "apps";
+            case "infra" -> "infra";
+            case "apps" -> "apps";
+            default -> null;
+        };
+        NodeState best = null;
+        double bestLoad = Double.MAX_VALUE;
+        for (int attempt = 0; attempt < 64; attempt++) {
+            NodeState n = controlPlane ? nodeList.get(random.nextInt(lifeboats))
+                    : nodeList.get(lifeboats + random.nextInt(nodeList.size() - lifeboats));
+            if (!controlPlane && role != null && !role.equals(n.labels().get("role"))) {
+                continue;
+            }
+            Resources u = used.getOrDefault(n.name(), Resources.NONE);
+            double load = Math.max(u.memoryBytes() / (double) n.allocatable().memoryBytes(), u.milliCpu() / (double) n.allocatable().milliCpu());
+            if (load <= 0.7) {
+                return n;
+            }
+            if (load < bestLoad) {
+                best = n;
+                bestLoad = load;
+            }
+        }
+        return best != null ? best : nodeList.get(lifeboats + random.nextInt(nodeList.size() - lifeboats));
     }
 
     private String pickOwnerKind() {
@@ -152,7 +248,7 @@ public final class ClusterGenerator {
     private NodeState lifeboat(int i) {
         return new NodeState("cp-" + i, "uid-cp-" + i, Map.of("kubernetes.io/hostname", "cp-" + i, "node-role.kubernetes.io/control-plane", "true"),
                 List.of(new Taint("node-role.kubernetes.io/control-plane", "", Taint.Effect.NoSchedule)), false,
-                new Resources(4000, 4 * GI), 110, healthy(Duration.ofDays(1)));
+                settled() ? new Resources(8000, 16 * GI) : new Resources(4000, 4 * GI), 110, healthy(Duration.ofDays(1)));
     }
 
     private NodeState worker(int i) {
@@ -166,8 +262,8 @@ public final class ClusterGenerator {
         if (random.nextInt(10) == 0) {
             taints.add(new Taint("dedicated", "batch", random.nextBoolean() ? Taint.Effect.NoSchedule : Taint.Effect.PreferNoSchedule));
         }
-        long memory = (4 + random.nextInt(13)) * GI;
-        long cpu = (2 + random.nextInt(15)) * 1000L;
+        long memory = settled() ? (16 + random.nextInt(33)) * GI : (4 + random.nextInt(13)) * GI;
+        long cpu = settled() ? (16 + random.nextInt(17)) * 1000L : (2 + random.nextInt(15)) * 1000L;
         return new NodeState(name, "uid-" + name, labels, taints, false, new Resources(cpu, memory), 110, conditions);
     }
 

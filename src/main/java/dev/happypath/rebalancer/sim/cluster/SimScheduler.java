@@ -7,6 +7,7 @@ import dev.happypath.rebalancer.scheduling.NodeVerdict;
 import dev.happypath.rebalancer.scheduling.Prediction;
 import dev.happypath.rebalancer.scheduling.PlacedPod;
 import dev.happypath.rebalancer.snapshot.Claim;
+import dev.happypath.rebalancer.snapshot.LabelSelector;
 import dev.happypath.rebalancer.snapshot.NodeState;
 import dev.happypath.rebalancer.snapshot.PodState;
 import dev.happypath.rebalancer.snapshot.Resources;
@@ -166,7 +167,7 @@ public final class SimScheduler implements PodScheduler {
 
         @Override
         public List<PlacedPod> podsWithAffinityTerms() {
-            return base.podsWithAffinityTerms().stream().filter(p -> !gone.contains(p.pod().uid())).toList();
+            return present(base.podsWithAffinityTerms());
         }
 
         @Override
@@ -181,7 +182,34 @@ public final class SimScheduler implements PodScheduler {
 
         @Override
         public List<PlacedPod> podsWithRequiredAntiAffinity() {
-            return base.podsWithRequiredAntiAffinity().stream().filter(p -> !gone.contains(p.pod().uid())).toList();
+            return present(base.podsWithRequiredAntiAffinity());
+        }
+
+        // The base view answers these from its indexes; leaving out the gone pods keeps each answer what
+        // the interface's scan over this view would give, in the same order, without that scan.
+
+        @Override
+        public List<PlacedPod> requiredAntiAffinityCandidates(PodState incoming) {
+            return present(base.requiredAntiAffinityCandidates(incoming));
+        }
+
+        @Override
+        public List<PlacedPod> affinityTermCandidates(PodState incoming) {
+            return present(base.affinityTermCandidates(incoming));
+        }
+
+        @Override
+        public List<PlacedPod> podsSelectable(LabelSelector selector) {
+            return present(base.podsSelectable(selector));
+        }
+
+        @Override
+        public List<PlacedPod> podsOwnedBy(String controllerUid) {
+            return present(base.podsOwnedBy(controllerUid));
+        }
+
+        private List<PlacedPod> present(List<PlacedPod> pods) {
+            return pods.stream().filter(p -> !gone.contains(p.pod().uid())).toList();
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.happypath.rebalancer.sim.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.happypath.rebalancer.cluster.ModelConverter;
 import dev.happypath.rebalancer.scheduling.PlanningView;
 import dev.happypath.rebalancer.sim.InProcessApi;
@@ -18,6 +19,7 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -545,9 +547,18 @@ public final class Simulation implements AutoCloseable {
         List<PersistentVolumeClaim> claims = listClaims();
         List<PersistentVolume> volumes = listVolumes();
         return new ClusterSnapshot(now,
-                nodes.values().stream().sorted(Comparator.comparing(n -> n.getMetadata().getName())).map(ModelConverter::node).toList(),
-                pods.stream().map(ModelConverter::pod).toList(), List.of(),
-                claims.stream().map(ModelConverter::claim).toList(), volumes.stream().map(ModelConverter::volume).toList());
+                nodes.values().stream().sorted(Comparator.comparing(n -> n.getMetadata().getName())).map(n -> ModelConverter.node(wire(n))).toList(),
+                pods.stream().map(p -> ModelConverter.pod(wire(p))).toList(), List.of(),
+                claims.stream().map(c -> ModelConverter.claim(wire(c))).toList(), volumes.stream().map(v -> ModelConverter.volume(wire(v))).toList());
+    }
+
+    /**
+     * The converter reads objects as they travel: the simulation holds the store's model objects, so
+     * they go back to their JSON form first, as the node watch's do; the scheduler's snapshot is then
+     * the very one a pass would read from the API.
+     */
+    private static JsonNode wire(HasMetadata object) {
+        return Serialization.jsonMapper().valueToTree(object);
     }
 
     private List<PersistentVolumeClaim> listClaims() {

@@ -1,0 +1,193 @@
+package dev.happypath.rebalancer.cluster;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.happypath.rebalancer.testing.ClusterGenerator;
+import dev.happypath.rebalancer.testing.KubectlDump;
+import dev.happypath.rebalancer.testing.Scenario;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/**
+ * The converter reads the wire format directly, field by field, instead of binding whole objects to
+ * the client's model classes first. It must say exactly what the binding said: every object of every
+ * example dump, scenario, prediction fixture and of generated clusters converts to equal records both
+ * ways, and so do objects written with the loose typing a hand-written dump may use.
+ */
+class ModelConverterTest {
+
+    private static final ObjectMapper BINDING = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    private static final ObjectMapper YAML = new YAMLMapper();
+
+    static Stream<Arguments> dumps() throws IOException {
+        List<Arguments> all = new ArrayList<>();
+        try (Stream<Path> files = Files.list(Path.of("config/examples"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                add(all, f.getFileName().toString(), YAML.readTree(f.toFile()));
+            }
+        }
+        for (String dir : List.of("src/test/resources/scenarios", "src/test/resources/predictions")) {
+            try (Stream<Path> files = Files.list(Path.of(dir))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                    add(all, f.getFileName().toString(), Scenario.load(f).kubectlList());
+                }
+            }
+        }
+        for (long seed = 1; seed <= 4; seed++) {
+            add(all, "generated anywhere #" + seed, dump(ClusterGenerator.generate(seed, 12, 300)));
+            add(all, "generated settled #" + seed, dump(ClusterGenerator.generate(seed, 20, 400, ClusterGenerator.Profile.settled(0.1))));
+        }
+        return all.stream();
+    }
+
+    private static void add(List<Arguments> all, String source, JsonNode list) {
+        all.add(arguments(source, list.get("items")));
+    }
+
+    private static JsonNode dump(dev.happypath.rebalancer.snapshot.ClusterSnapshot s) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            KubectlDump.write(s, out, false);
+            return BINDING.readTree(out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dumps")
+    void convertsEveryObjectAsTheModelBindingDid(String source, JsonNode items) {
+        assertThat(items.size()).isPositive();
+        int i = 0;
+        for (JsonNode item : items) {
+            assertThat(wire(item)).as("%s items[%d] %s %s", source, i++, item.path("kind").asText(), item.path("metadata").path("name").asText())
+                    .isEqualTo(binding(item));
+        }
+    }
+
+    /** Loose typing a Jackson binding accepted: numbers and booleans as strings, quantities as numbers. */
+    @Test
+    void coercesLooseScalarsAsTheBindingDid() throws IOException {
+        JsonNode pod = YAML.readTree("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: p
+                  namespace: a
+                  labels: { tier: 3, canary: true }
+                  ownerReferences: [ { kind: ReplicaSet, name: rs, uid: u1, controller: "true" } ]
+                spec:
+                  priority: "1000"
+                  nodeName: n1
+                  containers:
+                    - { name: c, resources: { requests: { cpu: 0.5, memory: 1073741824 }, limits: { cpu: 2 } } }
+                  initContainers:
+                    - { name: i, restartPolicy: Always, resources: { requests: { cpu: 100m, memory: null } } }
+                  overhead: { cpu: 10m, memory: 1Mi }
+                  affinity:
+                    nodeAffinity:
+                      preferredDuringSchedulingIgnoredDuringExecution:
+                        - { weight: "40", preference: { matchExpressions: [ { key: role, operator: In, values: [infra, 7] } ] } }
+                    podAntiAffinity:
+                      requiredDuringSchedulingIgnoredDuringExecution:
+                        - { topologyKey: zone, namespaceSelector: {}, labelSelector: { matchLabels: { app: x } } }
+                      preferredDuringSchedulingIgnoredDuringExecution:
+                        - { weight: 10.9, podAffinityTerm: { topologyKey: host, namespaces: [a, b], labelSelector: { matchLabels: { app: y } } } }
+                  topologySpreadConstraints:
+                    - { maxSkew: "2", topologyKey: zone, whenUnsatisfiable: ScheduleAnyway, minDomains: 3, matchLabelKeys: [pod-template-hash],
+                        labelSelector: { matchExpressions: [ { key: app, operator: Exists } ] } }
+                  volumes:
+                    - { name: data, persistentVolumeClaim: { claimName: data-p } }
+                    - { name: scratch, ephemeral: { volumeClaimTemplate: { spec: {} } } }
+                    - { name: host, hostPath: { path: /var } }
+                    - { name: cfg, configMap: { name: c } }
+                  tolerations: [ { key: k, operator: Exists }, { effect: NoExecute, operator: Exists, tolerationSeconds: 30 } ]
+                status: { phase: Running, conditions: [ { type: Ready, status: "True" } ] }
+                """);
+        assertThat(wire(pod)).isEqualTo(binding(pod));
+        JsonNode node = YAML.readTree("""
+                kind: Node
+                metadata: { name: n1, labels: { zone: 1 } }
+                spec: { unschedulable: "true", taints: [ { key: a, value: 1, effect: NoSchedule } ] }
+                status: { allocatable: {}, capacity: { cpu: 4, memory: 8Gi, pods: "110" } }
+                """);
+        assertThat(wire(node)).isEqualTo(binding(node));
+        JsonNode pdb = YAML.readTree("""
+                kind: PodDisruptionBudget
+                metadata: { name: b, namespace: a }
+                spec: { maxUnavailable: 25%, selector: { matchLabels: { app: x } } }
+                status: { disruptionsAllowed: "1", currentHealthy: 3.0, desiredHealthy: 2, expectedPods: 3 }
+                """);
+        assertThat(wire(pdb)).isEqualTo(binding(pdb));
+    }
+
+    /** Broken values name the field, as before; the wording after it may differ. */
+    @Test
+    void aWrongTypeNamesTheField() throws IOException {
+        JsonNode pod = YAML.readTree("{kind: Pod, metadata: {name: p, namespace: a}, spec: {priority: high, containers: []}}");
+        assertThatThrownBy(() -> binding(pod)).hasMessageContaining("spec");
+        assertThatThrownBy(() -> wire(pod)).isInstanceOf(ModelException.class)
+                .satisfies(e -> assertThat(((ModelException) e).path()).isEqualTo("spec.priority"))
+                .hasMessageStartingWith("has the wrong type");
+        JsonNode labels = YAML.readTree("{kind: Node, metadata: {name: n, labels: [a]}}");
+        assertThatThrownBy(() -> wire(labels)).isInstanceOf(ModelException.class)
+                .satisfies(e -> assertThat(((ModelException) e).path()).isEqualTo("metadata.labels"));
+    }
+
+    private static Object wire(JsonNode item) {
+        return convert(item, ModelConverter::node, ModelConverter::pod, ModelConverter::budget, ModelConverter::claim, ModelConverter::volume);
+    }
+
+    private static Object binding(JsonNode item) {
+        return convert(item,
+                n -> Fabric8ModelConverter.node(bind(n, Node.class)),
+                n -> Fabric8ModelConverter.pod(bind(n, Pod.class)),
+                n -> Fabric8ModelConverter.budget(bind(n, PodDisruptionBudget.class)),
+                n -> Fabric8ModelConverter.claim(bind(n, PersistentVolumeClaim.class)),
+                n -> Fabric8ModelConverter.volume(bind(n, PersistentVolume.class)));
+    }
+
+    private static Object convert(JsonNode item, Function<JsonNode, Object> node, Function<JsonNode, Object> pod,
+                                  Function<JsonNode, Object> budget, Function<JsonNode, Object> claim, Function<JsonNode, Object> volume) {
+        return switch (item.path("kind").asText()) {
+            case "Node" -> node.apply(item);
+            case "Pod" -> pod.apply(item);
+            case "PodDisruptionBudget" -> budget.apply(item);
+            case "PersistentVolumeClaim" -> claim.apply(item);
+            case "PersistentVolume" -> volume.apply(item);
+            default -> item.path("kind").asText();
+        };
+    }
+
+    private static <T> T bind(JsonNode item, Class<T> type) {
+        try {
+            return BINDING.treeToValue(item, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
