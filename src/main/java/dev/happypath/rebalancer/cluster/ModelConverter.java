@@ -228,7 +228,7 @@ public final class ModelConverter {
         return value == null ? 0 : value;
     }
 
-    private static String emptyToNull(String s) {
+    static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
     }
 
@@ -325,7 +325,7 @@ public final class ModelConverter {
         }
     }
 
-    private static Instant time(String text, String path) {
+    static Instant time(String text, String path) {
         if (text == null || text.isEmpty()) {
             return null;
         }
@@ -336,7 +336,7 @@ public final class ModelConverter {
         }
     }
 
-    private static Taint.Effect effect(String text, String path, boolean emptyMeansAll) {
+    static Taint.Effect effect(String text, String path, boolean emptyMeansAll) {
         if (text == null || text.isEmpty()) {
             if (emptyMeansAll) {
                 return null;
@@ -350,7 +350,7 @@ public final class ModelConverter {
         }
     }
 
-    private static Toleration.Operator toleranceOperator(String text, String path) {
+    static Toleration.Operator toleranceOperator(String text, String path) {
         if (text == null || text.isEmpty() || text.equals("Equal")) {
             return Toleration.Operator.Equal;
         }
@@ -400,7 +400,7 @@ public final class ModelConverter {
         return new Affinity(required, preferred, reqAff, prefAff, reqAnti, prefAnti);
     }
 
-    private static int weight(Integer w, String path) {
+    static int weight(Integer w, String path) {
         if (w == null || w < 1 || w > 100) {
             throw new ModelException(path + ".weight", "expected a weight between 1 and 100, got " + w);
         }

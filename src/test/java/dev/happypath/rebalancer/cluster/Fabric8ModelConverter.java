@@ -68,7 +68,7 @@ final class Fabric8ModelConverter {
                 if (t.getKey() == null || t.getKey().isEmpty()) {
                     throw new ModelException(path + ".key", "taint without a key");
                 }
-                taints.add(new Taint(t.getKey(), t.getValue(), effect(t.getEffect(), path + ".effect", false)));
+                taints.add(new Taint(t.getKey(), t.getValue(), ModelConverter.effect(t.getEffect(), path + ".effect", false)));
             }
         }
         Map<String, io.fabric8.kubernetes.api.model.Quantity> alloc = status == null ? null : status.getAllocatable();
@@ -93,7 +93,7 @@ final class Fabric8ModelConverter {
                     throw new ModelException("status.conditions[" + i + "].type", "condition without a type");
                 }
                 conditions.put(c.getType(), new Condition(c.getType(), c.getStatus(),
-                        time(c.getLastTransitionTime(), "status.conditions[" + i + "].lastTransitionTime"),
+                        ModelConverter.time(c.getLastTransitionTime(), "status.conditions[" + i + "].lastTransitionTime"),
                         c.getReason(), c.getMessage()));
             }
         }
@@ -151,13 +151,13 @@ final class Fabric8ModelConverter {
             for (int i = 0; i < spec.getTolerations().size(); i++) {
                 var t = spec.getTolerations().get(i);
                 String path = "spec.tolerations[" + i + "]";
-                Toleration.Operator op = toleranceOperator(t.getOperator(), path + ".operator");
-                tolerations.add(new Toleration(t.getKey(), op, t.getValue(), effect(t.getEffect(), path + ".effect", true)));
+                Toleration.Operator op = ModelConverter.toleranceOperator(t.getOperator(), path + ".operator");
+                tolerations.add(new Toleration(t.getKey(), op, t.getValue(), ModelConverter.effect(t.getEffect(), path + ".effect", true)));
             }
         }
-        return new PodState(meta.getNamespace(), meta.getName(), meta.getUid(), labels(meta), emptyToNull(spec.getNodeName()),
-                phase, ready, time(meta.getCreationTimestamp(), "metadata.creationTimestamp"),
-                time(meta.getDeletionTimestamp(), "metadata.deletionTimestamp"),
+        return new PodState(meta.getNamespace(), meta.getName(), meta.getUid(), labels(meta), ModelConverter.emptyToNull(spec.getNodeName()),
+                phase, ready, ModelConverter.time(meta.getCreationTimestamp(), "metadata.creationTimestamp"),
+                ModelConverter.time(meta.getDeletionTimestamp(), "metadata.deletionTimestamp"),
                 spec.getPriority() == null ? 0 : spec.getPriority(), spec.getPriorityClassName(), controller, mirror,
                 requests(spec, false), requests(spec, true), spec.getNodeSelector() == null ? Map.of() : spec.getNodeSelector(),
                 affinity(spec.getAffinity()), tolerations, spreads(spec), claims, hostPaths, spec.getSchedulerName());
@@ -180,7 +180,7 @@ final class Fabric8ModelConverter {
     public static Claim claim(PersistentVolumeClaim pvc) {
         ObjectMeta meta = meta(pvc.getMetadata());
         var spec = pvc.getSpec();
-        return new Claim(meta.getNamespace(), meta.getName(), spec == null ? null : emptyToNull(spec.getVolumeName()),
+        return new Claim(meta.getNamespace(), meta.getName(), spec == null ? null : ModelConverter.emptyToNull(spec.getVolumeName()),
                 pvc.getStatus() == null ? null : pvc.getStatus().getPhase(), spec == null ? null : spec.getStorageClassName());
     }
 
@@ -215,10 +215,6 @@ final class Fabric8ModelConverter {
 
     private static Map<String, String> labels(ObjectMeta meta) {
         return meta.getLabels() == null ? Map.of() : meta.getLabels();
-    }
-
-    private static String emptyToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
     }
 
     private static String intOrString(IntOrString v) {
@@ -317,41 +313,6 @@ final class Fabric8ModelConverter {
         }
     }
 
-    private static Instant time(String text, String path) {
-        if (text == null || text.isEmpty()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new ModelException(path, "expected an RFC 3339 time such as 2026-11-21T10:00:00Z, got '" + text + "'");
-        }
-    }
-
-    private static Taint.Effect effect(String text, String path, boolean emptyMeansAll) {
-        if (text == null || text.isEmpty()) {
-            if (emptyMeansAll) {
-                return null;
-            }
-            throw new ModelException(path, "taint without an effect");
-        }
-        try {
-            return Taint.Effect.valueOf(text);
-        } catch (IllegalArgumentException e) {
-            throw new ModelException(path, "expected NoSchedule, PreferNoSchedule or NoExecute, got '" + text + "'");
-        }
-    }
-
-    private static Toleration.Operator toleranceOperator(String text, String path) {
-        if (text == null || text.isEmpty() || text.equals("Equal")) {
-            return Toleration.Operator.Equal;
-        }
-        if (text.equals("Exists")) {
-            return Toleration.Operator.Exists;
-        }
-        throw new ModelException(path, "expected Equal or Exists, got '" + text + "'");
-    }
-
     private static Affinity affinity(io.fabric8.kubernetes.api.model.Affinity a) {
         if (a == null) {
             return Affinity.NONE;
@@ -369,7 +330,7 @@ final class Fabric8ModelConverter {
                 for (int i = 0; i < prefs.size(); i++) {
                     String path = "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[" + i + "]";
                     var p = prefs.get(i);
-                    preferred.add(new PreferredSchedulingTerm(weight(p.getWeight(), path), p.getPreference() == null
+                    preferred.add(new PreferredSchedulingTerm(ModelConverter.weight(p.getWeight(), path), p.getPreference() == null
                             ? new NodeSelectorTerm(List.of(), List.of()) : term(p.getPreference(), path + ".preference")));
                 }
             }
@@ -393,13 +354,6 @@ final class Fabric8ModelConverter {
         return new Affinity(required, preferred, reqAff, prefAff, reqAnti, prefAnti);
     }
 
-    private static int weight(Integer w, String path) {
-        if (w == null || w < 1 || w > 100) {
-            throw new ModelException(path + ".weight", "expected a weight between 1 and 100, got " + w);
-        }
-        return w;
-    }
-
     private static void podTerms(List<io.fabric8.kubernetes.api.model.PodAffinityTerm> terms, String path, List<PodAffinityTerm> out) {
         if (terms == null) {
             return;
@@ -420,7 +374,7 @@ final class Fabric8ModelConverter {
             if (t.getPodAffinityTerm() == null) {
                 throw new ModelException(p + ".podAffinityTerm", "is required");
             }
-            out.add(new WeightedPodAffinityTerm(weight(t.getWeight(), p), podTerm(t.getPodAffinityTerm(), p + ".podAffinityTerm")));
+            out.add(new WeightedPodAffinityTerm(ModelConverter.weight(t.getWeight(), p), podTerm(t.getPodAffinityTerm(), p + ".podAffinityTerm")));
         }
     }
 

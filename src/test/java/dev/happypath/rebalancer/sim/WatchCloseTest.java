@@ -36,8 +36,8 @@ class WatchCloseTest {
                         c.api().update(p);
                     }
                     informer.close();
-                    // a stalled event loop shows as this request timing out (5 s, no retry): the test
-                    // asserts that the server answers, not how fast (the benchmark reports speed)
+                    // a stalled event loop shows as this request timing out (5 s, no retry): what is
+                    // checked is that the server answers, not how fast (the benchmark reports speed)
                     assertThat(client.pods().inNamespace("apps").list().getItems()).as("round " + i).hasSize(1);
                 }
             }
