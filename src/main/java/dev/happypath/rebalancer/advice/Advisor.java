@@ -98,10 +98,13 @@ public final class Advisor {
         return LandingPredictor.predict(pod.replacement(), view);
     }
 
-    /** The scheduler's choice is on the Happy Path: a home, and not next to the other side of a separation rule. */
+    /**
+     * The scheduler's choice is on the Happy Path: a home, and not next to the other side of a separation rule.
+     * When the choice is uncertain, every node it may choose must be (as the planner requires).
+     */
     private boolean landsHome(Prediction p, Placement placement) {
         List<String> candidates = p.candidates();
-        if (p.uncertainty() != null || candidates.isEmpty() || !placement.homeNodes().containsAll(candidates)) {
+        if (candidates.isEmpty() || !placement.homeNodes().containsAll(candidates)) {
             return false;
         }
         return candidates.stream().noneMatch(n -> partnerOn(placement, n));
@@ -140,6 +143,16 @@ public final class Advisor {
                             .map(e -> e.getKey() + ": " + String.join(", ", e.getValue())).toList()) + ")", "", false));
         }
 
+        if (today.uncertainty() != null) {
+            // Every change below is a preference: none changes which nodes are feasible or who schedules the pod,
+            // so none makes an uncertain choice certain. Say so, rather than predict each in vain.
+            Change prefer = nodeAffinity(placement);
+            return Optional.of(new Advice(workload, placement.ruleName(), placement.home().toString(), null, Advice.Kind.NONE_FOUND,
+                    "the scheduler's choice is uncertain (" + today.uncertainty() + ") and not every node it may choose is on its"
+                            + " Happy Path (home: " + placement.home() + "); a preference cannot make it certain: " + prefer.why
+                            + " makes its home likelier, a required node affinity (requiredDuringSchedulingIgnoredDuringExecution)"
+                            + " keeps it there", prefer.snippet, false));
+        }
         List<Change> changes = new ArrayList<>();
         lifeboatTaint(pod, today).ifPresent(changes::add);
         separation(placement, today).ifPresent(changes::add);

@@ -45,6 +45,9 @@ public final class Planner {
             .thenComparing(p -> p.pod().namespace())
             .thenComparing(p -> p.pod().name());
 
+    /** More nodes than this that a pod may land on are counted, not named, in a move's details. */
+    static final int MAX_NAMED = 5;
+
     private final ClusterSnapshot snapshot;
     private final HappyPath happyPath;
     private final GateVerdict gate;
@@ -116,7 +119,7 @@ public final class Planner {
             return new Move(stray, null, Outcome.DEFERRED, List.of(limit.get()));
         }
 
-        Prediction prediction = predict(pod);
+        Prediction prediction = predict(pod, false);
         Optional<String> refusal = refuse(stray, prediction);
         if (refusal.isPresent()) {
             List<String> details = new ArrayList<>();
@@ -130,18 +133,28 @@ public final class Planner {
             });
             return new Move(stray, null, Outcome.SKIPPED, details, prediction, null);
         }
-        List<String> candidates = prediction.node() != null ? List.of(prediction.node())
-                : !prediction.tied().isEmpty() ? prediction.tied() : List.copyOf(prediction.totals().keySet());
+        return planned(stray, prediction);
+    }
+
+    private Move planned(Placement stray, Prediction decided) {
+        PodState pod = stray.pod();
+        Prediction prediction = decided;
+        List<String> candidates = prediction.candidates();
+        if (!prediction.scored()) {
+            // The plan counts the pod on one node, the one the scheduler most likely picks: score them after all.
+            // Only for a move that goes ahead (a few per pass), not for every stray of a large cluster.
+            prediction = predict(pod, true);
+        }
         String target = prediction.node() != null ? prediction.node() : best(prediction);
         List<String> details = new ArrayList<>();
-        details.add(describeFit(pod, target, prediction));
+        details.add(describeFit(pod, target, prediction, candidates));
         if (prediction.node() == null) {
             details.add(prediction.uncertainty() != null
                     ? "uncertain (" + prediction.uncertainty() + "), but every node it may land on is a home with room"
                     : "tie between " + String.join(", ", prediction.tied()) + ": the scheduler picks one at random, and each is a home with room");
         }
         budget.consume(pod);
-        workloadsMoving.add(workload);
+        workloadsMoving.add(Ledger.workloadKey(pod));
         for (String c : candidates) {
             safety.arrive(pod, c);
         }
@@ -150,10 +163,11 @@ public final class Planner {
         return new Move(stray, target, Outcome.PLANNED, details, prediction, null);
     }
 
-    private Prediction predict(PodState pod) {
+    private Prediction predict(PodState pod, boolean scoreSample) {
         expected.evicting(pod);
         try {
-            return LandingPredictor.predict(pod.replacement(), expected);
+            return scoreSample ? LandingPredictor.predictScoringAll(pod.replacement(), expected)
+                    : LandingPredictor.predict(pod.replacement(), expected);
         } finally {
             expected.notEvicting(pod);
         }
@@ -171,10 +185,10 @@ public final class Planner {
             why = "would land on " + prediction.node() + (prediction.totals().size() == 1 ? " (the only feasible node)"
                     : " (score " + prediction.totals().get(prediction.node()) + ")");
         } else if (prediction.uncertainty() != null) {
-            candidates = List.copyOf(prediction.totals().keySet());
+            candidates = prediction.candidates();
             why = "uncertain: " + prediction.uncertainty() + ", and not every feasible node is a home with room";
         } else {
-            candidates = prediction.tied();
+            candidates = prediction.candidates();
             why = "uncertain: tie between " + String.join(", ", prediction.tied()) + " (score "
                     + prediction.totals().get(prediction.tied().get(0)) + "): the scheduler picks one at random";
         }
@@ -261,7 +275,7 @@ public final class Planner {
         return Optional.ofNullable(first);
     }
 
-    private String describeFit(PodState pod, String target, Prediction prediction) {
+    private String describeFit(PodState pod, String target, Prediction prediction, List<String> candidates) {
         NodeState node = safety.node(target).orElseThrow();
         long after = safety.requested(target).memoryBytes() + pod.requests().memoryBytes();
         long cap = node.allocatable().memoryBytes();
@@ -269,8 +283,9 @@ public final class Planner {
         String room = "memory " + Quantity.bytes(after) + " of " + Quantity.bytes(cap) + " requested after the move (" + pct + "%)";
         if (prediction.node() == null) {
             // a tie or an uncertain prediction: the plan counts the pod on one candidate, and says which
-            return "the scheduler may place it on any of " + String.join(", ", prediction.candidates().isEmpty()
-                    ? List.copyOf(prediction.totals().keySet()) : prediction.candidates())
+            // a large cluster's every feasible node would make a line no one reads: count them instead
+            return "the scheduler may place it on any of " + (candidates.size() <= MAX_NAMED ? String.join(", ", candidates)
+                    : candidates.size() + " feasible nodes")
                     + "; counted on " + target + " (score " + prediction.totals().get(target) + "): " + room;
         }
         String how = prediction.totals().size() == 1 ? "the only feasible node"

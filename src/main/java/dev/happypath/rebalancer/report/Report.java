@@ -36,6 +36,12 @@ public record Report(int schemaVersion, String mode, String generatedAt, String 
                            int memoryPercent, String cpuRequested, String cpuAllocatable, int cpuPercent, int pods) {
     }
 
+    /**
+     * Where one managed pod is, against its Happy Path.
+     *
+     * @param homeNodes the nodes its home admits, in name order: for a pod off its Happy Path only (a HAPPY pod
+     *                  is on one of them), so that the report does not grow with pods × nodes
+     */
     @JsonPropertyOrder({"namespace", "pod", "workload", "rule", "node", "status", "home", "homeNodes", "notes"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PlacementView(String namespace, String pod, String workload, String rule, String node, String status,

@@ -83,7 +83,9 @@ public final class ReportBuilder {
         for (Placement p : comparison.placements()) {
             happy += p.status() == Status.HAPPY ? 1 : 0;
             placements.add(new Report.PlacementView(p.pod().namespace(), p.pod().name(), p.pod().workload(), p.ruleName(),
-                    p.pod().nodeName(), p.status().name(), p.home().toString(), p.homeNodes(),
+                    // A HAPPY pod is on one of its home's nodes already. Listing them for every pod made the report grow
+                    // with pods × nodes (a 30,000-pod cluster whose homes span hundreds of nodes: 148 MB of node names).
+                    p.pod().nodeName(), p.status().name(), p.home().toString(), p.status() == Status.HAPPY ? null : p.homeNodes(),
                     p.notes().isEmpty() ? null : p.notes()));
         }
 
@@ -125,9 +127,10 @@ public final class ReportBuilder {
                 : p.tied().isEmpty() ? null : "tie between " + String.join(", ", p.tied());
         Map<String, Map<String, Long>> plugins = null;
         if (explain) {
+            // empty when the nodes were not scored (the scheduler scores a sample): the rejections remain
             plugins = new LinkedHashMap<>();
             for (NodeVerdict v : p.verdicts()) {
-                if (v.feasible()) {
+                if (v.feasible() && p.scored()) {
                     plugins.put(v.node(), v.scores());
                 }
             }

@@ -96,7 +96,9 @@ final class ReportTable {
         java.util.List<String> plugins = p.plugins().values().stream().flatMap(m -> m.keySet().stream()).distinct().toList();
         java.util.List<String> header = new java.util.ArrayList<>(java.util.List.of("NODE", "FILTERS"));
         header.addAll(plugins.stream().map(ReportTable::shortName).toList());
-        header.add("TOTAL");
+        if (!p.plugins().isEmpty()) {
+            header.add("TOTAL");
+        }
         TextTable t = new TextTable().row(header.toArray(String[]::new));
         p.plugins().forEach((node, byPlugin) -> {
             java.util.List<String> row = new java.util.ArrayList<>(java.util.List.of(node, "pass"));

@@ -98,12 +98,12 @@ public final class Filters {
         }
     }
 
-    /** The first NoSchedule/NoExecute taint of the node that the pod does not tolerate. */
     /** Of two ways to say why, the first by name: the same cluster, however it was listed, gives the same words. */
     private static String first(String a, String b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
+    /** The first NoSchedule/NoExecute taint of the node that the pod does not tolerate. */
     public static Optional<Taint> untoleratedTaint(PodState pod, NodeState node) {
         for (Taint taint : node.taints()) {
             if (!taint.effect().filters()) {

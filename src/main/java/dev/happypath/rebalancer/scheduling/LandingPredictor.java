@@ -12,6 +12,12 @@ import java.util.Map;
  * Predicts where the kube-scheduler's default profile will bind a pod: every node through the filters,
  * the feasible ones through the score plugins, the highest total wins. The scheduler breaks a tie at
  * random, so a tie is reported, not guessed. Pure.
+ *
+ * <p>In a cluster of 100 nodes or more the scheduler stops filtering once it has found a sample of
+ * feasible nodes and scores only those, starting each search where the last one stopped: any feasible
+ * node may then win. {@link #predict} says so and does not score (scores over every feasible node would
+ * name a winner the scheduler never computes, and cost predictions × nodes); {@link #predictScoringAll}
+ * scores them anyway, for a caller that must pick one node to count the pod on.
  */
 public final class LandingPredictor {
 
@@ -21,7 +27,17 @@ public final class LandingPredictor {
     private LandingPredictor() {
     }
 
+    /** The scheduler's choice, scoring the feasible nodes unless it would score only a sample of them. */
     public static Prediction predict(PodState pod, ClusterView view) {
+        return predict(pod, view, false);
+    }
+
+    /** As {@link #predict}, but scores every feasible node even when the scheduler would score a sample. */
+    public static Prediction predictScoringAll(PodState pod, ClusterView view) {
+        return predict(pod, view, true);
+    }
+
+    private static Prediction predict(PodState pod, ClusterView view, boolean scoreSample) {
         List<NodeState> nodes = view.nodes();
         List<NodeState> feasible = new ArrayList<>();
         List<List<String>> rejections = new ArrayList<>(nodes.size());
@@ -33,13 +49,22 @@ public final class LandingPredictor {
                 feasible.add(n);
             }
         }
+        String uncertainty = null;
+        boolean sampled = feasible.size() > numFeasibleNodesToFind(nodes.size());
+        if (pod.schedulerName() != null && !pod.schedulerName().isEmpty() && !pod.schedulerName().equals("default-scheduler")) {
+            uncertainty = "it is scheduled by " + pod.schedulerName() + ", not the default scheduler";
+        } else if (sampled) {
+            uncertainty = "the cluster is large enough (" + nodes.size() + " nodes) that the scheduler scores only a sample of "
+                    + numFeasibleNodesToFind(nodes.size()) + " of the " + feasible.size() + " feasible nodes, so any of them may win";
+        }
+        boolean scored = !sampled || scoreSample;
         // per feasible node (in node order), each plugin's weighted score in plugin order
         List<Map<String, Long>> scores = new ArrayList<>(feasible.size());
         long[] totals = new long[feasible.size()];
-        for (int i = 0; i < feasible.size(); i++) {
-            scores.add(new LinkedHashMap<>());
-        }
-        if (feasible.size() > 1) {
+        if (scored && feasible.size() > 1) {
+            for (int i = 0; i < feasible.size(); i++) {
+                scores.add(new LinkedHashMap<>());
+            }
             for (ScorePlugin plugin : Scores.DEFAULT) {
                 long[] s = plugin.score(pod, feasible, view);
                 for (int i = 0; i < s.length; i++) {
@@ -57,7 +82,7 @@ public final class LandingPredictor {
             NodeState n = nodes.get(k);
             List<String> reasons = rejections.get(k);
             boolean ok = reasons.isEmpty() && f < feasible.size() && feasible.get(f) == n;
-            Map<String, Long> s = ok ? scores.get(f) : Map.of();
+            Map<String, Long> s = ok && !scores.isEmpty() ? scores.get(f) : Map.of();
             long total = ok ? totals[f] : 0;
             if (ok) {
                 f++;
@@ -73,15 +98,9 @@ public final class LandingPredictor {
                 }
             }
         }
-        String uncertainty = null;
-        if (pod.schedulerName() != null && !pod.schedulerName().isEmpty() && !pod.schedulerName().equals("default-scheduler")) {
-            uncertainty = "it is scheduled by " + pod.schedulerName() + ", not the default scheduler";
-        } else if (feasible.size() > numFeasibleNodesToFind(nodes.size())) {
-            uncertainty = "the cluster is large enough (" + nodes.size() + " nodes) that the scheduler only scores a sample of "
-                    + numFeasibleNodesToFind(nodes.size()) + " feasible nodes";
-        }
         String node = top.size() == 1 && uncertainty == null ? top.get(0) : null;
-        return new Prediction(node, top.size() > 1 ? top : List.of(), uncertainty, verdicts);
+        // unscored, every feasible node shares the top "score" of 0: that is not a tie the scheduler breaks
+        return new Prediction(node, scored && top.size() > 1 ? top : List.of(), uncertainty, scored, verdicts);
     }
 
     /** The default percentageOfNodesToScore (adaptive): all nodes below 100, else 50 - n/125 percent, at least 5 %. */

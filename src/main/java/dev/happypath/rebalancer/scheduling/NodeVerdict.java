@@ -7,14 +7,15 @@ import java.util.Map;
  * One node as the predicted scheduler saw it.
  *
  * @param rejections the filters that refused it (empty when feasible)
- * @param scores     per score plugin, the normalised score times the plugin's weight (empty when refused)
+ * @param scores     per score plugin, the normalised score times the plugin's weight (empty when refused or not scored)
  * @param total      the sum of {@code scores}
  */
 public record NodeVerdict(String node, List<String> rejections, Map<String, Long> scores, long total) {
 
     public NodeVerdict {
         rejections = List.copyOf(rejections);
-        scores = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(scores));
+        // most verdicts have no scores (a refused node, an unscored prediction): no copy to make for them
+        scores = scores.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(scores));
     }
 
     public boolean feasible() {

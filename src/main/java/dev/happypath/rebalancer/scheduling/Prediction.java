@@ -1,5 +1,6 @@
 package dev.happypath.rebalancer.scheduling;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +12,12 @@ import java.util.Map;
  * @param tied        the nodes sharing the top score when more than one does (the scheduler picks one at random), by name
  * @param uncertainty why the prediction cannot be trusted (another scheduler, sampling in a large
  *                    cluster), or null
+ * @param scored      whether the feasible nodes were scored. They are not when the scheduler would score
+ *                    only a sample of them: no score of ours then says which node it picks, and every
+ *                    feasible node may be the one
  * @param verdicts    every node, in node order
  */
-public record Prediction(String node, List<String> tied, String uncertainty, List<NodeVerdict> verdicts) {
+public record Prediction(String node, List<String> tied, String uncertainty, boolean scored, List<NodeVerdict> verdicts) {
 
     public Prediction {
         // by name, not by the order the nodes were listed in: the same cluster gives the same words
@@ -25,10 +29,23 @@ public record Prediction(String node, List<String> tied, String uncertainty, Lis
         return verdicts.stream().anyMatch(NodeVerdict::feasible);
     }
 
-    /** Total score per feasible node. */
+    /** The nodes that pass every filter, in node order. */
+    public List<String> feasible() {
+        List<String> feasible = new ArrayList<>();
+        verdicts.forEach(v -> {
+            if (v.feasible()) {
+                feasible.add(v.node());
+            }
+        });
+        return feasible;
+    }
+
+    /** Total score per feasible node; empty when the nodes were not {@link #scored}. */
     public Map<String, Long> totals() {
         Map<String, Long> totals = new LinkedHashMap<>();
-        verdicts.stream().filter(NodeVerdict::feasible).forEach(v -> totals.put(v.node(), v.total()));
+        if (scored) {
+            verdicts.stream().filter(NodeVerdict::feasible).forEach(v -> totals.put(v.node(), v.total()));
+        }
         return totals;
     }
 
@@ -39,10 +56,17 @@ public record Prediction(String node, List<String> tied, String uncertainty, Lis
         return rejected;
     }
 
-    /** The node(s) the scheduler may pick: the predicted one, or every tied one. */
+    /**
+     * The node(s) the scheduler may pick: the predicted one; every feasible one when the choice is uncertain
+     * (it scores only a sample, or another scheduler decides); else every tied one. By name, like {@link #tied}.
+     * Empty when none is feasible.
+     */
     public List<String> candidates() {
         if (node != null) {
             return List.of(node);
+        }
+        if (uncertainty != null) {
+            return feasible().stream().sorted().toList();
         }
         return tied;
     }

@@ -70,6 +70,15 @@ class PlanCommandTest {
         for (String field : new String[]{"namespace", "pod", "workload", "node", "status", "home"}) {
             assertThat(placement.has(field)).as("placement has " + field).isTrue();
         }
+        // homeNodes for the pods off their Happy Path only: a HAPPY pod is on one already
+        int strays = 0;
+        for (JsonNode p : j.get("placements")) {
+            boolean happy = p.get("status").asText().equals("HAPPY");
+            assertThat(p.has("homeNodes")).as("%s (%s) lists its home's nodes", p.get("pod"), p.get("status")).isEqualTo(!happy);
+            strays += happy ? 0 : 1;
+        }
+        assertThat(strays).as("the example has pods off their Happy Path").isPositive();
+        assertThat(j.get("placements").size()).as("and HAPPY ones").isGreaterThan(strays);
         JsonNode prometheus = null;
         for (JsonNode m : j.get("moves")) {
             for (String field : new String[]{"namespace", "pod", "workload", "from", "reason", "outcome", "detail"}) {

@@ -91,6 +91,9 @@ class ScenarioTest {
                 assertThat(got.kind().name()).as("%s: advice kind for %s (%s)", name, got.workload(), got.why()).isEqualTo(want.get("kind").asText());
                 assertThat(got.verified()).as("%s: advice verified for %s", name, got.workload()).isEqualTo(want.get("verified").asBoolean());
                 assertThat(got.snippet()).as("%s: advice snippet for %s", name, got.workload()).contains(want.get("snippet").asText());
+                if (want.has("why")) {
+                    assertThat(got.why()).as("%s: advice why for %s", name, got.workload()).contains(want.get("why").asText());
+                }
             }
         }
         if (expect.has("moves")) {
@@ -125,6 +128,14 @@ class ScenarioTest {
                         List<String> tied = new java.util.ArrayList<>();
                         p.get("tied").forEach(t -> tied.add(t.asText()));
                         assertThat(got.prediction().tied()).as(what + ": tied").isEqualTo(tied);
+                    }
+                    if (p.has("scored")) {
+                        assertThat(got.prediction().scored()).as(what + ": scored").isEqualTo(p.get("scored").asBoolean());
+                        if (!got.prediction().scored()) {
+                            assertThat(got.prediction().totals()).as(what + ": no totals unscored").isEmpty();
+                            assertThat(got.prediction().verdicts()).as(what + ": no verdict carries scores")
+                                    .allMatch(v -> v.scores().isEmpty() && v.total() == 0);
+                        }
                     }
                     p.path("scores").fields().forEachRemaining(e -> assertThat(got.prediction().totals().get(e.getKey()))
                             .as(what + ": total score of " + e.getKey() + " " + got.prediction().verdicts()).isEqualTo(e.getValue().asLong()));

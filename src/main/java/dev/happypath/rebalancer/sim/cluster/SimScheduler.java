@@ -46,7 +46,8 @@ public final class SimScheduler implements PodScheduler {
 
     @Override
     public Decision schedule(PodState pod, ClusterView cluster) {
-        Prediction prediction = LandingPredictor.predict(pod, cluster);
+        // it binds, so it must pick one node even where the real scheduler would score only a sample
+        Prediction prediction = LandingPredictor.predictScoringAll(pod, cluster);
         Optional<String> best = prediction.verdicts().stream()
                 .filter(NodeVerdict::feasible)
                 .max(Comparator.comparingLong(NodeVerdict::total)
