@@ -98,6 +98,13 @@ public final class Advisor {
         return LandingPredictor.predict(pod.replacement(), view);
     }
 
+    /** As {@link #predict}, every node filtered and every feasible one scored. */
+    private Prediction predictAll(PodState pod, List<NodeState> nodes) {
+        PlanningView view = new PlanningView(base, nodes);
+        view.depart(pod);
+        return LandingPredictor.predictScoringAll(pod.replacement(), view);
+    }
+
     /**
      * The scheduler's choice is on the Happy Path: a home, and not next to the other side of a separation rule.
      * When the choice is uncertain, every node it may choose must be (as the planner requires).
@@ -133,6 +140,10 @@ public final class Advisor {
     private Optional<Advice> advise(String workload, Placement placement) {
         PodState pod = placement.pod();
         Prediction today = predict(pod, healed);
+        if (landsHome(today, placement) && !today.complete()) {
+            // a search that stopped early found only homes: the nodes it did not reach must be homes too
+            today = predictAll(pod, healed);
+        }
         if (landsHome(today, placement)) {
             return Optional.empty();
         }

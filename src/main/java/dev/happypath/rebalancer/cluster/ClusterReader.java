@@ -5,8 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.happypath.rebalancer.RuntimeFailure;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.NodeState;
@@ -42,7 +40,6 @@ public final class ClusterReader {
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(64 << 20).build())
             .build();
-    private static final ObjectMapper MAPPER = JsonMapper.builder(JSON).build();
 
     private final KubernetesClient client;
     private final Clock clock;
@@ -119,7 +116,7 @@ public final class ClusterReader {
             JsonToken value = parser.nextToken();
             if (field.equals("items") && value == JsonToken.START_ARRAY) {
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    each.accept(MAPPER.readTree(parser));
+                    each.accept(ItemTrees.read(parser));
                 }
             } else {
                 parser.skipChildren();

@@ -117,7 +117,7 @@ public final class SnapshotFile {
                     document(parser);
                 } else if (token == JsonToken.START_ARRAY) {
                     while (parser.nextToken() != JsonToken.END_ARRAY) {
-                        item(MAPPER.readTree(parser));
+                        item(ItemTrees.read(parser));
                     }
                 } else {
                     throw InvalidInputException.at(source, location(parser),
@@ -137,7 +137,7 @@ public final class SnapshotFile {
             if (field.equals("items") && value == JsonToken.START_ARRAY) {
                 sawItems = true;
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    item(MAPPER.readTree(parser));
+                    item(ItemTrees.read(parser));
                 }
             } else if (field.equals("items") && value != JsonToken.VALUE_NULL) {
                 throw InvalidInputException.at(source, "items", "expected a list of Kubernetes objects");
@@ -152,17 +152,13 @@ public final class SnapshotFile {
 
     private void item(JsonNode node) {
         int index = itemIndex++;
-        String where = "items[" + index + "]";
         if (node == null || !node.isObject()) {
-            throw InvalidInputException.at(source, where, "expected a Kubernetes object, got " + (node == null ? "nothing" : node.getNodeType()));
+            throw InvalidInputException.at(source, "items[" + index + "]", "expected a Kubernetes object, got " + (node == null ? "nothing" : node.getNodeType()));
         }
         String kind = node.path("kind").asText("");
         if (kind.isEmpty()) {
-            throw InvalidInputException.at(source, where + ".kind", "is required (every object in a kubectl dump has one)");
+            throw InvalidInputException.at(source, "items[" + index + "].kind", "is required (every object in a kubectl dump has one)");
         }
-        String name = node.path("metadata").path("name").asText("?");
-        String ns = node.path("metadata").path("namespace").asText("");
-        String label = where + " (" + kind + " " + (ns.isEmpty() ? "" : ns + "/") + name + ")";
         try {
             switch (kind) {
                 case "Node" -> nodes.add(ModelConverter.node(node));
@@ -173,6 +169,10 @@ public final class SnapshotFile {
                 default -> ignored.merge(kind, 1, Integer::sum);
             }
         } catch (ModelException e) {
+            // named only when needed: building these words for every item was a tenth of reading a large dump
+            String name = node.path("metadata").path("name").asText("?");
+            String ns = node.path("metadata").path("namespace").asText("");
+            String label = "items[" + index + "] (" + kind + " " + (ns.isEmpty() ? "" : ns + "/") + name + ")";
             throw InvalidInputException.at(source, label + " " + e.path(), e.getMessage());
         }
     }

@@ -119,8 +119,13 @@ public final class Planner {
             return new Move(stray, null, Outcome.DEFERRED, List.of(limit.get()));
         }
 
-        Prediction prediction = predict(pod, false);
-        Optional<String> refusal = refuse(stray, prediction);
+        Prediction first = predict(pod, false);
+        Optional<String> refusal = refuse(stray, first);
+        // every feasible node found so far is a home with room: the rest must be too, so look at them all
+        Prediction prediction = refusal.isEmpty() && !first.complete() ? predict(pod, true) : first;
+        if (prediction != first) {
+            refusal = refuse(stray, prediction);
+        }
         if (refusal.isPresent()) {
             List<String> details = new ArrayList<>();
             details.add(refusal.get());
@@ -139,12 +144,12 @@ public final class Planner {
     private Move planned(Placement stray, Prediction decided) {
         PodState pod = stray.pod();
         Prediction prediction = decided;
-        List<String> candidates = prediction.candidates();
-        if (!prediction.scored()) {
+        if (!prediction.scored() || !prediction.complete()) {
             // The plan counts the pod on one node, the one the scheduler most likely picks: score them after all.
             // Only for a move that goes ahead (a few per pass), not for every stray of a large cluster.
             prediction = predict(pod, true);
         }
+        List<String> candidates = prediction.candidates();
         String target = prediction.node() != null ? prediction.node() : best(prediction);
         List<String> details = new ArrayList<>();
         details.add(describeFit(pod, target, prediction, candidates));

@@ -90,8 +90,8 @@ final class ReportTable {
         p.scores().forEach((node, total) -> scores.append(scores.length() == 0 ? "" : ", ").append(node).append(' ').append(total));
         b.append("       scheduler: ").append(p.node() != null ? "-> " + p.node() : p.uncertain() != null ? "uncertain (" + p.uncertain() + ")" : "no feasible node")
                 .append(scores.length() == 0 ? "" : "; scores " + scores).append('\n');
-        if (p.plugins() == null) {
-            return;
+        if (p.plugins() == null || p.plugins().isEmpty() && p.rejected().isEmpty()) {
+            return; // not asked for, or nothing to show: unscored (the scheduler samples), and no node refused
         }
         java.util.List<String> plugins = p.plugins().values().stream().flatMap(m -> m.keySet().stream()).distinct().toList();
         java.util.List<String> header = new java.util.ArrayList<>(java.util.List.of("NODE", "FILTERS"));

@@ -18,6 +18,11 @@ public interface ClusterView {
 
     Optional<NodeState> node(String name);
 
+    /** The {@link #nodes} by name. */
+    default List<NodeState> nodesByName() {
+        return nodes().stream().sorted(java.util.Comparator.comparing(NodeState::name)).toList();
+    }
+
     /** Pods that hold the node's resources (Terminating ones included) and those planned to arrive. */
     List<PodState> podsOn(String nodeName);
 

@@ -125,9 +125,8 @@ public final class Filters {
 
     /** nodeSelector and required node affinity: both must hold. */
     public static Optional<String> requiredNodeMismatch(PodState pod, NodeState node) {
-        // in key order, so that the first mismatch named is the same run after run
-        for (Map.Entry<String, String> e : pod.nodeSelector().isEmpty() ? Map.<String, String>of().entrySet()
-                : new java.util.TreeMap<>(pod.nodeSelector()).entrySet()) {
+        // in key order (PodState keeps it so), so that the first mismatch named is the same run after run
+        for (Map.Entry<String, String> e : pod.nodeSelector().entrySet()) {
             if (!e.getValue().equals(node.labels().get(e.getKey()))) {
                 return Optional.of("nodeSelector " + e.getKey() + "=" + e.getValue() + " does not match");
             }
@@ -159,8 +158,11 @@ public final class Filters {
             lacking.add("cpu " + Quantity.cpu(used.milliCpu()) + " requested + " + Quantity.cpu(need.milliCpu())
                     + " > " + of + Quantity.cpu(cap.milliCpu()));
         }
-        if (fraction >= 1.0 && node.allocatablePods() > 0 && view.podsOn(node.name()).size() + 1 > node.allocatablePods()) {
-            lacking.add("pods " + view.podsOn(node.name()).size() + " + 1 > allocatable " + node.allocatablePods());
+        if (fraction >= 1.0 && node.allocatablePods() > 0) {
+            int pods = view.podsOn(node.name()).size();
+            if (pods + 1 > node.allocatablePods()) {
+                lacking.add("pods " + pods + " + 1 > allocatable " + node.allocatablePods());
+            }
         }
         return lacking.isEmpty() ? Optional.empty() : Optional.of("insufficient " + String.join(", ", lacking));
     }

@@ -15,9 +15,11 @@ import java.util.Map;
  *
  * <p>In a cluster of 100 nodes or more the scheduler stops filtering once it has found a sample of
  * feasible nodes and scores only those, starting each search where the last one stopped: any feasible
- * node may then win. {@link #predict} says so and does not score (scores over every feasible node would
- * name a winner the scheduler never computes, and cost predictions × nodes); {@link #predictScoringAll}
- * scores them anyway, for a caller that must pick one node to count the pod on.
+ * node may then win. {@link #predict} says so, does not score (scores over every feasible node would
+ * name a winner the scheduler never computes) and stops filtering where the scheduler would: a large
+ * cluster's prediction then costs the same whatever its size, not predictions × nodes.
+ * {@link #predictScoringAll} filters and scores every node anyway, for a caller that must know every
+ * node the pod may land on, or pick one to count it on.
  */
 public final class LandingPredictor {
 
@@ -27,37 +29,46 @@ public final class LandingPredictor {
     private LandingPredictor() {
     }
 
-    /** The scheduler's choice, scoring the feasible nodes unless it would score only a sample of them. */
+    /**
+     * The scheduler's choice. Where it would score only a sample, the prediction says so and stops, as the
+     * scheduler does, once more feasible nodes than the sample are found: it is then not {@link Prediction#complete}.
+     */
     public static Prediction predict(PodState pod, ClusterView view) {
         return predict(pod, view, false);
     }
 
-    /** As {@link #predict}, but scores every feasible node even when the scheduler would score a sample. */
+    /** As {@link #predict}, but filters every node and scores every feasible one even where the scheduler samples. */
     public static Prediction predictScoringAll(PodState pod, ClusterView view) {
         return predict(pod, view, true);
     }
 
-    private static Prediction predict(PodState pod, ClusterView view, boolean scoreSample) {
-        List<NodeState> nodes = view.nodes();
+    private static Prediction predict(PodState pod, ClusterView view, boolean everything) {
+        int sample = numFeasibleNodesToFind(view.nodes().size());
+        // Where a search may stop, nodes go by name: which ones a stopped search saw must not depend on listing order.
+        List<NodeState> nodes = view.nodes().size() >= MIN_FEASIBLE_NODES_TO_FIND ? view.nodesByName() : view.nodes();
         List<NodeState> feasible = new ArrayList<>();
-        List<List<String>> rejections = new ArrayList<>(nodes.size());
+        List<List<String>> rejections = new ArrayList<>();
         Filters.Prepared filters = Filters.prepare(pod, view);
         for (NodeState n : nodes) {
             List<String> reasons = filters.rejections(n);
             rejections.add(reasons);
             if (reasons.isEmpty()) {
                 feasible.add(n);
+                if (!everything && feasible.size() > sample) {
+                    break;
+                }
             }
         }
+        boolean complete = rejections.size() == nodes.size();
         String uncertainty = null;
-        boolean sampled = feasible.size() > numFeasibleNodesToFind(nodes.size());
+        boolean sampled = feasible.size() > sample;
         if (pod.schedulerName() != null && !pod.schedulerName().isEmpty() && !pod.schedulerName().equals("default-scheduler")) {
             uncertainty = "it is scheduled by " + pod.schedulerName() + ", not the default scheduler";
         } else if (sampled) {
             uncertainty = "the cluster is large enough (" + nodes.size() + " nodes) that the scheduler scores only a sample of "
-                    + numFeasibleNodesToFind(nodes.size()) + " of the " + feasible.size() + " feasible nodes, so any of them may win";
+                    + sample + " feasible nodes, so any feasible node may win";
         }
-        boolean scored = !sampled || scoreSample;
+        boolean scored = !sampled || everything;
         // per feasible node (in node order), each plugin's weighted score in plugin order
         List<Map<String, Long>> scores = new ArrayList<>(feasible.size());
         long[] totals = new long[feasible.size()];
@@ -74,11 +85,11 @@ public final class LandingPredictor {
                 }
             }
         }
-        List<NodeVerdict> verdicts = new ArrayList<>(nodes.size());
+        List<NodeVerdict> verdicts = new ArrayList<>(rejections.size());
         long best = Long.MIN_VALUE;
         List<String> top = new ArrayList<>();
         int f = 0;
-        for (int k = 0; k < nodes.size(); k++) {
+        for (int k = 0; k < rejections.size(); k++) {
             NodeState n = nodes.get(k);
             List<String> reasons = rejections.get(k);
             boolean ok = reasons.isEmpty() && f < feasible.size() && feasible.get(f) == n;
@@ -88,7 +99,7 @@ public final class LandingPredictor {
                 f++;
             }
             verdicts.add(new NodeVerdict(n.name(), reasons, s, total));
-            if (reasons.isEmpty()) {
+            if (reasons.isEmpty() && scored) {
                 if (total > best) {
                     best = total;
                     top.clear();
@@ -99,8 +110,7 @@ public final class LandingPredictor {
             }
         }
         String node = top.size() == 1 && uncertainty == null ? top.get(0) : null;
-        // unscored, every feasible node shares the top "score" of 0: that is not a tie the scheduler breaks
-        return new Prediction(node, scored && top.size() > 1 ? top : List.of(), uncertainty, scored, verdicts);
+        return new Prediction(node, top.size() > 1 ? top : List.of(), uncertainty, scored, complete, verdicts);
     }
 
     /** The default percentageOfNodesToScore (adaptive): all nodes below 100, else 50 - n/125 percent, at least 5 %. */

@@ -37,6 +37,7 @@ public final class PlanningView implements ClusterView {
     private final ClusterSnapshot snapshot;
     private final Map<String, NodeState> nodes = new LinkedHashMap<>();
     private final List<NodeState> nodeList;
+    private List<NodeState> nodesByName;
     private final Map<String, List<PodState>> arrivals = new HashMap<>();
     private final Set<String> departed = new HashSet<>();
     private final Set<String> nodesWithDepartures = new HashSet<>();
@@ -222,6 +223,14 @@ public final class PlanningView implements ClusterView {
     @Override
     public List<NodeState> nodes() {
         return nodeList;
+    }
+
+    @Override
+    public List<NodeState> nodesByName() {
+        if (nodesByName == null) {
+            nodesByName = ClusterView.super.nodesByName();
+        }
+        return nodesByName;
     }
 
     @Override

@@ -15,9 +15,14 @@ import java.util.Map;
  * @param scored      whether the feasible nodes were scored. They are not when the scheduler would score
  *                    only a sample of them: no score of ours then says which node it picks, and every
  *                    feasible node may be the one
- * @param verdicts    every node, in node order
+ * @param complete    whether every node was filtered. Where the scheduler samples, a prediction stops, as it
+ *                    does, once it has found more feasible nodes than it samples: the choice is then
+ *                    uncertain whatever the other nodes say, and {@link #feasible}, {@link #rejected} and
+ *                    {@link #candidates} cover the nodes filtered until then
+ * @param verdicts    every node filtered, in node order (by name in a cluster where the scheduler samples)
  */
-public record Prediction(String node, List<String> tied, String uncertainty, boolean scored, List<NodeVerdict> verdicts) {
+public record Prediction(String node, List<String> tied, String uncertainty, boolean scored, boolean complete,
+                         List<NodeVerdict> verdicts) {
 
     public Prediction {
         // by name, not by the order the nodes were listed in: the same cluster gives the same words

@@ -31,7 +31,8 @@ public record PodState(String namespace, String name, String uid, Map<String, St
 
     public PodState {
         labels = Map.copyOf(labels);
-        nodeSelector = Map.copyOf(nodeSelector);
+        // in key order: a mismatch is named by its first key, the same run after run, without sorting per node
+        nodeSelector = nodeSelector.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(nodeSelector));
         tolerations = List.copyOf(tolerations);
         topologySpreadConstraints = List.copyOf(topologySpreadConstraints);
         claimNames = List.copyOf(claimNames);

@@ -187,6 +187,37 @@ class PlanCommandTest {
     }
 
     @Test
+    void aLargeClustersSampledPredictionCarriesNoScoresAndSaysWhy() throws Exception {
+        // 121 nodes: the scheduler samples (scenarios/large-cluster-sampling.yaml explains the case)
+        var scenario = dev.happypath.rebalancer.testing.Scenario.load(Path.of("src/test/resources/scenarios/large-cluster-sampling.yaml"));
+        Path dump = dir.resolve("large.json");
+        Files.writeString(dump, new ObjectMapper().writeValueAsString(scenario.kubectlList()));
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, new YAMLMapper().readTree(Path.of("src/test/resources/scenarios/large-cluster-sampling.yaml").toFile())
+                .get("config").asText());
+
+        JsonNode json = cli("plan", "--snapshot", dump.toString(), "--config", config.toString(), "--now", NOW, "--explain", "-o", "json").json();
+        JsonNode api = null;
+        for (JsonNode m : json.get("moves")) {
+            api = m.get("pod").asText().equals("api-0") ? m : api;
+        }
+        assertThat(api).isNotNull();
+        assertThat(api.get("outcome").asText()).isEqualTo("SKIPPED");
+        JsonNode prediction = api.get("prediction");
+        assertThat(prediction.get("uncertain").asText()).contains("scores only a sample of 100 feasible nodes");
+        assertThat(prediction.has("scores")).as("no scores where the scheduler samples").isFalse();
+        assertThat(prediction.has("plugins")).as("nor per-plugin scores, even with --explain").isFalse();
+
+        Run table = cli("plan", "--snapshot", dump.toString(), "--config", config.toString(), "--now", NOW, "--explain");
+        assertThat(table.code()).as(table.err()).isZero();
+        // web-0 goes ahead, so its feasible nodes are scored to count it on one; api-0's are not
+        String api0 = table.out().substring(table.out().indexOf("SKIPPED  team-b/api-0"));
+        assertThat(api0).contains("scheduler: uncertain (the cluster is large enough (121 nodes)")
+                .doesNotContain("TOTAL").doesNotContain("; scores ");
+        assertThat(table.out().substring(0, table.out().indexOf("SKIPPED  team-b/api-0"))).contains("; scores a-00 661", "TOTAL");
+    }
+
+    @Test
     void adviseSaysHowToMakeTheHappyPathSelfHealing() throws Exception {
         Path snapshot = dir.resolve("advice.json");
         Files.writeString(snapshot, dev.happypath.rebalancer.testing.Scenario.load(Path.of("src/test/resources/scenarios/advice.yaml"))

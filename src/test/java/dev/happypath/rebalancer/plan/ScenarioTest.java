@@ -137,6 +137,12 @@ class ScenarioTest {
                                     .allMatch(v -> v.scores().isEmpty() && v.total() == 0);
                         }
                     }
+                    if (p.has("complete")) {
+                        assertThat(got.prediction().complete()).as(what + ": complete").isEqualTo(p.get("complete").asBoolean());
+                    }
+                    if (p.has("filtered")) {
+                        assertThat(got.prediction().verdicts()).as(what + ": nodes filtered").hasSize(p.get("filtered").asInt());
+                    }
                     p.path("scores").fields().forEachRemaining(e -> assertThat(got.prediction().totals().get(e.getKey()))
                             .as(what + ": total score of " + e.getKey() + " " + got.prediction().verdicts()).isEqualTo(e.getValue().asLong()));
                     p.path("rejected").fields().forEachRemaining(e -> assertThat(String.join(" | ",
