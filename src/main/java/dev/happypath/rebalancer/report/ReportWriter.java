@@ -38,8 +38,8 @@ public final class ReportWriter {
 
     /**
      * Writes the report to {@code out} as it is serialised, the same text {@link #render} returns. A JSON
-     * report of a 30,000-pod snapshot runs to about 150 MB (every prediction names each node's verdict):
-     * built as one String first it took several times that in heap (docs/performance.md).
+     * report of a 30,000-pod snapshot runs to megabytes: built as one String first it took several times
+     * that in heap (docs/performance.md).
      */
     public static void write(Report report, ReportFormat format, Writer out) {
         try {
