@@ -93,16 +93,15 @@ public final class Advisor {
      * preference, not the moment of an eviction (the planner asks that one, with the old pod Terminating).
      */
     private Prediction predict(PodState pod, List<NodeState> nodes) {
-        PlanningView view = new PlanningView(base, nodes);
-        view.depart(pod);
-        return LandingPredictor.predict(pod.replacement(), view);
+        return predict(pod, nodes, false);
     }
 
-    /** As {@link #predict}, every node filtered and every feasible one scored. */
-    private Prediction predictAll(PodState pod, List<NodeState> nodes) {
+    /** With {@code everything}, every node filtered and every feasible one scored even where the scheduler samples. */
+    private Prediction predict(PodState pod, List<NodeState> nodes, boolean everything) {
         PlanningView view = new PlanningView(base, nodes);
         view.depart(pod);
-        return LandingPredictor.predictScoringAll(pod.replacement(), view);
+        return everything ? LandingPredictor.predictScoringAll(pod.replacement(), view)
+                : LandingPredictor.predict(pod.replacement(), view);
     }
 
     /**
@@ -142,7 +141,7 @@ public final class Advisor {
         Prediction today = predict(pod, healed);
         if (landsHome(today, placement) && !today.complete()) {
             // a search that stopped early found only homes: the nodes it did not reach must be homes too
-            today = predictAll(pod, healed);
+            today = predict(pod, healed, true);
         }
         if (landsHome(today, placement)) {
             return Optional.empty();

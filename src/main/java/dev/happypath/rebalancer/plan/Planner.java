@@ -144,7 +144,7 @@ public final class Planner {
     private Move planned(Placement stray, Prediction decided) {
         PodState pod = stray.pod();
         Prediction prediction = decided;
-        if (!prediction.scored() || !prediction.complete()) {
+        if (!prediction.scored()) { // (an incomplete prediction is never scored)
             // The plan counts the pod on one node, the one the scheduler most likely picks: score them after all.
             // Only for a move that goes ahead (a few per pass), not for every stray of a large cluster.
             prediction = predict(pod, true);
@@ -183,17 +183,14 @@ public final class Planner {
         if (!prediction.feasibleAnywhere()) {
             return Optional.of("the scheduler would find no node for its replacement (it would stay Pending)");
         }
-        List<String> candidates;
+        List<String> candidates = prediction.candidates();
         String why;
         if (prediction.node() != null) {
-            candidates = List.of(prediction.node());
             why = "would land on " + prediction.node() + (prediction.totals().size() == 1 ? " (the only feasible node)"
                     : " (score " + prediction.totals().get(prediction.node()) + ")");
         } else if (prediction.uncertainty() != null) {
-            candidates = prediction.candidates();
             why = "uncertain: " + prediction.uncertainty() + ", and not every feasible node is a home with room";
         } else {
-            candidates = prediction.candidates();
             why = "uncertain: tie between " + String.join(", ", prediction.tied()) + " (score "
                     + prediction.totals().get(prediction.tied().get(0)) + "): the scheduler picks one at random";
         }

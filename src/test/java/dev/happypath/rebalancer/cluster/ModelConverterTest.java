@@ -91,6 +91,23 @@ class ModelConverterTest {
 
     /** Loose typing a Jackson binding accepted: numbers and booleans as strings, quantities as numbers. */
     @Test
+    void aReadLeavesOutUnusedSubtreesButKeepsScalarsOfTheSameName() throws IOException {
+        String json = "{\"kind\": \"Pod\", \"metadata\": {\"labels\": {\"env\": \"prod\", \"ports\": \"80\"}},"
+                + " \"spec\": {\"containers\": [{\"name\": \"a\", \"env\": [{\"name\": \"X\"}], \"ports\": [{\"containerPort\": 80}]}]}}";
+        JsonNode read;
+        try (com.fasterxml.jackson.core.JsonParser parser = BINDING.getFactory().createParser(json)) {
+            parser.nextToken();
+            read = ItemTrees.read(parser);
+        }
+        assertThat(read.path("metadata").path("labels").path("env").asText()).isEqualTo("prod");
+        assertThat(read.path("metadata").path("labels").path("ports").asText()).isEqualTo("80");
+        JsonNode container = read.path("spec").path("containers").get(0);
+        assertThat(container.path("name").asText()).isEqualTo("a");
+        assertThat(container.has("env")).as("env list left out").isFalse();
+        assertThat(container.has("ports")).as("ports left out").isFalse();
+    }
+
+    @Test
     void coercesLooseScalarsAsTheBindingDid() throws IOException {
         JsonNode pod = YAML.readTree("""
                 apiVersion: v1

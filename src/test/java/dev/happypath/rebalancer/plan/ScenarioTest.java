@@ -35,6 +35,28 @@ class ScenarioTest {
         }
     }
 
+    /**
+     * Where the scheduler samples, a prediction stops part-way through the nodes: it takes them by name, so
+     * which nodes it saw, and the words of the plan, do not depend on the order the API listed them in.
+     */
+    @org.junit.jupiter.api.Test
+    void aStoppedSearchSaysTheSameWhateverTheListingOrder() {
+        Scenario scenario = Scenario.load(Path.of("src/test/resources/scenarios/large-cluster-sampling.yaml"));
+        ClusterSnapshot snapshot = scenario.snapshot();
+        List<String> listed = words(Decision.decide(snapshot, scenario.happyPath(), scenario.ledger(), scenario.now()).plan());
+        for (long seed = 1; seed <= 5; seed++) {
+            ClusterSnapshot shuffled = PlanPropertiesTest.shuffle(snapshot, new java.util.Random(seed));
+            assertThat(words(Decision.decide(shuffled, scenario.happyPath(), scenario.ledger(), scenario.now()).plan()))
+                    .as("shuffled with seed %d", seed).isEqualTo(listed);
+        }
+    }
+
+    /** Each move's outcome, target and details, and the nodes its prediction filtered, in order. */
+    private static List<String> words(dev.happypath.rebalancer.plan.Plan plan) {
+        return plan.moves().stream().map(m -> m.pod().key() + " " + m.outcome() + " " + m.target() + " " + m.details() + " "
+                + (m.prediction() == null ? "" : m.prediction().verdicts().stream().map(v -> v.node()).toList())).toList();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void scenario(Path file) {
