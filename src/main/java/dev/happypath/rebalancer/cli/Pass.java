@@ -131,15 +131,17 @@ final class Pass {
             }
             MDC.put("outcome", m.outcome().name());
             MDC.put("reason", m.reason().name());
+            MDC.put("code", m.code().name());
             try {
-                LOG.info("{} {} {} -> {} [{}]: {}", m.outcome(), m.pod().key(), m.pod().nodeName(),
-                        m.target() == null ? "?" : m.target(), m.reason(), String.join("; ", m.details()));
+                LOG.info("{} {} {} -> {} [{} {}]: {}", m.outcome(), m.pod().key(), m.pod().nodeName(),
+                        m.target() == null ? "?" : m.target(), m.reason(), m.code(), String.join("; ", m.details()));
             } finally {
                 MDC.remove("pod");
                 MDC.remove("node");
                 MDC.remove("target");
                 MDC.remove("outcome");
                 MDC.remove("reason");
+                MDC.remove("code");
             }
         }
     }

@@ -9,6 +9,7 @@ import dev.happypath.rebalancer.ledger.Fingerprints;
 import dev.happypath.rebalancer.ledger.Ledger;
 import dev.happypath.rebalancer.ledger.Recorded;
 import dev.happypath.rebalancer.plan.Move;
+import dev.happypath.rebalancer.plan.MoveCode;
 import dev.happypath.rebalancer.plan.Outcome;
 import dev.happypath.rebalancer.plan.Plan;
 import dev.happypath.rebalancer.snapshot.NodeState;
@@ -60,17 +61,17 @@ public final class Executor {
                 continue;
             }
             if (stopped != null) {
-                results.add(move.resolved(Outcome.DEFERRED, List.of(stopped)));
+                results.add(move.resolved(Outcome.DEFERRED, MoveCode.RUN_STOPPED, List.of(stopped)));
                 continue;
             }
             Move done;
             try {
                 done = executeOne(move);
             } catch (RuntimeFailure e) {
-                done = move.resolved(Outcome.FAILED, List.of(e.getMessage()));
+                done = move.resolved(Outcome.FAILED, MoveCode.API_ERROR, List.of(e.getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                done = move.resolved(Outcome.DEFERRED, List.of(STOPPING + " before the eviction: not evicted"));
+                done = move.resolved(Outcome.DEFERRED, MoveCode.RUN_STOPPED, List.of(STOPPING + " before the eviction: not evicted"));
             }
             results.add(done);
             if (done.outcome() == Outcome.FAILED) {
@@ -98,7 +99,7 @@ public final class Executor {
         GateVerdict gate = Gate.judge(nodes, happyPath, clock.instant());
         if (!gate.open()) {
             LOG.warn("gate closed before evicting {}: {}", move.pod().key(), gate.summary());
-            return move.resolved(Outcome.DEFERRED, List.of("gate " + gate.summary() + " (re-checked before the eviction)"));
+            return move.resolved(Outcome.DEFERRED, MoveCode.GATE_CLOSED, List.of("gate " + gate.summary() + " (re-checked before the eviction)"));
         }
 
         Instant deadline = clock.instant().plus(happyPath.eviction().pdbTimeout());
@@ -112,22 +113,22 @@ public final class Executor {
                     return awaitReplacement(move);
                 }
                 case NOT_FOUND -> {
-                    return move.resolved(Outcome.SKIPPED, List.of("the pod no longer exists (404): nothing to evict"));
+                    return move.resolved(Outcome.SKIPPED, MoveCode.POD_GONE, List.of("the pod no longer exists (404): nothing to evict"));
                 }
                 case NO_ANSWER -> {
                     // remembered as if it happened: a cooldown too many is the safe side of not knowing
                     remember(move, null, true);
-                    return move.resolved(Outcome.FAILED, List.of("no answer to the eviction request (" + attempt.message()
+                    return move.resolved(Outcome.FAILED, MoveCode.NO_ANSWER, List.of("no answer to the eviction request (" + attempt.message()
                             + "): the API server may or may not have evicted it; the next pass sees where it is"));
                 }
                 case ERROR -> {
-                    return move.resolved(Outcome.FAILED, List.of("the Eviction API answered " + attempt.code() + ": " + attempt.message()));
+                    return move.resolved(Outcome.FAILED, MoveCode.API_ERROR, List.of("the Eviction API answered " + attempt.code() + ": " + attempt.message()));
                 }
                 case REFUSED_BY_BUDGET -> {
                     refusals++;
                     Duration left = Duration.between(clock.instant(), deadline);
                     if (left.isNegative() || left.isZero()) {
-                        return move.resolved(Outcome.BLOCKED, List.of("a PodDisruptionBudget refused the eviction " + refusals
+                        return move.resolved(Outcome.BLOCKED, MoveCode.BUDGET_EXHAUSTED, List.of("a PodDisruptionBudget refused the eviction " + refusals
                                 + " time(s) over " + ConfigNode.format(happyPath.eviction().pdbTimeout()) + " (eviction.pdbTimeout): "
                                 + attempt.message()));
                     }
@@ -149,7 +150,7 @@ public final class Executor {
             // The eviction happened all the same: remembered, so that the cooldown and the daily cap hold
             // the workload back next pass instead of evicting it again while its replacement struggles.
             remember(move, null, true);
-            return move.resolved(Outcome.FAILED, List.of(notReady(r, timeout)));
+            return move.resolved(Outcome.FAILED, MoveCode.REPLACEMENT_NOT_READY, List.of(notReady(r, timeout)));
         }
         List<String> details = new ArrayList<>();
         details.add("replacement " + r.pod() + " Ready on " + r.node());
@@ -163,7 +164,7 @@ public final class Executor {
         } else if (move.target() != null && !move.target().equals(r.node())) {
             details.add("landed on " + r.node() + ", another home than the predicted " + move.target());
         }
-        Move landed = move.landed(r.node(), details);
+        Move landed = move.landed(r.node(), home ? MoveCode.LANDED_HOME : MoveCode.LANDED_OFF_HOME, details);
         remember(move, r.node(), home);
         return landed;
     }

@@ -83,6 +83,21 @@ public enum EvictionSafety {
 
     abstract Optional<String> check(Placement placement, EvictionPolicy policy);
 
+    /** The code of the first never-evict rule the pod breaks, in this enum's order. */
+    public static MoveCode firstCode(Placement placement, EvictionPolicy policy) {
+        for (EvictionSafety rule : values()) {
+            if (rule.check(placement, policy).isPresent()) {
+                return rule.code();
+            }
+        }
+        throw new IllegalArgumentException(placement.pod().key() + " breaks no never-evict rule");
+    }
+
+    /** The stable code of this rule, as the report and the metrics carry it. */
+    public MoveCode code() {
+        return MoveCode.valueOf(name());
+    }
+
     /** Every never-evict rule the pod breaks; empty when it may be evicted. */
     public static List<String> violations(Placement placement, EvictionPolicy policy) {
         List<String> reasons = new ArrayList<>();

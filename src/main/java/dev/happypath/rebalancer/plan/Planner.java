@@ -88,35 +88,36 @@ public final class Planner {
         PodState pod = stray.pod();
         List<String> unsafe = EvictionSafety.violations(stray, happyPath.eviction());
         if (!unsafe.isEmpty()) {
-            return new Move(stray, null, Outcome.SKIPPED, unsafe);
+            return new Move(stray, null, Outcome.SKIPPED, EvictionSafety.firstCode(stray, happyPath.eviction()), unsafe);
         }
         if (!gate.open()) {
-            return new Move(stray, null, Outcome.DEFERRED, List.of("gate " + gate.summary()));
+            return new Move(stray, null, Outcome.DEFERRED, MoveCode.GATE_CLOSED, List.of("gate " + gate.summary()));
         }
         List<DisruptionBudget> pdbs = snapshot.budgetsCovering(pod);
         if (pdbs.size() > 1) {
-            return new Move(stray, null, Outcome.SKIPPED, List.of("covered by " + pdbs.size() + " PodDisruptionBudgets ("
+            return new Move(stray, null, Outcome.SKIPPED, MoveCode.MULTIPLE_BUDGETS, List.of("covered by " + pdbs.size() + " PodDisruptionBudgets ("
                     + String.join(", ", pdbs.stream().map(DisruptionBudget::key).toList())
                     + "): the Eviction API refuses to evict such a pod"));
         }
         if (pdbs.size() == 1 && pdbs.get(0).disruptionsAllowed() <= 0) {
             DisruptionBudget b = pdbs.get(0);
-            return new Move(stray, null, Outcome.BLOCKED, List.of("PodDisruptionBudget " + b.key() + " allows no disruption now"
+            return new Move(stray, null, Outcome.BLOCKED, MoveCode.BUDGET_EXHAUSTED, List.of("PodDisruptionBudget " + b.key() + " allows no disruption now"
                     + " (currentHealthy " + b.currentHealthy() + ", desiredHealthy " + b.desiredHealthy()
                     + ", expectedPods " + b.expectedPods() + ")"));
         }
         Optional<AntiFlapCheck.HoldBack> held = AntiFlapCheck.holdBack(ledger, pod, snapshot.nodes(), happyPath.antiFlap(), now);
         if (held.isPresent()) {
-            return new Move(stray, null, held.get().permanent() ? Outcome.SKIPPED : Outcome.DEFERRED, List.of(held.get().reason()));
+            return held.get().permanent() ? new Move(stray, null, Outcome.SKIPPED, MoveCode.ANTI_FLAP_PERMANENT, List.of(held.get().reason()))
+                    : new Move(stray, null, Outcome.DEFERRED, MoveCode.ANTI_FLAP, List.of(held.get().reason()));
         }
         String workload = Ledger.workloadKey(pod);
         if (workloadsMoving.contains(workload)) {
-            return new Move(stray, null, Outcome.DEFERRED, List.of("cooldown: another pod of " + pod.workload()
+            return new Move(stray, null, Outcome.DEFERRED, MoveCode.COOLDOWN, List.of("cooldown: another pod of " + pod.workload()
                     + " moves in this pass (antiFlap.cooldown applies after any move of a workload)"));
         }
         Optional<String> limit = budget.exceeded(pod);
         if (limit.isPresent()) {
-            return new Move(stray, null, Outcome.DEFERRED, List.of(limit.get()));
+            return new Move(stray, null, Outcome.DEFERRED, MoveCode.LIMIT_REACHED, List.of(limit.get()));
         }
 
         Prediction first = predict(pod, false);
@@ -136,7 +137,7 @@ public final class Planner {
                     details.add(node + ": " + String.join("; ", reasons));
                 }
             });
-            return new Move(stray, null, Outcome.SKIPPED, details, prediction, null);
+            return new Move(stray, null, Outcome.SKIPPED, MoveCode.WOULD_NOT_LAND_HOME, details, prediction, null);
         }
         return planned(stray, prediction);
     }
@@ -165,7 +166,7 @@ public final class Planner {
         }
         expected.depart(pod);
         expected.arrive(pod, target);
-        return new Move(stray, target, Outcome.PLANNED, details, prediction, null);
+        return new Move(stray, target, Outcome.PLANNED, MoveCode.GOES_HOME, details, prediction, null);
     }
 
     private Prediction predict(PodState pod, boolean scoreSample) {

@@ -48,10 +48,10 @@ public record Report(int schemaVersion, String mode, String generatedAt, String 
                                 String home, List<String> homeNodes, List<String> notes) {
     }
 
-    @JsonPropertyOrder({"namespace", "pod", "workload", "from", "to", "reason", "outcome", "detail", "details", "landedOn", "prediction"})
+    @JsonPropertyOrder({"namespace", "pod", "workload", "from", "to", "reason", "outcome", "code", "detail", "details", "landedOn", "prediction"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record MoveView(String namespace, String pod, String workload, String from, String to, String reason,
-                           String outcome, String detail, List<String> details, String landedOn, PredictionView prediction) {
+                           String outcome, String code, String detail, List<String> details, String landedOn, PredictionView prediction) {
     }
 
     /**

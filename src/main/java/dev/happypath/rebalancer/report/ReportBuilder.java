@@ -97,7 +97,7 @@ public final class ReportBuilder {
         for (Move m : moves) {
             outcomes.merge(m.outcome().name(), 1, Integer::sum);
             moveViews.add(new Report.MoveView(m.pod().namespace(), m.pod().name(), m.pod().workload(), m.pod().nodeName(),
-                    m.target(), m.reason().name(), m.outcome().name(), String.join("; ", m.details()), m.details(), m.landedOn(),
+                    m.target(), m.reason().name(), m.outcome().name(), m.code().name(), String.join("; ", m.details()), m.details(), m.landedOn(),
                     m.prediction() == null ? null : prediction(m.prediction(), explain)));
         }
         Set<String> named = new HashSet<>();

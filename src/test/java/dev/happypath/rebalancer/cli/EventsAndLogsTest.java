@@ -168,7 +168,7 @@ class EventsAndLogsTest {
                     decision.comparison(), decision.gate(), planned, false);
             assertThat(events.publish(report, planned, self, scenario.now())).isZero();
 
-            var failed = planned.stream().map(m -> m.resolved(dev.happypath.rebalancer.plan.Outcome.FAILED, List.of("boom"))).toList();
+            var failed = planned.stream().map(m -> m.resolved(dev.happypath.rebalancer.plan.Outcome.FAILED, dev.happypath.rebalancer.plan.MoveCode.API_ERROR, List.of("boom"))).toList();
             report = dev.happypath.rebalancer.report.ReportBuilder.build(false, scenario.now(), "run2", happyPath, snapshot,
                     decision.comparison(), decision.gate(), failed, false);
             assertThat(events.publish(report, failed, self, scenario.now())).isEqualTo(3);

@@ -134,6 +134,9 @@ class ScenarioTest {
                 if (want.has("reason")) {
                     assertThat(got.reason().name()).as(what + ": reason").isEqualTo(want.get("reason").asText());
                 }
+                if (want.has("code")) {
+                    assertThat(got.code().name()).as(what + ": code").isEqualTo(want.get("code").asText());
+                }
                 for (JsonNode d : want.has("detail") ? List.of(want.get("detail")) : List.<JsonNode>of()) {
                     assertThat(String.join(" | ", got.details())).as(what + ": details").contains(d.asText());
                 }

@@ -1,0 +1,71 @@
+package dev.happypath.rebalancer.plan;
+
+/**
+ * Why a move has its outcome, as a stable code: the report ({@code moves[].code}), the log line and the
+ * tests use it; the details say the same in sentences for a person. Code never branches on the details.
+ *
+ * <p>A code names the first reason that decided the outcome; every other reason that applies is in the
+ * details. Codes are added, never renamed: dashboards and alerts key on them.
+ */
+public enum MoveCode {
+
+    // --- PLANNED -----------------------------------------------------------------------------------
+    /** The scheduler would put the replacement on a home with room: a live run evicts it. */
+    GOES_HOME,
+
+    // --- SKIPPED: never-evict rules (permanent until the pod or its rule changes) -------------------
+    /** No controller owns it: nothing would recreate it. */
+    NO_CONTROLLER,
+    /** A DaemonSet pod belongs to its node. */
+    DAEMONSET_POD,
+    /** A static pod's mirror: the kubelet owns it. */
+    STATIC_POD,
+    /** Already Terminating. */
+    TERMINATING,
+    /** Priority at or above system-cluster-critical. */
+    SYSTEM_CRITICAL,
+    /** Its home is the control plane. */
+    CONTROL_PLANE_HOME,
+    /** Owned by a kind not in eviction.controllerKinds. */
+    UNTRUSTED_CONTROLLER,
+    /** Tied to its node (hostPath, a node-affine volume, its own required node constraints, a missing claim). */
+    PINNED,
+
+    // --- SKIPPED: the scheduler would not bring it home ----------------------------------------------
+    /** More than one PodDisruptionBudget covers it: the Eviction API refuses such a pod. */
+    MULTIPLE_BUDGETS,
+    /** The scheduler's replacement would land off its home, on a node without room, or nowhere. */
+    WOULD_NOT_LAND_HOME,
+    /** The anti-flap memory holds it back for good (landed off home before; its spec and the nodes unchanged). */
+    ANTI_FLAP_PERMANENT,
+
+    // --- DEFERRED: safe, not now ---------------------------------------------------------------------
+    /** The gate is closed. */
+    GATE_CLOSED,
+    /** eviction.maxPerRun, maxPerNode or maxPerNamespace is reached for this pass. */
+    LIMIT_REACHED,
+    /** Another pod of its workload moves in this pass. */
+    COOLDOWN,
+    /** The anti-flap memory holds it back for now (cooldown, daily cap). */
+    ANTI_FLAP,
+    /** The pass stopped before this move (an earlier move failed, SIGTERM, the Lease lost). */
+    RUN_STOPPED,
+
+    // --- BLOCKED ---------------------------------------------------------------------------------------
+    /** Its PodDisruptionBudget allows no disruption now (from the snapshot, or the API's 429 until pdbTimeout). */
+    BUDGET_EXHAUSTED,
+
+    // --- live outcomes -----------------------------------------------------------------------------------
+    /** Evicted; its replacement is Ready on a home. */
+    LANDED_HOME,
+    /** Evicted; its replacement is Ready, but off its home: the prediction was wrong. */
+    LANDED_OFF_HOME,
+    /** The pod was gone when we came to evict it (404). */
+    POD_GONE,
+    /** Evicted, but no replacement was Ready in time (or the wait for it failed, or was cut short). */
+    REPLACEMENT_NOT_READY,
+    /** The eviction request got no answer: it may or may not have happened. */
+    NO_ANSWER,
+    /** The Eviction API answered an error, or the cluster could not be re-read before the eviction. */
+    API_ERROR
+}
