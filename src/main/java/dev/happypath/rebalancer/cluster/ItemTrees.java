@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * Reads one object of a LIST (or of a kubectl dump) into the small tree {@link ModelConverter} reads,
- * leaving out the parts no decision uses: container statuses, probes, env, mounts, projected volumes,
+ * leaving out the parts no decision uses: probes, env, mounts, projected volumes, a container's last state,
  * a node's image list, managedFields. They are most of a Pod's bytes, and building them as trees only
  * to drop them was most of the cost of reading a large dump (docs/performance.md).
  *
@@ -27,14 +27,16 @@ final class ItemTrees {
     static final Set<String> UNUSED = Set.of(
             "managedFields",
             // pod status
-            "containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses", "podIPs", "hostIPs",
+            // (containerStatuses are read: a waiting reason and restart counts tell a crash-looping pod)
+            "initContainerStatuses", "ephemeralContainerStatuses", "podIPs", "hostIPs", "lastState", "allocatedResources",
             // containers
             "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "env", "envFrom", "volumeMounts",
-            "volumeDevices", "args", "command", "ports", "securityContext",
+            "volumeDevices", "args", "command", "securityContext",
             // pod spec
             "ephemeralContainers", "imagePullSecrets", "dnsConfig", "hostAliases", "readinessGates",
             // volume sources that never pin a pod to a node
-            "projected", "configMap", "secret", "downwardAPI", "emptyDir",
+            // (emptyDir is read: its data is lost with an eviction)
+            "projected", "configMap", "secret", "downwardAPI",
             // node status
             "images", "nodeInfo", "daemonEndpoints", "addresses", "volumesAttached", "volumesInUse");
 

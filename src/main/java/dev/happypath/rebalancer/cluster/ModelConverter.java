@@ -5,6 +5,7 @@ import dev.happypath.rebalancer.snapshot.Affinity;
 import dev.happypath.rebalancer.snapshot.Claim;
 import dev.happypath.rebalancer.snapshot.Condition;
 import dev.happypath.rebalancer.snapshot.DisruptionBudget;
+import dev.happypath.rebalancer.snapshot.EmptyDir;
 import dev.happypath.rebalancer.snapshot.LabelSelector;
 import dev.happypath.rebalancer.snapshot.NodeSelector;
 import dev.happypath.rebalancer.snapshot.NodeSelectorTerm;
@@ -136,8 +137,20 @@ public final class ModelConverter {
         boolean mirror = annotations != null && annotations.has("kubernetes.io/config.mirror");
         String name = name(meta);
 
+        Map<String, String> disruption = Map.of();
+        if (annotations != null) {
+            for (String key : PodState.DISRUPTION_ANNOTATIONS) {
+                String v = text(annotations, key, "metadata.annotations." + key);
+                if (v != null) {
+                    disruption = disruption.isEmpty() ? new java.util.TreeMap<>() : disruption;
+                    disruption.put(key, v);
+                }
+            }
+        }
+
         List<String> claims = new ArrayList<>();
         List<String> hostPaths = new ArrayList<>();
+        List<EmptyDir> emptyDirs = new ArrayList<>();
         List<JsonNode> volumes = objects(spec, "volumes", "spec.volumes");
         for (int i = 0; i < volumes.size(); i++) {
             JsonNode v = volumes.get(i);
@@ -151,6 +164,50 @@ public final class ModelConverter {
                 claims.add(name + "-" + text(v, "name", path + ".name"));
             } else if (object(v, "hostPath", path + ".hostPath") != null) {
                 hostPaths.add(text(v, "name", path + ".name"));
+            } else if (object(v, "emptyDir", path + ".emptyDir") != null) {
+                JsonNode e = object(v, "emptyDir", path + ".emptyDir");
+                emptyDirs.add(new EmptyDir(text(v, "name", path + ".name"), "Memory".equals(text(e, "medium", path + ".emptyDir.medium")),
+                        WireFields.quantity(value(e, "sizeLimit"), path + ".emptyDir.sizeLimit")));
+            }
+        }
+        java.util.TreeSet<String> unsimulated = new java.util.TreeSet<>();
+        java.util.TreeSet<String> hostPorts = new java.util.TreeSet<>();
+        for (String field : List.of("containers", "initContainers")) {
+            List<JsonNode> cs = objects(spec, field, "spec." + field);
+            for (int i = 0; i < cs.size(); i++) {
+                String path = "spec." + field + "[" + i + "]";
+                JsonNode r = object(cs.get(i), "resources", path + ".resources");
+                for (String kind : List.of("requests", "limits")) {
+                    JsonNode q = object(r, kind, path + ".resources." + kind);
+                    if (q != null) {
+                        q.fieldNames().forEachRemaining(n -> {
+                            if (unsimulated(n) && value(q, n) != null) {
+                                unsimulated.add(n);
+                            }
+                        });
+                    }
+                }
+                List<JsonNode> ports = objects(cs.get(i), "ports", path + ".ports");
+                for (int j = 0; j < ports.size(); j++) {
+                    Integer hostPort = integer(ports.get(j), "hostPort", path + ".ports[" + j + "].hostPort");
+                    if (hostPort != null && hostPort > 0) {
+                        String protocol = text(ports.get(j), "protocol", path + ".ports[" + j + "].protocol");
+                        hostPorts.add(hostPort + "/" + (protocol == null || protocol.isEmpty() ? "TCP" : protocol));
+                    }
+                }
+            }
+        }
+        String waiting = null;
+        int restarts = 0;
+        List<JsonNode> statuses = objects(status, "containerStatuses", "status.containerStatuses");
+        for (int i = 0; i < statuses.size(); i++) {
+            String path = "status.containerStatuses[" + i + "]";
+            Integer count = integer(statuses.get(i), "restartCount", path + ".restartCount");
+            restarts += count == null ? 0 : count;
+            JsonNode w = object(object(statuses.get(i), "state", path + ".state"), "waiting", path + ".state.waiting");
+            if (w != null && waiting == null) {
+                String reason = text(w, "reason", path + ".state.waiting.reason");
+                waiting = reason == null || reason.isEmpty() ? "Waiting" : reason;
             }
         }
         List<Toleration> tolerations = new ArrayList<>();
@@ -170,7 +227,17 @@ public final class ModelConverter {
                 time(text(meta, "deletionTimestamp", "metadata.deletionTimestamp"), "metadata.deletionTimestamp"),
                 priority == null ? 0 : priority, text(spec, "priorityClassName", "spec.priorityClassName"), controller, mirror,
                 requests(spec, false), requests(spec, true), textMap(spec, "nodeSelector", "spec.nodeSelector"),
-                affinity(affinity), tolerations, spreads(spec), claims, hostPaths, text(spec, "schedulerName", "spec.schedulerName"));
+                affinity(affinity), tolerations, spreads(spec), claims, hostPaths, text(spec, "schedulerName", "spec.schedulerName"),
+                emptyDirs, disruption, List.copyOf(unsimulated), List.copyOf(hostPorts),
+                emptyToNull(text(status, "nominatedNodeName", "status.nominatedNodeName")), waiting, restarts);
+    }
+
+    /**
+     * A resource the scheduling model does not simulate: anything but CPU and memory (extended resources such
+     * as nvidia.com/gpu, ephemeral-storage, hugepages-*). The real scheduler filters on them; we cannot.
+     */
+    public static boolean unsimulated(String resource) {
+        return !"cpu".equals(resource) && !"memory".equals(resource);
     }
 
     public static DisruptionBudget budget(JsonNode pdb) {

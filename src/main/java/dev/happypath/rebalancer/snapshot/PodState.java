@@ -17,6 +17,16 @@ import java.util.Map;
  *                           every container that requests nothing of a resource
  * @param claimNames         PersistentVolumeClaims the pod mounts (including generic ephemeral volumes)
  * @param hostPathVolumes    names of hostPath volumes: data that lives on the node's own disk
+ * @param emptyDirs          emptyDir volumes: node-local data an eviction discards
+ * @param disruptionAnnotations only the annotations that say whether the pod may be disrupted
+ *                           ({@link #DISRUPTION_ANNOTATIONS}); the rest are not kept (memory, at 30,000 pods)
+ * @param unsimulatedResources names of the resources its containers request that the scheduling model does not
+ *                           simulate (extended resources such as nvidia.com/gpu, ephemeral-storage, hugepages-*),
+ *                           sorted
+ * @param hostPorts          the host ports its containers bind, as "port/protocol", sorted
+ * @param nominatedNodeName  status.nominatedNodeName: the node a preemption has promised it, or null
+ * @param waitingReason      why the first waiting container waits (CrashLoopBackOff, ImagePullBackOff, ...), or null
+ * @param restarts           restarts of its containers, summed
  */
 public record PodState(String namespace, String name, String uid, Map<String, String> labels,
                        String nodeName, String phase, boolean ready, Instant creationTimestamp,
@@ -24,10 +34,21 @@ public record PodState(String namespace, String name, String uid, Map<String, St
                        OwnerRef controller, boolean mirror, Resources requests, Resources nonZeroRequests,
                        Map<String, String> nodeSelector, Affinity affinity, List<Toleration> tolerations,
                        List<TopologySpreadConstraint> topologySpreadConstraints,
-                       List<String> claimNames, List<String> hostPathVolumes, String schedulerName) {
+                       List<String> claimNames, List<String> hostPathVolumes, String schedulerName,
+                       List<EmptyDir> emptyDirs, Map<String, String> disruptionAnnotations, List<String> unsimulatedResources,
+                       List<String> hostPorts, String nominatedNodeName, String waitingReason, int restarts) {
 
     /** system-cluster-critical: kube-system's own critical add-ons sit at or above it. */
     public static final int SYSTEM_CLUSTER_CRITICAL = 2_000_000_000;
+
+    /** The cluster autoscaler's opt-in ("true") and opt-out ("false") of eviction. */
+    public static final String SAFE_TO_EVICT = "cluster-autoscaler.kubernetes.io/safe-to-evict";
+    /** Karpenter's opt-out ("true"). */
+    public static final String DO_NOT_DISRUPT = "karpenter.sh/do-not-disrupt";
+    /** Our own opt-out ("never"). */
+    public static final String HAPPYPATH_EVICT = "happypath.dev/evict";
+    /** The only annotations a pod's record keeps. */
+    public static final java.util.Set<String> DISRUPTION_ANNOTATIONS = java.util.Set.of(SAFE_TO_EVICT, DO_NOT_DISRUPT, HAPPYPATH_EVICT);
 
     public PodState {
         labels = Map.copyOf(labels);
@@ -37,9 +58,34 @@ public record PodState(String namespace, String name, String uid, Map<String, St
         topologySpreadConstraints = List.copyOf(topologySpreadConstraints);
         claimNames = List.copyOf(claimNames);
         hostPathVolumes = List.copyOf(hostPathVolumes);
+        emptyDirs = List.copyOf(emptyDirs);
+        disruptionAnnotations = disruptionAnnotations.isEmpty() ? Map.of() : Map.copyOf(disruptionAnnotations);
+        unsimulatedResources = List.copyOf(unsimulatedResources);
+        hostPorts = List.copyOf(hostPorts);
         affinity = affinity == null ? Affinity.NONE : affinity;
         requests = requests == null ? Resources.NONE : requests;
         nonZeroRequests = nonZeroRequests == null ? requests : nonZeroRequests;
+    }
+
+    /**
+     * A pod built in code with none of what the disruption rules read (no emptyDir, no opt-out, nothing the
+     * model does not simulate, no container waiting).
+     */
+    public PodState(String namespace, String name, String uid, Map<String, String> labels,
+                    String nodeName, String phase, boolean ready, Instant creationTimestamp,
+                    Instant deletionTimestamp, int priority, String priorityClassName,
+                    OwnerRef controller, boolean mirror, Resources requests, Resources nonZeroRequests,
+                    Map<String, String> nodeSelector, Affinity affinity, List<Toleration> tolerations,
+                    List<TopologySpreadConstraint> topologySpreadConstraints,
+                    List<String> claimNames, List<String> hostPathVolumes, String schedulerName) {
+        this(namespace, name, uid, labels, nodeName, phase, ready, creationTimestamp, deletionTimestamp, priority, priorityClassName,
+                controller, mirror, requests, nonZeroRequests, nodeSelector, affinity, tolerations, topologySpreadConstraints,
+                claimNames, hostPathVolumes, schedulerName, List.of(), Map.of(), List.of(), List.of(), null, null, 0);
+    }
+
+    /** The value of one of {@link #DISRUPTION_ANNOTATIONS}, or null. */
+    public String annotation(String key) {
+        return disruptionAnnotations.get(key);
     }
 
     public String key() {
@@ -87,16 +133,19 @@ public record PodState(String namespace, String name, String uid, Map<String, St
      */
     public PodState replacement() {
         String newName = controller != null && "StatefulSet".equals(controller.kind()) ? name : name + "-replacement";
+        // a new pod: not nominated anywhere, no container has run or waited yet
         return new PodState(namespace, newName, "replacement-of-" + uid, labels, null, "Pending", false, null, null, priority,
                 priorityClassName, controller, mirror, requests, nonZeroRequests, nodeSelector, affinity, tolerations,
-                topologySpreadConstraints, claimNames, hostPathVolumes, schedulerName);
+                topologySpreadConstraints, claimNames, hostPathVolumes, schedulerName, emptyDirs, disruptionAnnotations,
+                unsimulatedResources, hostPorts, null, null, 0);
     }
 
     /** The same pod with another spec for scheduling, to ask "and if it preferred this?". */
     public PodState withAffinity(Affinity other) {
         return new PodState(namespace, name, uid, labels, nodeName, phase, ready, creationTimestamp, deletionTimestamp, priority,
                 priorityClassName, controller, mirror, requests, nonZeroRequests, nodeSelector, other, tolerations,
-                topologySpreadConstraints, claimNames, hostPathVolumes, schedulerName);
+                topologySpreadConstraints, claimNames, hostPathVolumes, schedulerName, emptyDirs, disruptionAnnotations,
+                unsimulatedResources, hostPorts, nominatedNodeName, waitingReason, restarts);
     }
 
     @Override

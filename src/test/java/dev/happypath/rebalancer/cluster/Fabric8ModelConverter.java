@@ -4,6 +4,7 @@ import dev.happypath.rebalancer.snapshot.Affinity;
 import dev.happypath.rebalancer.snapshot.Claim;
 import dev.happypath.rebalancer.snapshot.Condition;
 import dev.happypath.rebalancer.snapshot.DisruptionBudget;
+import dev.happypath.rebalancer.snapshot.EmptyDir;
 import dev.happypath.rebalancer.snapshot.LabelSelector;
 import dev.happypath.rebalancer.snapshot.NodeSelector;
 import dev.happypath.rebalancer.snapshot.NodeSelectorTerm;
@@ -132,8 +133,16 @@ final class Fabric8ModelConverter {
         Map<String, String> annotations = meta.getAnnotations() == null ? Map.of() : meta.getAnnotations();
         boolean mirror = annotations.containsKey("kubernetes.io/config.mirror");
 
+        Map<String, String> disruption = new java.util.TreeMap<>();
+        for (String key : PodState.DISRUPTION_ANNOTATIONS) {
+            if (annotations.get(key) != null) {
+                disruption.put(key, annotations.get(key));
+            }
+        }
+
         List<String> claims = new ArrayList<>();
         List<String> hostPaths = new ArrayList<>();
+        List<EmptyDir> emptyDirs = new ArrayList<>();
         if (spec.getVolumes() != null) {
             for (var v : spec.getVolumes()) {
                 if (v.getPersistentVolumeClaim() != null && v.getPersistentVolumeClaim().getClaimName() != null) {
@@ -143,6 +152,49 @@ final class Fabric8ModelConverter {
                     claims.add(meta.getName() + "-" + v.getName());
                 } else if (v.getHostPath() != null) {
                     hostPaths.add(v.getName());
+                } else if (v.getEmptyDir() != null) {
+                    emptyDirs.add(new EmptyDir(v.getName(), "Memory".equals(v.getEmptyDir().getMedium()),
+                            v.getEmptyDir().getSizeLimit() == null ? null : v.getEmptyDir().getSizeLimit().toString()));
+                }
+            }
+        }
+        java.util.TreeSet<String> unsimulated = new java.util.TreeSet<>();
+        java.util.TreeSet<String> hostPorts = new java.util.TreeSet<>();
+        List<Container> all = new ArrayList<>();
+        if (spec.getContainers() != null) {
+            all.addAll(spec.getContainers());
+        }
+        if (spec.getInitContainers() != null) {
+            all.addAll(spec.getInitContainers());
+        }
+        for (Container c : all) {
+            if (c.getResources() != null) {
+                for (var m : java.util.Arrays.asList(c.getResources().getRequests(), c.getResources().getLimits())) {
+                    if (m != null) {
+                        m.forEach((n, q) -> {
+                            if (q != null && ModelConverter.unsimulated(n)) {
+                                unsimulated.add(n);
+                            }
+                        });
+                    }
+                }
+            }
+            if (c.getPorts() != null) {
+                for (var port : c.getPorts()) {
+                    if (port.getHostPort() != null && port.getHostPort() > 0) {
+                        hostPorts.add(port.getHostPort() + "/" + (port.getProtocol() == null || port.getProtocol().isEmpty() ? "TCP" : port.getProtocol()));
+                    }
+                }
+            }
+        }
+        String waiting = null;
+        int restarts = 0;
+        if (status != null && status.getContainerStatuses() != null) {
+            for (var cs : status.getContainerStatuses()) {
+                restarts += cs.getRestartCount() == null ? 0 : cs.getRestartCount();
+                if (waiting == null && cs.getState() != null && cs.getState().getWaiting() != null) {
+                    String reason = cs.getState().getWaiting().getReason();
+                    waiting = reason == null || reason.isEmpty() ? "Waiting" : reason;
                 }
             }
         }
@@ -160,7 +212,9 @@ final class Fabric8ModelConverter {
                 ModelConverter.time(meta.getDeletionTimestamp(), "metadata.deletionTimestamp"),
                 spec.getPriority() == null ? 0 : spec.getPriority(), spec.getPriorityClassName(), controller, mirror,
                 requests(spec, false), requests(spec, true), spec.getNodeSelector() == null ? Map.of() : spec.getNodeSelector(),
-                affinity(spec.getAffinity()), tolerations, spreads(spec), claims, hostPaths, spec.getSchedulerName());
+                affinity(spec.getAffinity()), tolerations, spreads(spec), claims, hostPaths, spec.getSchedulerName(),
+                emptyDirs, disruption, List.copyOf(unsimulated), List.copyOf(hostPorts),
+                status == null ? null : ModelConverter.emptyToNull(status.getNominatedNodeName()), waiting, restarts);
     }
 
     public static DisruptionBudget budget(PodDisruptionBudget pdb) {

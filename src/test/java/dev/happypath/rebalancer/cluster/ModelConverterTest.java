@@ -93,7 +93,7 @@ class ModelConverterTest {
     @Test
     void aReadLeavesOutUnusedSubtreesButKeepsScalarsOfTheSameName() throws IOException {
         String json = "{\"kind\": \"Pod\", \"metadata\": {\"labels\": {\"env\": \"prod\", \"ports\": \"80\"}},"
-                + " \"spec\": {\"containers\": [{\"name\": \"a\", \"env\": [{\"name\": \"X\"}], \"ports\": [{\"containerPort\": 80}]}]}}";
+                + " \"spec\": {\"containers\": [{\"name\": \"a\", \"env\": [{\"name\": \"X\"}], \"volumeMounts\": [{\"name\": \"v\"}]}]}}";
         JsonNode read;
         try (com.fasterxml.jackson.core.JsonParser parser = BINDING.getFactory().createParser(json)) {
             parser.nextToken();
@@ -104,7 +104,7 @@ class ModelConverterTest {
         JsonNode container = read.path("spec").path("containers").get(0);
         assertThat(container.path("name").asText()).isEqualTo("a");
         assertThat(container.has("env")).as("env list left out").isFalse();
-        assertThat(container.has("ports")).as("ports left out").isFalse();
+        assertThat(container.has("volumeMounts")).as("volumeMounts left out").isFalse();
     }
 
     @Test
@@ -142,10 +142,17 @@ class ModelConverterTest {
                     - { name: scratch, ephemeral: { volumeClaimTemplate: { spec: {} } } }
                     - { name: host, hostPath: { path: /var } }
                     - { name: cfg, configMap: { name: c } }
+                    - { name: cache, emptyDir: {} }
+                    - { name: tsdb, emptyDir: { medium: Memory, sizeLimit: 2Gi } }
+                    - { name: big, emptyDir: { sizeLimit: 500000000 } }
                   tolerations: [ { key: k, operator: Exists }, { effect: NoExecute, operator: Exists, tolerationSeconds: 30 } ]
                 status: { phase: Running, conditions: [ { type: Ready, status: "True" } ] }
                 """);
         assertThat(wire(pod)).isEqualTo(binding(pod));
+        assertThat(((dev.happypath.rebalancer.snapshot.PodState) wire(pod)).emptyDirs()).containsExactly(
+                new dev.happypath.rebalancer.snapshot.EmptyDir("cache", false, null),
+                new dev.happypath.rebalancer.snapshot.EmptyDir("tsdb", true, "2Gi"),
+                new dev.happypath.rebalancer.snapshot.EmptyDir("big", false, "500000000"));
         JsonNode node = YAML.readTree("""
                 kind: Node
                 metadata: { name: n1, labels: { zone: 1 } }
@@ -160,6 +167,58 @@ class ModelConverterTest {
                 status: { disruptionsAllowed: "1", currentHealthy: 3.0, desiredHealthy: 2, expectedPods: 3 }
                 """);
         assertThat(wire(pdb)).isEqualTo(binding(pdb));
+    }
+
+    /**
+     * What the disruption rules read (issue 12): only our three opt-in/opt-out annotations are kept, the
+     * resources the model does not simulate are named, host ports, the nominated node, a waiting container
+     * and the restarts. Both readers say the same.
+     */
+    @Test
+    void readsWhatTheDisruptionRulesNeedAsTheBindingDid() throws IOException {
+        JsonNode pod = YAML.readTree("""
+                kind: Pod
+                metadata:
+                  name: p
+                  namespace: a
+                  annotations:
+                    cluster-autoscaler.kubernetes.io/safe-to-evict: "false"
+                    karpenter.sh/do-not-disrupt: "true"
+                    happypath.dev/evict: never
+                    prometheus.io/scrape: "true"
+                spec:
+                  containers:
+                    - name: c
+                      resources: { requests: { cpu: 1, memory: 1Gi, ephemeral-storage: 2Gi }, limits: { nvidia.com/gpu: 1 } }
+                      ports: [ { containerPort: 80 }, { containerPort: 53, hostPort: 53, protocol: UDP }, { containerPort: 9100, hostPort: "9100" } ]
+                    - { name: d, resources: { requests: { hugepages-2Mi: 64Mi } } }
+                  initContainers:
+                    - { name: i, ports: [ { containerPort: 7, hostPort: 7 } ] }
+                status:
+                  phase: Running
+                  nominatedNodeName: n2
+                  containerStatuses:
+                    - { name: c, ready: true, restartCount: 2, state: { running: { startedAt: "2026-11-20T00:00:00Z" } },
+                        lastState: { terminated: { exitCode: 1 } } }
+                    - { name: d, ready: false, restartCount: 12, state: { waiting: { reason: CrashLoopBackOff, message: back-off } } }
+                """);
+        assertThat(wire(pod)).isEqualTo(binding(pod));
+        var p = (dev.happypath.rebalancer.snapshot.PodState) wire(pod);
+        assertThat(p.disruptionAnnotations()).containsOnlyKeys("cluster-autoscaler.kubernetes.io/safe-to-evict",
+                "karpenter.sh/do-not-disrupt", "happypath.dev/evict");
+        assertThat(p.annotation("happypath.dev/evict")).isEqualTo("never");
+        assertThat(p.unsimulatedResources()).containsExactly("ephemeral-storage", "hugepages-2Mi", "nvidia.com/gpu");
+        assertThat(p.hostPorts()).containsExactly("53/UDP", "7/TCP", "9100/TCP");
+        assertThat(p.nominatedNodeName()).isEqualTo("n2");
+        assertThat(p.waitingReason()).isEqualTo("CrashLoopBackOff");
+        assertThat(p.restarts()).isEqualTo(14);
+        JsonNode plain = YAML.readTree("{kind: Pod, metadata: {name: q, namespace: a}, spec: {containers: [{name: c}]}}");
+        var q = (dev.happypath.rebalancer.snapshot.PodState) wire(plain);
+        assertThat(wire(plain)).isEqualTo(binding(plain));
+        assertThat(q.disruptionAnnotations()).isEmpty();
+        assertThat(q.unsimulatedResources()).isEmpty();
+        assertThat(q.hostPorts()).isEmpty();
+        assertThat(q.waitingReason()).isNull();
     }
 
     /** Broken values name the field, as before; the wording after it may differ. */

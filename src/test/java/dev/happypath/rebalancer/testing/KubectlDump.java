@@ -234,9 +234,14 @@ public final class KubectlDump {
         g.writeStringField("apiVersion", "v1");
         g.writeStringField("kind", "Pod");
         g.writeObjectFieldStart("metadata");
-        if (p.mirror()) {
+        if (p.mirror() || !p.disruptionAnnotations().isEmpty()) {
             g.writeObjectFieldStart("annotations");
-            g.writeStringField("kubernetes.io/config.mirror", hex(p.uid().hashCode()));
+            if (p.mirror()) {
+                g.writeStringField("kubernetes.io/config.mirror", hex(p.uid().hashCode()));
+            }
+            for (var a : new java.util.TreeMap<>(p.disruptionAnnotations()).entrySet()) {
+                g.writeStringField(a.getKey(), a.getValue());
+            }
             g.writeEndObject();
         }
         if (p.creationTimestamp() != null) {
@@ -325,6 +330,19 @@ public final class KubectlDump {
             g.writeStringField("type", "DirectoryOrCreate");
             g.writeEndObject();
             g.writeStringField("name", hostPath);
+            g.writeEndObject();
+        }
+        for (dev.happypath.rebalancer.snapshot.EmptyDir e : p.emptyDirs()) {
+            g.writeStartObject();
+            g.writeObjectFieldStart("emptyDir");
+            if (e.memory()) {
+                g.writeStringField("medium", "Memory");
+            }
+            if (e.sizeLimit() != null) {
+                g.writeStringField("sizeLimit", e.sizeLimit());
+            }
+            g.writeEndObject();
+            g.writeStringField("name", e.name());
             g.writeEndObject();
         }
         tokenVolume(token);
@@ -482,11 +500,16 @@ public final class KubectlDump {
             g.writeEndObject();
             g.writeStringField("name", name);
             g.writeBooleanField("ready", p.ready());
-            g.writeNumberField("restartCount", 0);
-            g.writeBooleanField("started", true);
+            g.writeNumberField("restartCount", p.restarts());
+            g.writeBooleanField("started", p.waitingReason() == null);
             g.writeObjectFieldStart("state");
-            g.writeObjectFieldStart("running");
-            g.writeStringField("startedAt", since);
+            if (p.waitingReason() != null) {
+                g.writeObjectFieldStart("waiting");
+                g.writeStringField("reason", p.waitingReason());
+            } else {
+                g.writeObjectFieldStart("running");
+                g.writeStringField("startedAt", since);
+            }
             g.writeEndObject();
             g.writeEndObject();
             g.writeArrayFieldStart("volumeMounts");
@@ -501,6 +524,9 @@ public final class KubectlDump {
             g.writeEndArray();
             g.writeStringField("hostIP", "10.0.0.1");
             g.writeStringField("podIP", "10.42.0." + (Math.abs(p.uid().hashCode()) % 250 + 2));
+        }
+        if (p.nominatedNodeName() != null) {
+            g.writeStringField("nominatedNodeName", p.nominatedNodeName());
         }
         if (p.phase() != null) {
             g.writeStringField("phase", p.phase());

@@ -34,7 +34,9 @@ import java.util.UUID;
  * pods:
  *   - { ns: argocd, name: argocd-server-1, node: k3d-idp-demo-server-0, memory: 128Mi,
  *       tolerations: ["node-role.kubernetes.io/control-plane:NoSchedule"] }
- * pdbs / pvcs / pvs: ...
+ *   # also: annotations: {..}, emptyDir: [data | {name, medium, sizeLimit}], extraRequests: {nvidia.com/gpu: 1},
+ *   #       hostPorts: [8080], nominatedNode: <node>, ready: false, waiting: CrashLoopBackOff, restarts: 12
+ * pdbs / pvcs (phase: Pending) / pvs: ...
  * expect: ...          # read by the scenario test
  * </pre>
  */
@@ -303,7 +305,10 @@ public final class Scenario {
             md.put("deletionTimestamp", "2026-11-21T09:59:00Z");
         }
         if (c.path("mirror").asBoolean(false)) {
-            md.putObject("annotations").put("kubernetes.io/config.mirror", "abc");
+            md.with("annotations").put("kubernetes.io/config.mirror", "abc");
+        }
+        if (c.has("annotations")) {
+            md.with("annotations").setAll((ObjectNode) c.get("annotations"));
         }
         ObjectNode spec = p.putObject("spec");
         ObjectNode container = spec.putArray("containers").addObject();
@@ -313,6 +318,17 @@ public final class Scenario {
             ObjectNode requests = container.putObject("resources").putObject("requests");
             requests.put("cpu", c.path("cpu").asText("100m"));
             requests.put("memory", c.path("memory").asText("128Mi"));
+        }
+        if (c.has("extraRequests")) {
+            // extended resources, ephemeral-storage, hugepages: requested and limited alike, as extended resources must be
+            container.with("resources").with("requests").setAll((ObjectNode) c.get("extraRequests"));
+            container.with("resources").with("limits").setAll((ObjectNode) c.get("extraRequests"));
+        }
+        for (JsonNode port : c.path("hostPorts")) {
+            ObjectNode p0 = container.withArray("ports").addObject();
+            p0.put("containerPort", port.asInt());
+            p0.put("hostPort", port.asInt());
+            p0.put("protocol", "TCP");
         }
         if (c.has("priority")) {
             spec.put("priority", c.get("priority").asInt());
@@ -359,8 +375,39 @@ public final class Scenario {
             v.put("name", hp.asText());
             v.putObject("hostPath").put("path", "/data/" + hp.asText());
         }
+        // emptyDir: [data] (disk), or [{ name: tsdb, medium: Memory, sizeLimit: 1Gi }]
+        for (JsonNode e : c.path("emptyDir")) {
+            ObjectNode v = volumes.addObject();
+            ObjectNode source = v.putObject("emptyDir");
+            if (e.isTextual()) {
+                v.put("name", e.asText());
+            } else {
+                v.put("name", e.get("name").asText());
+                if (e.has("medium")) {
+                    source.put("medium", e.get("medium").asText());
+                }
+                if (e.has("sizeLimit")) {
+                    source.put("sizeLimit", e.get("sizeLimit").asText());
+                }
+            }
+        }
         ObjectNode status = p.putObject("status");
         status.put("phase", c.path("phase").asText(c.has("node") ? "Running" : "Pending"));
+        if (c.has("nominatedNode")) {
+            status.put("nominatedNodeName", c.get("nominatedNode").asText());
+        }
+        if (c.has("node")) {
+            // waiting: CrashLoopBackOff, restarts: 12 describe a container that does not stay up
+            ObjectNode cs = status.putArray("containerStatuses").addObject();
+            cs.put("name", "main");
+            cs.put("ready", c.path("ready").asBoolean(true));
+            cs.put("restartCount", c.path("restarts").asInt(0));
+            if (c.has("waiting")) {
+                cs.putObject("state").putObject("waiting").put("reason", c.get("waiting").asText());
+            } else {
+                cs.putObject("state").putObject("running").put("startedAt", "2026-11-20T00:00:05Z");
+            }
+        }
         if (c.has("node")) {
             ObjectNode ready = status.putArray("conditions").addObject();
             ready.put("type", "Ready");
@@ -399,7 +446,7 @@ public final class Scenario {
             spec.put("volumeName", c.get("volume").asText());
         }
         spec.put("storageClassName", "local-path");
-        o.putObject("status").put("phase", c.has("volume") ? "Bound" : "Pending");
+        o.putObject("status").put("phase", c.path("phase").asText(c.has("volume") ? "Bound" : "Pending"));
         return o;
     }
 
