@@ -118,6 +118,14 @@ public final class ConfigNode {
         return value;
     }
 
+    /** true or false, unquoted: "true" as a string is refused, so that a typo never flips a safety switch. */
+    public boolean bool() {
+        if (isNull() || !json.isBoolean()) {
+            throw error("expected true or false, got " + describe());
+        }
+        return json.booleanValue();
+    }
+
     public double number(double min, double max) {
         if (isNull() || !json.isNumber()) {
             throw error("expected a number, got " + describe());

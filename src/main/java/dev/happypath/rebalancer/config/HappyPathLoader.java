@@ -182,7 +182,7 @@ public final class HappyPathLoader {
             throw list.error("must name at least one workload");
         }
         for (ConfigNode item : items) {
-            item.allowOnly("name", "namespace", "selector", "home");
+            item.allowOnly("name", "namespace", "selector", "home", "localData", "allowDowntime");
             ConfigNode nameNode = item.required("name");
             String name = nameNode.string();
             String earlier = pathByName.putIfAbsent(name, item.path());
@@ -196,7 +196,20 @@ public final class HappyPathLoader {
             if (same != null) {
                 throw item.error("selects exactly the same pods as " + same + " (same namespace and selector); the later rule could never apply");
             }
-            rules.add(new WorkloadRule(name, namespace, selector, home(item.required("home"))));
+            WorkloadRule.LocalData localData = WorkloadRule.LocalData.KEEP;
+            if (item.has("localData")) {
+                ConfigNode ld = item.field("localData");
+                String text = ld.isText() ? ld.string() : null;
+                if ("keep".equals(text)) {
+                    localData = WorkloadRule.LocalData.KEEP;
+                } else if ("discard".equals(text)) {
+                    localData = WorkloadRule.LocalData.DISCARD;
+                } else {
+                    throw ld.error("expected 'keep' or 'discard', got " + (text == null ? ld.describe() : "'" + text + "'"));
+                }
+            }
+            Boolean allowDowntime = item.has("allowDowntime") ? item.field("allowDowntime").bool() : null;
+            rules.add(new WorkloadRule(name, namespace, selector, home(item.required("home")), localData, allowDowntime));
         }
         return rules;
     }
@@ -261,8 +274,13 @@ public final class HappyPathLoader {
         Duration pdbTimeout = Duration.ofMinutes(2);
         Duration readyTimeout = Duration.ofMinutes(5);
         Set<String> kinds = EvictionPolicy.DEFAULT_CONTROLLER_KINDS;
+        boolean allowDowntime = true;
         if (!node.isNull()) {
-            node.allowOnly("maxPerRun", "maxPerNode", "maxPerNamespace", "maxUtilization", "pdbTimeout", "readyTimeout", "controllerKinds");
+            node.allowOnly("maxPerRun", "maxPerNode", "maxPerNamespace", "maxUtilization", "pdbTimeout", "readyTimeout", "controllerKinds",
+                    "allowDowntime");
+            if (node.has("allowDowntime")) {
+                allowDowntime = node.field("allowDowntime").bool();
+            }
             if (node.has("maxPerRun")) {
                 maxPerRun = node.field("maxPerRun").integer(0, 1000);
             }
@@ -293,7 +311,7 @@ public final class HappyPathLoader {
                 kinds = new LinkedHashSet<>(given);
             }
         }
-        return new EvictionPolicy(maxPerRun, maxPerNode, maxPerNamespace, maxUtilization, pdbTimeout, readyTimeout, kinds);
+        return new EvictionPolicy(maxPerRun, maxPerNode, maxPerNamespace, maxUtilization, pdbTimeout, readyTimeout, kinds, allowDowntime);
     }
 
     private static AntiFlap readAntiFlap(ConfigNode node) {

@@ -66,6 +66,24 @@ class HappyPathLoaderTest {
         assertThat(hp.eviction().controllerKinds()).containsExactlyInAnyOrder("ReplicaSet", "StatefulSet", "ReplicationController");
         assertThat(hp.ignoreNamespaces()).containsExactly("kube-system");
         assertThat(hp.separations()).isEmpty();
+        assertThat(hp.eviction().allowDowntime()).as("eviction.allowDowntime defaults to true").isTrue();
+        assertThat(hp.rule("loki").orElseThrow().localData()).as("localData defaults to keep").isEqualTo(WorkloadRule.LocalData.KEEP);
+        assertThat(hp.rule("loki").orElseThrow().allowDowntime()).as("no rule-level allowDowntime: the global one decides").isNull();
+    }
+
+    @Test
+    void localDataAndAllowDowntimeAreReadPerRuleAndGlobally() {
+        HappyPath hp = HappyPathLoader.parse("keys.yaml", (HEAD + """
+                workloads:
+                  - { name: loki, namespace: observability, home: any-worker, localData: discard, allowDowntime: true }
+                  - { name: tempo, namespace: tracing, home: any-worker, localData: keep, allowDowntime: false }
+                eviction: { allowDowntime: false }
+                """).getBytes(StandardCharsets.UTF_8));
+        assertThat(hp.eviction().allowDowntime()).isFalse();
+        assertThat(hp.rule("loki").orElseThrow().localData()).isEqualTo(WorkloadRule.LocalData.DISCARD);
+        assertThat(hp.rule("loki").orElseThrow().allowDowntime()).isTrue();
+        assertThat(hp.rule("tempo").orElseThrow().localData()).isEqualTo(WorkloadRule.LocalData.KEEP);
+        assertThat(hp.rule("tempo").orElseThrow().allowDowntime()).isFalse();
     }
 
     @Test
@@ -132,6 +150,16 @@ class HappyPathLoaderTest {
                 arguments("DaemonSet as controller", HEAD + WORKLOADS + "eviction: { controllerKinds: [ReplicaSet, DaemonSet] }\n",
                         "bad.yaml: eviction.controllerKinds: DaemonSet pods belong to their node"),
                 arguments("a list where a map goes", HEAD + WORKLOADS + "gate: [5m]\n", "bad.yaml: gate: expected a map, got a list"),
+                arguments("bad localData", HEAD + "workloads:\n  - { name: l, namespace: o, home: any-worker, localData: drop }\n",
+                        "bad.yaml: workloads[0].localData: expected 'keep' or 'discard', got 'drop'"),
+                arguments("localData not a string", HEAD + "workloads:\n  - { name: l, namespace: o, home: any-worker, localData: true }\n",
+                        "bad.yaml: workloads[0].localData: expected 'keep' or 'discard', got the boolean true"),
+                arguments("allowDowntime quoted", HEAD + "workloads:\n  - { name: l, namespace: o, home: any-worker, allowDowntime: \"yes\" }\n",
+                        "bad.yaml: workloads[0].allowDowntime: expected true or false, got the string 'yes'"),
+                arguments("global allowDowntime not a boolean", HEAD + WORKLOADS + "eviction: { allowDowntime: 1 }\n",
+                        "bad.yaml: eviction.allowDowntime: expected true or false, got the number 1"),
+                arguments("unknown workload key", HEAD + "workloads:\n  - { name: l, namespace: o, home: any-worker, localdata: discard }\n",
+                        "bad.yaml: workloads[0].localdata: unknown key (allowed here: allowDowntime, home, localData, name, namespace, selector)"),
                 arguments("huge number", HEAD + WORKLOADS + "eviction: { maxPerRun: 99999999999999999999 }\n",
                         "bad.yaml: eviction.maxPerRun: expected a whole number, got the number 99999999999999999999")
         );
