@@ -11,6 +11,7 @@ import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.NodeSelector;
 import dev.happypath.rebalancer.snapshot.NodeState;
 import dev.happypath.rebalancer.snapshot.PodState;
+import dev.happypath.rebalancer.snapshot.Volume;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -206,10 +207,23 @@ public final class HappyPathComparer {
                 return pins;
             }
             if (claim.get().volumeName() != null) {
-                snapshot.volume(claim.get().volumeName()).filter(v -> v.nodeAffinity() != null).ifPresent(v -> {
+                Optional<Volume> volume = snapshot.volume(claim.get().volumeName());
+                if (volume.isEmpty()) {
+                    // fail safe, as for a missing claim: where its data is, and whether it comes back, is unknown
+                    pins.add("PersistentVolumeClaim " + claimName + " is bound to PersistentVolume " + claim.get().volumeName()
+                            + ", which does not exist");
+                    return pins;
+                }
+                volume.filter(v -> v.nodeAffinity() != null).ifPresent(v -> {
                     volumeNames.add(v.name() + " (claim " + claimName + ")");
                     volumeAffinities.add(v.nodeAffinity());
                 });
+            } else if ("Running".equals(c.pod.phase())) {
+                // a Running pod whose claim is not bound: the storage layer is mid-change; moving it now could
+                // leave its replacement Pending with no volume
+                pins.add("PersistentVolumeClaim " + claimName + " is " + (claim.get().phase() == null ? "not bound" : claim.get().phase())
+                        + " (not bound to a volume) under a Running pod");
+                return pins;
             }
         }
         String volumePin = null;

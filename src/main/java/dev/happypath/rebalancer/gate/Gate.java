@@ -22,6 +22,7 @@ import java.util.Optional;
 public final class Gate {
 
     private static final List<String> PRESSURES = List.of("MemoryPressure", "DiskPressure", "PIDPressure");
+    private static final List<String> CONDITIONS = List.of("Ready", "MemoryPressure", "DiskPressure", "PIDPressure");
 
     private Gate() {
     }
@@ -42,6 +43,14 @@ public final class Gate {
             if (!problems.isEmpty()) {
                 reasons.addAll(problems);
                 onlyWaiting = false;
+                continue;
+            }
+            Optional<GateReason> skew = clockSkew(w, now);
+            if (skew.isPresent()) {
+                // by its own timestamps the node is stable stableFor after its last change: still a time to wait for
+                reasons.add(skew.get());
+                Instant stableAt = healthySince(w).orElseThrow().plus(happyPath.stableFor());
+                opensAt = opensAt == null || stableAt.isAfter(opensAt) ? stableAt : opensAt;
                 continue;
             }
             Optional<Instant> since = healthySince(w);
@@ -100,6 +109,29 @@ public final class Gate {
             }
         }
         return problems;
+    }
+
+    /**
+     * A Ready or pressure condition whose lastTransitionTime is after {@code now}: the node's clock (or ours) is
+     * wrong, and "healthy for" would be negative. Stability cannot be measured, so the gate stays closed and
+     * says so, rather than "healthy for 0s".
+     */
+    private static Optional<GateReason> clockSkew(NodeState w, Instant now) {
+        Condition ahead = null;
+        for (String type : CONDITIONS) {
+            Condition c = w.condition(type).orElse(null);
+            if (c != null && c.lastTransitionTime() != null && c.lastTransitionTime().isAfter(now)
+                    && (ahead == null || c.lastTransitionTime().isAfter(ahead.lastTransitionTime()))) {
+                ahead = c;
+            }
+        }
+        if (ahead == null) {
+            return Optional.empty();
+        }
+        Duration by = Duration.between(now, ahead.lastTransitionTime());
+        return Optional.of(new GateReason(w.name(), GateReason.Code.CLOCK_SKEW, "clock skew: its " + ahead.type()
+                + " condition changed at " + ahead.lastTransitionTime() + ", " + ConfigNode.format(by.getSeconds() == 0 ? by : Duration.ofSeconds(by.getSeconds()))
+                + " ahead of now (" + now + "): cannot tell how long it has been healthy; check the clocks (NTP) of the node and of the rebalancer"));
     }
 
     /** The latest transition among Ready and the pressure conditions: the node has been healthy since then. */

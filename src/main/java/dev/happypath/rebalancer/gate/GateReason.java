@@ -15,6 +15,8 @@ public record GateReason(String node, Code code, String message) {
         DISK_PRESSURE,
         PID_PRESSURE,
         HEALTH_TAINT,
+        /** A Ready or pressure condition changed "in the future": the clocks disagree, so no stability can be measured. */
+        CLOCK_SKEW,
         NOT_STABLE
     }
 
