@@ -30,6 +30,23 @@ public enum MoveCode {
     UNTRUSTED_CONTROLLER,
     /** Tied to its node (hostPath, a node-affine volume, its own required node constraints, a missing claim). */
     PINNED,
+    // --- SKIPPED/DEFERRED: issue 12 planning rules
+    /** SKIPPED: the pod opts out (safe-to-evict "false", karpenter.sh/do-not-disrupt "true", happypath.dev/evict "never"). */
+    OPTED_OUT,
+    /** SKIPPED: it has emptyDir data and neither its rule (localData: discard) nor the pod (safe-to-evict "true") lets it go. */
+    LOCAL_DATA,
+    /** SKIPPED: it asks for what the scheduling model does not simulate, or a node it may land on is promised to a preemptor. */
+    CANNOT_PREDICT,
+    /** SKIPPED: the only replica, no PodDisruptionBudget covers it, and allowDowntime is false. */
+    ONLY_REPLICA,
+    /** DEFERRED: the stray itself is not Ready (crash-looping, failing probes). */
+    POD_NOT_READY,
+    /** DEFERRED: it is its workload's last Ready replica while the others are not Ready. */
+    LAST_READY_REPLICA,
+    /** DEFERRED: its own node is not Ready: an eviction there may never complete. */
+    SOURCE_NOT_READY,
+    /** DEFERRED: its PodDisruptionBudget's allowance is spent by moves planned earlier in this pass. */
+    BUDGET_SPENT,
 
     // --- SKIPPED: the scheduler would not bring it home ----------------------------------------------
     /** More than one PodDisruptionBudget covers it: the Eviction API refuses such a pod. */
@@ -42,7 +59,7 @@ public enum MoveCode {
     // --- DEFERRED: safe, not now ---------------------------------------------------------------------
     /** The gate is closed. */
     GATE_CLOSED,
-    /** eviction.maxPerRun, maxPerNode or maxPerNamespace is reached for this pass. */
+    /** eviction.maxPerRun, maxPerNode (source or target) or maxPerNamespace is reached for this pass. */
     LIMIT_REACHED,
     /** Another pod of its workload moves in this pass. */
     COOLDOWN,

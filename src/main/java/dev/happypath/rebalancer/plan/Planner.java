@@ -14,6 +14,7 @@ import dev.happypath.rebalancer.scheduling.PlanningView;
 import dev.happypath.rebalancer.scheduling.Prediction;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.DisruptionBudget;
+import dev.happypath.rebalancer.snapshot.EmptyDir;
 import dev.happypath.rebalancer.snapshot.NodeState;
 import dev.happypath.rebalancer.snapshot.PodState;
 import dev.happypath.rebalancer.snapshot.Quantity;
@@ -59,6 +60,8 @@ public final class Planner {
     private final PlanningView expected;
     private final EvictionBudget budget;
     private final Set<String> workloadsMoving = new HashSet<>();
+    /** PodDisruptionBudget key -> moves planned under it in this pass: never more than it allows. */
+    private final java.util.Map<String, Integer> plannedUnder = new java.util.HashMap<>();
 
     private Planner(ClusterSnapshot snapshot, HappyPath happyPath, GateVerdict gate, Ledger ledger, Instant now) {
         this.snapshot = snapshot;
@@ -86,12 +89,16 @@ public final class Planner {
 
     private Move decide(Placement stray) {
         PodState pod = stray.pod();
-        List<String> unsafe = EvictionSafety.violations(stray, happyPath.eviction());
+        List<String> unsafe = EvictionSafety.violations(stray, happyPath);
         if (!unsafe.isEmpty()) {
-            return new Move(stray, null, Outcome.SKIPPED, EvictionSafety.firstCode(stray, happyPath.eviction()), unsafe);
+            return new Move(stray, null, Outcome.SKIPPED, EvictionSafety.firstCode(stray, happyPath), unsafe);
         }
         if (!gate.open()) {
             return new Move(stray, null, Outcome.DEFERRED, MoveCode.GATE_CLOSED, List.of("gate " + gate.summary()));
+        }
+        List<DisruptionRules.Verdict> notNow = DisruptionRules.notNow(pod, snapshot);
+        if (!notNow.isEmpty()) {
+            return new Move(stray, null, Outcome.DEFERRED, notNow.get(0).code(), notNow.stream().map(DisruptionRules.Verdict::reason).toList());
         }
         List<DisruptionBudget> pdbs = snapshot.budgetsCovering(pod);
         if (pdbs.size() > 1) {
@@ -104,6 +111,18 @@ public final class Planner {
             return new Move(stray, null, Outcome.BLOCKED, MoveCode.BUDGET_EXHAUSTED, List.of("PodDisruptionBudget " + b.key() + " allows no disruption now"
                     + " (currentHealthy " + b.currentHealthy() + ", desiredHealthy " + b.desiredHealthy()
                     + ", expectedPods " + b.expectedPods() + ")"));
+        }
+        if (pdbs.size() == 1 && plannedUnder.getOrDefault(pdbs.get(0).key(), 0) >= pdbs.get(0).disruptionsAllowed()) {
+            // the disruption controller counts our earlier evictions only once they happen: the plan must count them first
+            DisruptionBudget b = pdbs.get(0);
+            return new Move(stray, null, Outcome.DEFERRED, MoveCode.BUDGET_SPENT, List.of("PodDisruptionBudget " + b.key() + " allows "
+                    + b.disruptionsAllowed() + " disruption(s) now, and moves planned earlier in this pass use "
+                    + (b.disruptionsAllowed() == 1 ? "it" : "them all")));
+        }
+        Optional<String> onlyReplica = pdbs.isEmpty() ? DisruptionRules.onlyReplica(pod, snapshot) : Optional.empty();
+        if (onlyReplica.isPresent() && !DisruptionRules.downtimeAllowed(stray, happyPath)) {
+            return new Move(stray, null, Outcome.SKIPPED, MoveCode.ONLY_REPLICA, List.of(onlyReplica.get()
+                    + ": moving it means downtime until its replacement is Ready, and " + DisruptionRules.downtimeSetting(stray, happyPath)));
         }
         Optional<AntiFlapCheck.HoldBack> held = AntiFlapCheck.holdBack(ledger, pod, snapshot.nodes(), happyPath.antiFlap(), now);
         if (held.isPresent()) {
@@ -139,10 +158,10 @@ public final class Planner {
             });
             return new Move(stray, null, Outcome.SKIPPED, MoveCode.WOULD_NOT_LAND_HOME, details, prediction, null);
         }
-        return planned(stray, prediction);
+        return planned(stray, prediction, pdbs, onlyReplica);
     }
 
-    private Move planned(Placement stray, Prediction decided) {
+    private Move planned(Placement stray, Prediction decided, List<DisruptionBudget> pdbs, Optional<String> onlyReplica) {
         PodState pod = stray.pod();
         Prediction prediction = decided;
         if (!prediction.scored()) { // (an incomplete prediction is never scored)
@@ -151,6 +170,14 @@ public final class Planner {
             prediction = predict(pod, true);
         }
         List<String> candidates = prediction.candidates();
+        Optional<String> preemptor = DisruptionRules.nominatedPreemptor(pod, candidates, snapshot);
+        if (preemptor.isPresent()) {
+            return new Move(stray, null, Outcome.SKIPPED, MoveCode.CANNOT_PREDICT, List.of(preemptor.get()), prediction, null);
+        }
+        Optional<String> targetLimit = budget.exceededAsTarget(pod, candidates);
+        if (targetLimit.isPresent()) {
+            return new Move(stray, null, Outcome.DEFERRED, MoveCode.LIMIT_REACHED, List.of(targetLimit.get()), prediction, null);
+        }
         String target = prediction.node() != null ? prediction.node() : best(prediction);
         List<String> details = new ArrayList<>();
         details.add(describeFit(pod, target, prediction, candidates));
@@ -159,7 +186,17 @@ public final class Planner {
                     ? "uncertain (" + prediction.uncertainty() + "), but every node it may land on is a home with room"
                     : "tie between " + String.join(", ", prediction.tied()) + ": the scheduler picks one at random, and each is a home with room");
         }
-        budget.consume(pod);
+        // what the move costs, said on the move itself: data that is discarded, downtime that is accepted
+        Optional<String> mayGo = EvictionSafety.localDataMayGo(stray, happyPath);
+        for (EmptyDir e : pod.emptyDirs()) {
+            details.add(e.describe() + " is discarded: its contents are lost with the eviction (" + mayGo.orElseThrow() + ")");
+        }
+        onlyReplica.ifPresent(only -> details.add("only replica: unavailable until its replacement is Ready (" + only
+                + "; " + DisruptionRules.downtimeSetting(stray, happyPath) + ")"));
+        budget.consume(pod, candidates);
+        for (DisruptionBudget b : pdbs) {
+            plannedUnder.merge(b.key(), 1, Integer::sum);
+        }
         workloadsMoving.add(Ledger.workloadKey(pod));
         for (String c : candidates) {
             safety.arrive(pod, c);

@@ -32,6 +32,10 @@ public final class ClusterSnapshot {
     private final Map<String, List<PodState>> boundByLabel;
     /** controller uid -> the pods of {@link #podsOn} it owns, in {@link #pods()} order. */
     private final Map<String, List<PodState>> boundByController;
+    /** controller uid -> its pods that are not Succeeded/Failed, bound or Pending, in {@link #pods()} order. */
+    private final Map<String, List<PodState>> replicasByController;
+    /** node name -> the Pending pods a preemption has nominated to it (status.nominatedNodeName). */
+    private final Map<String, List<PodState>> nominatedByNode;
 
     public ClusterSnapshot(Instant readAt, List<NodeState> nodes, List<PodState> pods,
                            List<DisruptionBudget> budgets, List<Claim> claims, List<Volume> volumes) {
@@ -75,6 +79,24 @@ public final class ClusterSnapshot {
         }
         this.boundByLabel = podsByLabel;
         this.boundByController = byController;
+
+        // The disruption rules ask, per stray, how many replicas its workload has and whether they are Ready,
+        // and whether a node is promised to a preemptor: answered from these, never from a scan of every pod.
+        Map<String, List<PodState>> replicas = new HashMap<>();
+        Map<String, List<PodState>> nominated = new HashMap<>();
+        for (PodState p : this.pods) {
+            if (p.isTerminal()) {
+                continue;
+            }
+            if (p.controller() != null) {
+                replicas.computeIfAbsent(p.controller().uid(), k -> new ArrayList<>(2)).add(p);
+            }
+            if (!p.isBound() && p.nominatedNodeName() != null) {
+                nominated.computeIfAbsent(p.nominatedNodeName(), k -> new ArrayList<>(1)).add(p);
+            }
+        }
+        this.replicasByController = replicas;
+        this.nominatedByNode = nominated;
 
         Map<String, Map<String, Claim>> byClaim = new HashMap<>();
         for (Claim c : this.claims) {
@@ -144,6 +166,16 @@ public final class ClusterSnapshot {
     /** The pods of {@link #podsOn} (any node) whose controller has this uid, in {@link #pods()} order. */
     public List<PodState> boundOwnedBy(String controllerUid) {
         return Collections.unmodifiableList(boundByController.getOrDefault(controllerUid, List.of()));
+    }
+
+    /** Every pod (bound or Pending, Terminating included, Succeeded/Failed not) whose controller has this uid. */
+    public List<PodState> replicasOf(String controllerUid) {
+        return Collections.unmodifiableList(replicasByController.getOrDefault(controllerUid, List.of()));
+    }
+
+    /** The Pending pods whose status.nominatedNodeName is this node: a preemption has promised them room there. */
+    public List<PodState> nominatedTo(String nodeName) {
+        return Collections.unmodifiableList(nominatedByNode.getOrDefault(nodeName, List.of()));
     }
 
     public Optional<Claim> claim(String namespace, String name) {
