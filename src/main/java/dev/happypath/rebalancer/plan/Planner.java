@@ -96,10 +96,6 @@ public final class Planner {
         if (!gate.open()) {
             return new Move(stray, null, Outcome.DEFERRED, MoveCode.GATE_CLOSED, List.of("gate " + gate.summary()));
         }
-        List<DisruptionRules.Verdict> notNow = DisruptionRules.notNow(pod, snapshot);
-        if (!notNow.isEmpty()) {
-            return new Move(stray, null, Outcome.DEFERRED, notNow.get(0).code(), notNow.stream().map(DisruptionRules.Verdict::reason).toList());
-        }
         List<DisruptionBudget> pdbs = snapshot.budgetsCovering(pod);
         if (pdbs.size() > 1) {
             return new Move(stray, null, Outcome.SKIPPED, MoveCode.MULTIPLE_BUDGETS, List.of("covered by " + pdbs.size() + " PodDisruptionBudgets ("
@@ -133,6 +129,12 @@ public final class Planner {
         if (workloadsMoving.contains(workload)) {
             return new Move(stray, null, Outcome.DEFERRED, MoveCode.COOLDOWN, List.of("cooldown: another pod of " + pod.workload()
                     + " moves in this pass (antiFlap.cooldown applies after any move of a workload)"));
+        }
+        // after the budgets, the only-replica rule and the ledger: their answers do not change when the pod
+        // becomes Ready, and a held-back workload should say so rather than "not Ready"
+        List<DisruptionRules.Verdict> notNow = DisruptionRules.notNow(pod, snapshot);
+        if (!notNow.isEmpty()) {
+            return new Move(stray, null, Outcome.DEFERRED, notNow.get(0).code(), notNow.stream().map(DisruptionRules.Verdict::reason).toList());
         }
         Optional<String> limit = budget.exceeded(pod);
         if (limit.isPresent()) {

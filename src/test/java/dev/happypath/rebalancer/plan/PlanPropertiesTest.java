@@ -102,9 +102,29 @@ class PlanPropertiesTest {
         if (planned.size() > hp.eviction().maxPerRun()) {
             violations.add(planned.size() + " moves, over maxPerRun " + hp.eviction().maxPerRun());
         }
-        count(planned, m -> m.pod().nodeName()).forEach((node, n) -> {
+        // each move counts on the node it leaves and on the node(s) its replacement may land on
+        Map<String, Integer> touching = new java.util.HashMap<>();
+        for (Move m : planned) {
+            java.util.Set<String> nodes = new java.util.HashSet<>(m.prediction().candidates());
+            nodes.add(m.pod().nodeName());
+            nodes.forEach(n -> touching.merge(n, 1, Integer::sum));
+        }
+        touching.forEach((node, n) -> {
             if (n > hp.eviction().maxPerNode()) {
-                violations.add(n + " moves from " + node + ", over maxPerNode " + hp.eviction().maxPerNode());
+                violations.add(n + " moves leaving or landing on " + node + ", over maxPerNode " + hp.eviction().maxPerNode());
+            }
+        });
+        Map<String, Integer> under = new java.util.HashMap<>();
+        Map<String, Integer> allowed = new java.util.HashMap<>();
+        for (Move m : planned) {
+            for (var b : snapshot.budgetsCovering(m.pod())) {
+                under.merge(b.key(), 1, Integer::sum);
+                allowed.put(b.key(), b.disruptionsAllowed());
+            }
+        }
+        under.forEach((pdb, n) -> {
+            if (n > allowed.get(pdb)) {
+                violations.add(n + " moves planned under PodDisruptionBudget " + pdb + ", which allows " + allowed.get(pdb));
             }
         });
         count(planned, m -> m.pod().namespace()).forEach((ns, n) -> {

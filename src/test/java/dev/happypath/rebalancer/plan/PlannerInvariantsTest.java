@@ -75,8 +75,18 @@ class PlannerInvariantsTest {
         }
         // limits
         assertThat(planned.size()).as(where + ": maxPerRun").isLessThanOrEqualTo(hp.eviction().maxPerRun());
-        assertThat(countBy(planned, m -> m.pod().nodeName()).values()).as(where + ": maxPerNode")
-                .allMatch(n -> n <= hp.eviction().maxPerNode());
+        // maxPerNode counts each move on the node it leaves and on every node its replacement may land on
+        java.util.Map<String, Integer> touching = new java.util.HashMap<>();
+        for (Move m : planned) {
+            java.util.Set<String> nodes = new java.util.HashSet<>(m.prediction().candidates());
+            nodes.add(m.pod().nodeName());
+            nodes.forEach(n -> touching.merge(n, 1, Integer::sum));
+        }
+        assertThat(touching.values()).as(where + ": maxPerNode, source and target").allMatch(n -> n <= hp.eviction().maxPerNode());
+        // a PodDisruptionBudget's allowance is shared: never more planned under one than it allows
+        java.util.Map<DisruptionBudget, Integer> under = new java.util.HashMap<>();
+        planned.forEach(m -> snapshot.budgetsCovering(m.pod()).forEach(b -> under.merge(b, 1, Integer::sum)));
+        under.forEach((b, n) -> assertThat(n).as(where + ": planned under " + b.key()).isLessThanOrEqualTo(b.disruptionsAllowed()));
         assertThat(countBy(planned, m -> m.pod().namespace()).values()).as(where + ": maxPerNamespace")
                 .allMatch(n -> n <= hp.eviction().maxPerNamespace());
         assertThat(countBy(planned, m -> Ledger.workloadKey(m.pod())).values()).as(where + ": one move per workload").allMatch(n -> n == 1);
