@@ -78,9 +78,9 @@ class PlannerInvariantsTest {
         // maxPerNode counts each move on the node it leaves and on every node its replacement may land on
         java.util.Map<String, Integer> touching = new java.util.HashMap<>();
         for (Move m : planned) {
-            java.util.Set<String> nodes = new java.util.HashSet<>(m.prediction().candidates());
-            nodes.add(m.pod().nodeName());
-            nodes.forEach(n -> touching.merge(n, 1, Integer::sum));
+            java.util.Set<String> touched = new java.util.HashSet<>(m.prediction().candidates());
+            touched.add(m.pod().nodeName());
+            touched.forEach(n -> touching.merge(n, 1, Integer::sum));
         }
         assertThat(touching.values()).as(where + ": maxPerNode, source and target").allMatch(n -> n <= hp.eviction().maxPerNode());
         // a PodDisruptionBudget's allowance is shared: never more planned under one than it allows
