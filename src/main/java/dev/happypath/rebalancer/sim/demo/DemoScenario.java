@@ -26,7 +26,9 @@ public record DemoScenario(String name, String title, List<String> story, List<S
             "agent-0 fails: ArgoCD takes the lifeboat, Prometheus moves in with Loki",
             List.of("k3d-idp-demo-agent-0 (role=infra) fails and comes back 20 minutes later.",
                     "Seed: config/examples/idp-green.yaml with Prometheus' TSDB in an emptyDir (as in",
-                    "idp-colocated.yaml): with its local-path volume it could not leave agent-0."),
+                    "idp-colocated.yaml): with its local-path volume it could not leave agent-0.",
+                    "The built-in Happy Path opts it in (localData: discard on the prometheus rule): its move home",
+                    "discards that emptyDir, and with it the metrics scraped since it started."),
             List.of(IdpSeed.AGENT0), List.of(List.of(IdpSeed.AGENT0)), DemoScenario::prometheusWithoutVolume, true, null);
 
     public static final DemoScenario BOTH_WORKERS_DOWN = new DemoScenario("both-workers-down",

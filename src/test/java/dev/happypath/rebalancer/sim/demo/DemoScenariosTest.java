@@ -66,6 +66,10 @@ class DemoScenariosTest {
         assertThat(code).as(printed).isZero();
         assertThat(ending.asExpected()).as(ending.verdict()).isTrue();
         assertThat(arc(out.toString())).as("the states of the story").isEqualTo(expected.arc());
+        if (scenario == DemoScenario.WORKER_DOWN) {
+            // Prometheus' TSDB is an emptyDir here: the story says who allowed its loss, and what is lost
+            assertThat(out.toString()).contains("localData: discard on the prometheus rule").contains("metrics scraped since it started");
+        }
 
         // the moves: every eviction's replacement came up where the plan said, nothing failed
         List<JsonNode> moves = ending.moves();
