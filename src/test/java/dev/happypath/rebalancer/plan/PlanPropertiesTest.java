@@ -314,14 +314,16 @@ class PlanPropertiesTest {
         return new PodState(p.namespace(), p.name(), p.uid(), p.labels(), node, p.phase(), p.ready(), p.creationTimestamp(),
                 p.deletionTimestamp(), p.priority(), p.priorityClassName(), p.controller(), p.mirror(), p.requests(), p.nonZeroRequests(),
                 p.nodeSelector(), p.affinity(), p.tolerations(), p.topologySpreadConstraints(), p.claimNames(), p.hostPathVolumes(),
-                p.schedulerName());
+                p.schedulerName(), p.emptyDirs(), p.disruptionAnnotations(), p.unsimulatedResources(), p.hostPorts(),
+                p.nominatedNodeName(), p.waitingReason(), p.restarts());
     }
 
     private static PodState with(PodState p, List<Toleration> tolerations) {
         return new PodState(p.namespace(), p.name(), p.uid(), p.labels(), p.nodeName(), p.phase(), p.ready(), p.creationTimestamp(),
                 p.deletionTimestamp(), p.priority(), p.priorityClassName(), p.controller(), p.mirror(), p.requests(), p.nonZeroRequests(),
                 p.nodeSelector(), p.affinity(), tolerations, p.topologySpreadConstraints(), p.claimNames(), p.hostPathVolumes(),
-                p.schedulerName());
+                p.schedulerName(), p.emptyDirs(), p.disruptionAnnotations(), p.unsimulatedResources(), p.hostPorts(),
+                p.nominatedNodeName(), p.waitingReason(), p.restarts());
     }
 
     private static List<String> summary(Plan plan) {
