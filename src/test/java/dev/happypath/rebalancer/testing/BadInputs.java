@@ -124,7 +124,7 @@ public final class BadInputs {
         return textual();
     }
 
-    private enum Type { INT, NUMBER, DURATION, STRING, LABEL, LIST, MAP, HOME, OPERATOR, EFFECT, API_VERSION, KIND }
+    private enum Type { INT, NUMBER, DURATION, STRING, LABEL, LIST, MAP, HOME, OPERATOR, EFFECT, API_VERSION, KIND, BOOL, LOCAL_DATA }
 
     private static final Map<String, Type> TYPES = Map.ofEntries(
             Map.entry("apiVersion", Type.API_VERSION), Map.entry("kind", Type.KIND),
@@ -156,7 +156,9 @@ public final class BadInputs {
             Map.entry("workloads[*].home", Type.HOME),
             Map.entry("nodes.workers.selector.matchExpressions[*].operator", Type.OPERATOR),
             Map.entry("nodes.lifeboats.selector.matchExpressions[*].operator", Type.OPERATOR),
-            Map.entry("nodes.lifeboats.taints[*].effect", Type.EFFECT));
+            Map.entry("nodes.lifeboats.taints[*].effect", Type.EFFECT),
+            Map.entry("workloads[*].localData", Type.LOCAL_DATA), Map.entry("workloads[*].allowDowntime", Type.BOOL),
+            Map.entry("eviction.allowDowntime", Type.BOOL));
 
     private Case wrongType(ObjectNode root) {
         List<Object> path = pick(paths(root, p -> TYPES.containsKey(pattern(p))));
@@ -169,6 +171,8 @@ public final class BadInputs {
             case LIST -> "expected a list, got";
             case MAP -> "expected a map, got";
             case HOME -> "expected 'any-worker', 'control-plane' or a map {worker: <label selector>}, got";
+            case BOOL -> "expected true or false, got";
+            case LOCAL_DATA -> "expected 'keep' or 'discard', got";
         };
         JsonNode value = switch (type) {
             case INT -> oneOf(word(), BooleanNode.TRUE, list(), map(), new DoubleNode(2.5));
@@ -178,6 +182,8 @@ public final class BadInputs {
             case LIST -> oneOf(word(), new IntNode(3), map());
             case MAP -> oneOf(word(), new IntNode(7), list());
             case HOME -> oneOf(new IntNode(1), BooleanNode.TRUE, list());
+            case BOOL -> oneOf(word(), new IntNode(1), list(), map());
+            case LOCAL_DATA -> oneOf(word(), BooleanNode.TRUE, list(), map());
         };
         set(root, path, value);
         return config("wrong type at " + show(path) + ": " + value, root, List.of(FILE + ": " + show(path) + ": " + problem));
@@ -187,9 +193,10 @@ public final class BadInputs {
             Map.entry("", List.of("antiFlap", "apiVersion", "eviction", "gate", "ignoreNamespaces", "kind", "nodes", "separations", "workloads")),
             Map.entry("nodes", List.of("workers", "lifeboats")), Map.entry("nodes.workers", List.of("selector")),
             Map.entry("nodes.lifeboats", List.of("selector", "taints")), Map.entry("gate", List.of("stableFor")),
-            Map.entry("eviction", List.of("maxPerRun", "maxPerNode", "maxPerNamespace", "maxUtilization", "pdbTimeout", "readyTimeout", "controllerKinds")),
+            Map.entry("eviction", List.of("maxPerRun", "maxPerNode", "maxPerNamespace", "maxUtilization", "pdbTimeout", "readyTimeout", "controllerKinds",
+                    "allowDowntime")),
             Map.entry("antiFlap", List.of("cooldown", "maxMovesPerWorkloadPerDay", "ledger")), Map.entry("antiFlap.ledger", List.of("namespace", "name")),
-            Map.entry("workloads[*]", List.of("name", "namespace", "selector", "home")), Map.entry("separations[*]", List.of("name", "workloads")),
+            Map.entry("workloads[*]", List.of("name", "namespace", "selector", "home", "localData", "allowDowntime")), Map.entry("separations[*]", List.of("name", "workloads")),
             Map.entry("workloads[*].selector", List.of("matchLabels", "matchExpressions")),
             Map.entry("nodes.workers.selector", List.of("matchLabels", "matchExpressions")),
             Map.entry("nodes.lifeboats.selector", List.of("matchLabels", "matchExpressions")),
