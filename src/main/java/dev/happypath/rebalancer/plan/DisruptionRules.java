@@ -58,7 +58,7 @@ final class DisruptionRules {
         return verdicts;
     }
 
-    /** "the only replica of Deployment/x and no PodDisruptionBudget covers it", when it is; call only without a PDB. */
+    /** "the only replica of Deployment/x, and no PodDisruptionBudget covers it", when it is; call only without a PDB. */
     static Optional<String> onlyReplica(PodState pod, ClusterSnapshot snapshot) {
         return siblings(pod, snapshot).isEmpty()
                 ? Optional.of("the only replica of " + pod.workload() + ", and no PodDisruptionBudget covers it")
@@ -96,13 +96,13 @@ final class DisruptionRules {
         return Optional.empty();
     }
 
-    /** The other pods of its controller that still count: not Terminating (they are on their way out). */
+    /** The other pods of its workload that still count: not Terminating (they are on their way out). */
     private static List<PodState> siblings(PodState pod, ClusterSnapshot snapshot) {
         if (pod.controller() == null) {
             return List.of();
         }
         List<PodState> out = new ArrayList<>();
-        for (PodState p : snapshot.replicasOf(pod.controller().uid())) {
+        for (PodState p : snapshot.replicasOf(pod)) {
             if (!p.uid().equals(pod.uid()) && !p.isTerminating()) {
                 out.add(p);
             }

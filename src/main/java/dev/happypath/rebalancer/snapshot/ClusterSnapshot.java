@@ -32,8 +32,8 @@ public final class ClusterSnapshot {
     private final Map<String, List<PodState>> boundByLabel;
     /** controller uid -> the pods of {@link #podsOn} it owns, in {@link #pods()} order. */
     private final Map<String, List<PodState>> boundByController;
-    /** controller uid -> its pods that are not Succeeded/Failed, bound or Pending, in {@link #pods()} order. */
-    private final Map<String, List<PodState>> replicasByController;
+    /** namespace/workload (a Deployment across its ReplicaSets) -> its pods that are not Succeeded/Failed, bound or Pending. */
+    private final Map<String, List<PodState>> replicasByWorkload;
     /** node name -> the Pending pods a preemption has nominated to it (status.nominatedNodeName). */
     private final Map<String, List<PodState>> nominatedByNode;
 
@@ -89,13 +89,14 @@ public final class ClusterSnapshot {
                 continue;
             }
             if (p.controller() != null) {
-                replicas.computeIfAbsent(p.controller().uid(), k -> new ArrayList<>(2)).add(p);
+                // by the workload a person names: mid-rollout, the old and the new ReplicaSet's pods are one workload
+                replicas.computeIfAbsent(p.namespace() + "/" + p.workload(), k -> new ArrayList<>(2)).add(p);
             }
             if (!p.isBound() && p.nominatedNodeName() != null) {
                 nominated.computeIfAbsent(p.nominatedNodeName(), k -> new ArrayList<>(1)).add(p);
             }
         }
-        this.replicasByController = replicas;
+        this.replicasByWorkload = replicas;
         this.nominatedByNode = nominated;
 
         Map<String, Map<String, Claim>> byClaim = new HashMap<>();
@@ -168,9 +169,15 @@ public final class ClusterSnapshot {
         return Collections.unmodifiableList(boundByController.getOrDefault(controllerUid, List.of()));
     }
 
-    /** Every pod (bound or Pending, Terminating included, Succeeded/Failed not) whose controller has this uid. */
-    public List<PodState> replicasOf(String controllerUid) {
-        return Collections.unmodifiableList(replicasByController.getOrDefault(controllerUid, List.of()));
+    /**
+     * Every pod (bound or Pending, Terminating included, Succeeded/Failed not) of the pod's workload: the pods of
+     * its controller, and for a Deployment's pod those of all its ReplicaSets ({@link PodState#workload()}).
+     */
+    public List<PodState> replicasOf(PodState pod) {
+        if (pod.controller() == null) {
+            return List.of(pod);
+        }
+        return Collections.unmodifiableList(replicasByWorkload.getOrDefault(pod.namespace() + "/" + pod.workload(), List.of()));
     }
 
     /** The Pending pods whose status.nominatedNodeName is this node: a preemption has promised them room there. */
