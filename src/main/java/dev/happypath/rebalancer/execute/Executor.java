@@ -3,16 +3,17 @@ package dev.happypath.rebalancer.execute;
 import dev.happypath.rebalancer.RuntimeFailure;
 import dev.happypath.rebalancer.config.ConfigNode;
 import dev.happypath.rebalancer.config.HappyPath;
-import dev.happypath.rebalancer.gate.Gate;
-import dev.happypath.rebalancer.gate.GateVerdict;
 import dev.happypath.rebalancer.ledger.Fingerprints;
 import dev.happypath.rebalancer.ledger.Ledger;
 import dev.happypath.rebalancer.ledger.Recorded;
+import dev.happypath.rebalancer.plan.Decision;
 import dev.happypath.rebalancer.plan.Move;
 import dev.happypath.rebalancer.plan.MoveCode;
 import dev.happypath.rebalancer.plan.Outcome;
 import dev.happypath.rebalancer.plan.Plan;
+import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.NodeState;
+import dev.happypath.rebalancer.snapshot.PodState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +22,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * Carries out a plan, one eviction at a time: re-check the gate on fresh nodes, evict through the
- * Eviction API (retrying a PodDisruptionBudget refusal with backoff until {@code pdbTimeout}), then wait
- * for the replacement to be Ready before the next. Never deletes a pod, never falls back.
- * Stops the run at the first failure: what is left is DEFERRED.
+ * Carries out a plan, one eviction at a time: re-read the cluster and the ledger and decide the move again
+ * on them ({@link Decision#recheck}), evict through the Eviction API with the pod's UID as a precondition
+ * (retrying a PodDisruptionBudget refusal with backoff until {@code pdbTimeout}), then wait for the
+ * replacement (a pod that did not exist before the eviction) to be Ready before the next. Never deletes a
+ * pod, never falls back. Stops the run at the first failure (a replacement landing off its home is one):
+ * what is left is DEFERRED.
  */
 public final class Executor {
 
@@ -36,7 +40,11 @@ public final class Executor {
     /** Why this thread is interrupted: the only two reasons anything interrupts a pass. */
     private static final String STOPPING = "stopping (SIGTERM, or the Lease lost)";
 
+    /** What every detail of a move changed by the last look before its eviction starts with. */
+    static final String RECHECKED = "re-checked before the eviction: ";
+
     private final EvictionApi api;
+    private final Supplier<Ledger> ledger;
     private final MoveRecorder recorder;
     private final HappyPath happyPath;
     private final Clock clock;
@@ -44,8 +52,12 @@ public final class Executor {
     private List<NodeState> nodesAtEviction = List.of();
     private String abort;
 
-    public Executor(EvictionApi api, MoveRecorder recorder, HappyPath happyPath, Clock clock, Sleeper sleeper) {
+    /**
+     * @param ledger reads the ledger afresh (the re-check before each eviction sees this pass's moves)
+     */
+    public Executor(EvictionApi api, Supplier<Ledger> ledger, MoveRecorder recorder, HappyPath happyPath, Clock clock, Sleeper sleeper) {
         this.api = api;
+        this.ledger = ledger;
         this.recorder = recorder;
         this.happyPath = happyPath;
         this.clock = clock;
@@ -74,9 +86,13 @@ public final class Executor {
                 done = move.resolved(Outcome.DEFERRED, MoveCode.RUN_STOPPED, List.of(STOPPING + " before the eviction: not evicted"));
             }
             results.add(done);
-            if (done.outcome() == Outcome.FAILED) {
+            if (done.outcome() == Outcome.FAILED && done.code() == MoveCode.LANDED_OFF_HOME) {
+                stopped = "run stopped: the replacement of " + move.pod().key() + " landed on " + done.landedOn()
+                        + ", off its home: the model was wrong, so nothing more is evicted this pass";
+            } else if (done.outcome() == Outcome.FAILED) {
                 stopped = "run stopped after " + move.pod().key() + " failed";
-            } else if (done.outcome() == Outcome.DEFERRED) {
+            } else if (done.outcome() == Outcome.DEFERRED && (done.code() == MoveCode.GATE_CLOSED || done.code() == MoveCode.RUN_STOPPED)) {
+                // a closed gate or a stop holds every move; any other deferral (anti-flap, a limit) holds only this one
                 stopped = done.details().get(0);
             } else if (abort != null) {
                 stopped = "run stopped: " + abort;
@@ -85,22 +101,53 @@ public final class Executor {
         return new Execution(results, abort);
     }
 
-    private Move executeOne(Move move) throws InterruptedException {
+    private Move executeOne(Move planned) throws InterruptedException {
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedException();
         }
-        List<NodeState> nodes;
+        ClusterSnapshot fresh;
+        Ledger memory;
         try {
-            nodes = api.readNodes();
+            fresh = api.read();
+            memory = ledger.get();
         } catch (RuntimeFailure e) {
-            throw new RuntimeFailure("could not re-check the gate before the eviction (not evicted): " + e.getMessage(), e);
+            throw new RuntimeFailure("could not re-check the move before the eviction (not evicted): " + e.getMessage(), e);
         }
-        nodesAtEviction = nodes;
-        GateVerdict gate = Gate.judge(nodes, happyPath, clock.instant());
-        if (!gate.open()) {
-            LOG.warn("gate closed before evicting {}: {}", move.pod().key(), gate.summary());
-            return move.resolved(Outcome.DEFERRED, MoveCode.GATE_CLOSED, List.of("gate " + gate.summary() + " (re-checked before the eviction)"));
+        nodesAtEviction = fresh.nodes();
+        Decision.Recheck recheck = Decision.recheck(fresh, happyPath, memory, clock.instant(), planned.pod());
+        Move move;
+        switch (recheck.kind()) {
+            case GATE_CLOSED -> {
+                LOG.warn("gate closed before evicting {}: {}", planned.pod().key(), recheck.gate().summary());
+                return planned.resolved(Outcome.DEFERRED, MoveCode.GATE_CLOSED,
+                        List.of("gate " + recheck.gate().summary() + " (re-checked before the eviction)"));
+            }
+            case GONE -> {
+                return planned.resolved(Outcome.SKIPPED, MoveCode.POD_GONE, List.of(RECHECKED + "the pod no longer exists: nothing to evict"));
+            }
+            case RECREATED -> {
+                PodState now = recheck.pod();
+                return planned.resolved(Outcome.SKIPPED, MoveCode.RECREATED_SINCE_PLAN, List.of(RECHECKED + "recreated since the plan (uid "
+                        + planned.pod().uid() + " -> " + now.uid() + ")" + (now.isBound() ? ", now on " + now.nodeName() : ", not scheduled yet")
+                        + ": the pod decided on is gone, not evicted"));
+            }
+            case NOT_A_STRAY -> {
+                PodState now = recheck.pod();
+                return planned.resolved(Outcome.SKIPPED, MoveCode.ALREADY_HOME, List.of(RECHECKED + (now.isBound()
+                        ? "now on " + now.nodeName() + ", on its Happy Path: nothing to move"
+                        : "no longer on a node: nothing to move")));
+            }
+            case DECIDED -> {
+                Move again = recheck.fresh();
+                if (again.outcome() != Outcome.PLANNED) {
+                    LOG.info("{} no longer goes ahead: {} {}", planned.pod().key(), again.outcome(), again.code());
+                    return again.resolved(again.outcome(), again.code(), again.details().stream().map(d -> RECHECKED + d).toList());
+                }
+                move = again;
+            }
+            default -> throw new IllegalStateException(recheck.kind().toString());
         }
+        EvictionApi.Siblings before = EvictionApi.Siblings.of(move.pod(), fresh);
 
         Instant deadline = clock.instant().plus(happyPath.eviction().pdbTimeout());
         Duration backoff = FIRST_BACKOFF;
@@ -110,7 +157,12 @@ public final class Executor {
             switch (attempt.kind()) {
                 case EVICTED -> {
                     LOG.info("evicted {} from {} (target {})", move.pod().key(), move.pod().nodeName(), move.target());
-                    return awaitReplacement(move);
+                    return awaitReplacement(move, before);
+                }
+                case CONFLICT -> {
+                    // never retried: the pod of that name is not the one decided on
+                    return move.resolved(Outcome.SKIPPED, MoveCode.RECREATED_SINCE_PLAN, List.of("recreated since the plan: the API server "
+                            + "refused the eviction's UID precondition (409: " + attempt.message() + "): not evicted"));
                 }
                 case NOT_FOUND -> {
                     return move.resolved(Outcome.SKIPPED, MoveCode.POD_GONE, List.of("the pod no longer exists (404): nothing to evict"));
@@ -143,9 +195,9 @@ public final class Executor {
         }
     }
 
-    private Move awaitReplacement(Move move) {
+    private Move awaitReplacement(Move move, EvictionApi.Siblings before) {
         Duration timeout = happyPath.eviction().readyTimeout();
-        EvictionApi.Replacement r = api.awaitReplacement(move.pod(), timeout);
+        EvictionApi.Replacement r = api.awaitReplacement(move.pod(), before, timeout);
         if (!r.ready()) {
             // The eviction happened all the same: remembered, so that the cooldown and the daily cap hold
             // the workload back next pass instead of evicting it again while its replacement struggles.
@@ -156,16 +208,21 @@ public final class Executor {
         details.add("replacement " + r.pod() + " Ready on " + r.node());
         boolean home = move.placement().homeNodes().contains(r.node());
         if (!home) {
-            details.add("WARNING: it landed on " + r.node() + ", off its home (" + move.placement().home() + "), where "
-                    + move.target() + " was predicted; " + move.pod().workload()
+            // The model said home and the scheduler said otherwise: every later prediction of this pass rests
+            // on the same model, so the pass stops here.
+            details.add("it landed on " + r.node() + ", off its home (" + move.placement().home() + "), where "
+                    + move.target() + " was predicted: the model was wrong; " + move.pod().workload()
                     + " will not be moved again until its pod spec or the nodes change");
             LOG.warn("replacement of {} landed on {}, off its home ({}); predicted {}", move.pod().key(), r.node(),
                     move.placement().home(), move.target());
-        } else if (move.target() != null && !move.target().equals(r.node())) {
+            remember(move, r.node(), false);
+            return new Move(move.placement(), move.target(), Outcome.FAILED, MoveCode.LANDED_OFF_HOME, details, move.prediction(), r.node());
+        }
+        if (move.target() != null && !move.target().equals(r.node())) {
             details.add("landed on " + r.node() + ", another home than the predicted " + move.target());
         }
-        Move landed = move.landed(r.node(), home ? MoveCode.LANDED_HOME : MoveCode.LANDED_OFF_HOME, details);
-        remember(move, r.node(), home);
+        Move landed = move.landed(r.node(), MoveCode.LANDED_HOME, details);
+        remember(move, r.node(), true);
         return landed;
     }
 

@@ -15,7 +15,9 @@ public record GateReason(String node, Code code, String message) {
         DISK_PRESSURE,
         PID_PRESSURE,
         HEALTH_TAINT,
-        NOT_STABLE
+        NOT_STABLE,
+        // --- issue 12: an earlier move of this rebalancer has not settled (gate/Settling)
+        UNSETTLED
     }
 
     @Override

@@ -274,22 +274,31 @@ class LiveRunTest {
 
     @Test
     void aReplacementLandingOffHomeIsReportedRememberedAndNotMovedAgainUntilTheNodesChange() throws Exception {
-        try (LiveCluster c = cluster().recreateEvicted(p -> SERVER, true)) {
+        java.util.concurrent.atomic.AtomicReference<String> landing = new java.util.concurrent.atomic.AtomicReference<>(SERVER);
+        try (LiveCluster c = cluster().recreateEvicted(p -> landing.get(), true)) {
             String config = config(c);
             LiveCluster.Result first = c.run("run", "--config", config, "-o", "json");
             JsonNode moved = first.move("a-server");
-            assertThat(moved.get("outcome").asText()).as(first.toString()).isEqualTo("EVICTED");
+            assertThat(moved.get("outcome").asText()).as(first.toString()).isEqualTo("FAILED");
+            assertThat(moved.get("code").asText()).isEqualTo("LANDED_OFF_HOME");
             assertThat(moved.get("landedOn").asText()).isEqualTo(SERVER);
-            assertThat(moved.get("detail").asText()).contains("WARNING: it landed on " + SERVER + ", off its home (any worker)")
-                    .contains("will not be moved again until its pod spec or the nodes change");
-            assertThat(first.exitCode()).isZero();
+            assertThat(moved.get("detail").asText()).contains("it landed on " + SERVER + ", off its home (any worker)")
+                    .contains("the model was wrong").contains("will not be moved again until its pod spec or the nodes change");
+            // the model was wrong: nothing more is evicted this pass
+            assertThat(first.move("b-repo").get("outcome").asText()).isEqualTo("DEFERRED");
+            assertThat(first.move("b-repo").get("code").asText()).isEqualTo("RUN_STOPPED");
+            assertThat(first.move("b-repo").get("detail").asText()).contains("landed on " + SERVER + ", off its home: the model was wrong");
+            assertThat(first.exitCode()).isEqualTo(ExitCode.RUNTIME_FAILURE);
+            assertThat(c.api().configMap("happypath-rebalancer", "happypath-rebalancer-ledger").getData().get("ledger.json"))
+                    .contains("\"landedOn\" : \"" + SERVER + "\"", "\"landedHome\" : false");
 
+            landing.set(AGENT0); // from now on the scheduler agrees with the model
             c.time().sleep(Duration.ofHours(2));
             c.awaitLeaseFree();
             LiveCluster.Result second = c.run("run", "--config", config, "-o", "json");
             assertThat(second.move("a-server-r").get("outcome").asText()).as(second.toString()).isEqualTo("SKIPPED");
             assertThat(second.move("a-server-r").get("detail").asText()).contains("landed on " + SERVER + ", off its home");
-            assertThat(evictions(c)).as("no second eviction of a-server").isEqualTo(2);
+            assertThat(evictions(c)).as("no second eviction of a-server; b-repo's one eviction").isEqualTo(2);
 
             // the nodes change (a new label on a worker): it may be tried again
             Node agent = c.api().node(AGENT0);
