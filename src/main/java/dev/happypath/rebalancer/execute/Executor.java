@@ -141,7 +141,9 @@ public final class Executor {
                 Move again = recheck.fresh();
                 if (again.outcome() != Outcome.PLANNED) {
                     LOG.info("{} no longer goes ahead: {} {}", planned.pod().key(), again.outcome(), again.code());
-                    return again.resolved(again.outcome(), again.code(), again.details().stream().map(d -> RECHECKED + d).toList());
+                    List<String> details = new ArrayList<>(again.details());
+                    details.set(0, RECHECKED + details.get(0));
+                    return again.resolved(again.outcome(), again.code(), details);
                 }
                 move = again;
             }

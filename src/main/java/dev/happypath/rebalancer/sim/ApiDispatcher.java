@@ -61,8 +61,17 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
     public static final String KUBELET_FINALIZER = "sim.happypath.dev/kubelet";
     private static final ObjectMapper JSON = Serialization.jsonMapper();
 
-    /** One request as the API server saw it. */
-    public record LoggedRequest(String method, String path, int code) {
+    /**
+     * One request as the API server saw it.
+     *
+     * @param uid for an eviction, the pod UID its {@code deleteOptions.preconditions.uid} named (with 201: the
+     *            UID of the pod evicted), else null
+     */
+    public record LoggedRequest(String method, String path, int code, String uid) {
+
+        public LoggedRequest(String method, String path, int code) {
+            this(method, path, code, null);
+        }
     }
 
     /** Answers a request instead of the store, or returns null to let it through. */
@@ -136,7 +145,8 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
         } else if (response == null) {
             response = atomically(() -> write(request, path, body));
         }
-        record(method, path, response == null ? 0 : response.code());
+        record(method, path, response == null ? 0 : response.code(),
+                EVICTION.matcher(pathOnly(path)).matches() ? preconditionUid(body) : null);
         return response;
     }
 
@@ -284,9 +294,9 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
         return q < 0 ? path : path.substring(0, q);
     }
 
-    private void record(String method, String path, int code) {
+    private void record(String method, String path, int code, String uid) {
         synchronized (log) {
-            log.addLast(new LoggedRequest(method, path, code));
+            log.addLast(new LoggedRequest(method, path, code, uid));
             while (log.size() > logLimit) {
                 log.removeFirst();
             }
