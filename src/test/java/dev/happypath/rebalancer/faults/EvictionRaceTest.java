@@ -126,6 +126,49 @@ class EvictionRaceTest {
         }
     }
 
+    /** The StatefulSet is scaled down while an earlier move waits: b-loki-0 is gone at the re-check, SKIPPED. */
+    @Test
+    void aPodGoneBeforeItsRecheckIsSkippedWithoutAnEvictionRequest() {
+        try (LiveCluster c = cluster()) {
+            String web = uid(c, "a-web-2");
+            c.api().dispatcher().onEviction(old -> {
+                c.api().create(ready(replacement(old, AGENT1), true));
+                c.api().delete(c.api().pod(NS, "b-loki-0"));
+            });
+
+            LiveCluster.Result r = run(c);
+
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertMove(r, "b-loki-0", "SKIPPED", "POD_GONE", "re-checked before the eviction: the pod no longer exists: nothing to evict");
+            assertThat(evicted(c)).containsExactly(web);
+            assertThat(c.api().dispatcher().requests()).noneMatch(q -> q.path().endsWith("/b-loki-0/eviction"));
+        }
+    }
+
+    /**
+     * While an earlier move waits, the operator relabels the server as an infra worker (no longer a lifeboat):
+     * b-loki-0 is on its Happy Path at the re-check, SKIPPED ALREADY_HOME, never evicted.
+     */
+    @Test
+    void aPodWhoseNodeBecameItsHomeBeforeItsRecheckIsSkipped() {
+        try (LiveCluster c = cluster()) {
+            String web = uid(c, "a-web-2");
+            c.api().dispatcher().onEviction(old -> {
+                c.api().create(ready(replacement(old, AGENT1), true));
+                var server = c.api().node(SERVER);
+                server.getMetadata().getLabels().remove("node-role.kubernetes.io/control-plane");
+                server.getMetadata().getLabels().put("role", "infra");
+                c.api().update(server);
+            });
+
+            LiveCluster.Result r = run(c);
+
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertMove(r, "b-loki-0", "SKIPPED", "ALREADY_HOME", "re-checked before the eviction: now on " + SERVER + ", on its Happy Path");
+            assertThat(evicted(c)).containsExactly(web);
+        }
+    }
+
     /**
      * (a) The same restart, but between the re-check's read and the eviction request: the Eviction's UID
      * precondition makes the API server answer 409, and the move is SKIPPED without a retry.
