@@ -101,6 +101,7 @@ class LiveRunTest {
     @Test
     void retriesABudgetRefusalWithBackoffThenEvicts() throws Exception {
         try (LiveCluster c = cluster().recreateEvicted(p -> AGENT0, true)) {
+            String aServer = c.api().pod("argocd", "a-server").getMetadata().getUid();
             AtomicInteger refusals = new AtomicInteger();
             c.api().dispatcher().addInterceptor((method, path, body) ->
                     path.endsWith("/a-server/eviction") && refusals.getAndIncrement() < 2
@@ -115,6 +116,9 @@ class LiveRunTest {
             assertThat(r.move("a-server").get("outcome").asText()).isEqualTo("EVICTED");
             assertThat(c.time().sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
             assertThat(evictions(c)).isEqualTo(4);
+            // every retry names the pod decided on by its UID (the precondition)
+            assertThat(c.api().dispatcher().requests()).filteredOn(q -> q.path().endsWith("/a-server/eviction")).hasSize(3)
+                    .extracting(ApiDispatcher.LoggedRequest::uid).containsOnly(aServer);
         }
     }
 

@@ -27,9 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the pass evicts only the pods it decided on (by UID, read from the API server's own request log),
  * waits for the new pod and not a sibling, and says what happened with a stable code and the exit code.
  *
- * <p>The cluster: two strays on the lifeboat, {@code a-web} (a ReplicaSet with a second replica already
- * Ready at home on agent-0) moved first, then {@code b-loki-0} (a StatefulSet's pod). A controller
- * stand-in, set per test, makes each evicted pod's replacement.
+ * <p>The cluster: three strays on the lifeboat, {@code a-web-2} (a ReplicaSet with a second replica already
+ * Ready at home on agent-0) moved first, then {@code b-loki-0} (a StatefulSet's pod), then {@code c-cache-1}.
+ * A controller stand-in, set per test, makes each evicted pod's replacement.
  */
 class EvictionRaceTest {
 
@@ -43,6 +43,9 @@ class EvictionRaceTest {
                   tolerations: ["node-role.kubernetes.io/control-plane:NoSchedule"] }
               - { ns: argocd, name: b-loki-0, owner: StatefulSet/b-loki, labels: { app: loki }, node: k3d-idp-demo-server-0, priority: 1,
                   memory: 2Gi, tolerations: ["node-role.kubernetes.io/control-plane:NoSchedule"] }
+              - { ns: argocd, name: c-cache-1, owner: ReplicaSet/c-cache, labels: { app: cache }, node: k3d-idp-demo-server-0, priority: 0,
+                  prefers: { role: [infra, apps] },
+                  tolerations: ["node-role.kubernetes.io/control-plane:NoSchedule"] }
             """;
 
     private static String config() {
@@ -59,7 +62,8 @@ class EvictionRaceTest {
     }
 
     private static LiveCluster cluster() {
-        return new LiveCluster(Scenario.parse("race", CLUSTER)).timeouts(Faults.SHORT);
+        // the production client timeouts: nothing here waits on a request that does not answer
+        return new LiveCluster(Scenario.parse("race", CLUSTER));
     }
 
     private static String uid(LiveCluster c, String pod) {
@@ -106,12 +110,15 @@ class EvictionRaceTest {
     void aPodRestartedAtHomeMidPassIsNotEvicted() {
         try (LiveCluster c = cluster()) {
             String web = uid(c, "a-web-2");
+            String cache = uid(c, "c-cache-1");
             String loki = uid(c, "b-loki-0");
             c.api().dispatcher().onEviction(old -> {
                 c.api().create(ready(replacement(old, AGENT1), true));
-                Pod restarted = c.api().pod(NS, "b-loki-0");
-                c.api().delete(restarted);
-                c.api().create(ready(replacement(restarted, AGENT1), true));
+                if (old.getMetadata().getName().equals("a-web-2")) {
+                    Pod restarted = c.api().pod(NS, "b-loki-0");
+                    c.api().delete(restarted);
+                    c.api().create(ready(replacement(restarted, AGENT1), true));
+                }
             });
 
             LiveCluster.Result r = run(c);
@@ -121,7 +128,9 @@ class EvictionRaceTest {
             String restartedUid = uid(c, "b-loki-0");
             assertMove(r, "b-loki-0", "SKIPPED", "RECREATED_SINCE_PLAN",
                     "re-checked before the eviction: recreated since the plan (uid " + loki + " -> " + restartedUid + "), now on " + AGENT1);
-            assertThat(evicted(c)).containsExactly(web);
+            // a refusal at the re-check holds only that move: the run goes on
+            assertMove(r, "c-cache-1", "EVICTED", "LANDED_HOME", "replacement argocd/c-cache-1-r Ready on " + AGENT1);
+            assertThat(evicted(c)).containsExactly(web, cache);
             assertThat(c.api().pod(NS, "b-loki-0").getSpec().getNodeName()).isEqualTo(AGENT1);
         }
     }
@@ -131,16 +140,19 @@ class EvictionRaceTest {
     void aPodGoneBeforeItsRecheckIsSkippedWithoutAnEvictionRequest() {
         try (LiveCluster c = cluster()) {
             String web = uid(c, "a-web-2");
+            String cache = uid(c, "c-cache-1");
             c.api().dispatcher().onEviction(old -> {
                 c.api().create(ready(replacement(old, AGENT1), true));
-                c.api().delete(c.api().pod(NS, "b-loki-0"));
+                if (old.getMetadata().getName().equals("a-web-2")) {
+                    c.api().delete(c.api().pod(NS, "b-loki-0"));
+                }
             });
 
             LiveCluster.Result r = run(c);
 
             assertThat(r.exitCode()).as(r.toString()).isZero();
             assertMove(r, "b-loki-0", "SKIPPED", "POD_GONE", "re-checked before the eviction: the pod no longer exists: nothing to evict");
-            assertThat(evicted(c)).containsExactly(web);
+            assertThat(evicted(c)).containsExactly(web, cache);
             assertThat(c.api().dispatcher().requests()).noneMatch(q -> q.path().endsWith("/b-loki-0/eviction"));
         }
     }
@@ -170,6 +182,43 @@ class EvictionRaceTest {
     }
 
     /**
+     * A workload this rebalancer moved ten minutes ago (in the ledger) was settled when the pass began; while
+     * a-web-2's replacement is awaited, its pod starts failing. The re-check before b-loki-0's eviction finds
+     * the gate closed (UNSETTLED): the pass stops there, nothing more is evicted.
+     */
+    @Test
+    void anEarlierMoveThatStopsBeingSettledMidPassStopsThePass() {
+        try (LiveCluster c = cluster()) {
+            String web = uid(c, "a-web-2");
+            c.api().create(new PodBuilder(c.api().pod(NS, "a-web-1")).editMetadata().withName("old-1").withUid(UUID.randomUUID().toString())
+                    .withResourceVersion(null).withLabels(java.util.Map.of("app", "old"))
+                    .editFirstOwnerReference().withName("old").withUid("old-rs-uid").endOwnerReference().endMetadata()
+                    .editSpec().withNodeName(AGENT1).endSpec().build());
+            c.api().create(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("happypath-rebalancer-ledger")
+                    .withNamespace("happypath-rebalancer").endMetadata().addToData("ledger.json", """
+                            {"version": 1, "workloads": {"argocd/ReplicaSet/old": {"moves": ["2026-11-21T09:50:00Z"], "last": {
+                              "at": "2026-11-21T09:50:00Z", "pod": "argocd/old-0", "from": "k3d-idp-demo-server-0", "target": "k3d-idp-demo-agent-1",
+                              "landedOn": "k3d-idp-demo-agent-1", "landedHome": true, "spec": "x", "nodes": "y"}}}}
+                            """).build());
+            c.api().dispatcher().onEviction(old -> {
+                c.api().create(ready(replacement(old, AGENT1), true));
+                c.api().update(ready(new PodBuilder(c.api().pod(NS, "old-1")), false));
+            });
+
+            LiveCluster.Result r = run(c);
+
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.json().get("gate").get("open").asBoolean()).as("settled when the pass began").isTrue();
+            assertMove(r, "a-web-2", "EVICTED", "LANDED_HOME", "Ready on " + AGENT1);
+            assertMove(r, "b-loki-0", "DEFERRED", "GATE_CLOSED", "gate closed: an earlier move has not settled: argocd/ReplicaSet/old was "
+                    + "moved 10m ago and its pod argocd/old-1 is on " + AGENT1 + ", not Ready");
+            assertThat(r.move("b-loki-0").get("detail").asText()).contains("(re-checked before the eviction)");
+            assertMove(r, "c-cache-1", "DEFERRED", "RUN_STOPPED", "an earlier move has not settled");
+            assertThat(evicted(c)).containsExactly(web);
+        }
+    }
+
+    /**
      * (a) The same restart, but between the re-check's read and the eviction request: the Eviction's UID
      * precondition makes the API server answer 409, and the move is SKIPPED without a retry.
      */
@@ -178,6 +227,7 @@ class EvictionRaceTest {
         try (LiveCluster c = cluster()) {
             String web = uid(c, "a-web-2");
             String loki = uid(c, "b-loki-0");
+            String cache = uid(c, "c-cache-1");
             c.api().dispatcher().onEviction(old -> c.api().create(ready(replacement(old, AGENT1), true)));
             AtomicBoolean restarted = new AtomicBoolean();
             c.api().dispatcher().addInterceptor((method, path, body) -> {
@@ -199,7 +249,7 @@ class EvictionRaceTest {
             assertThat(loki409).as("one attempt, never retried").hasSize(1);
             assertThat(loki409.get(0).code()).isEqualTo(409);
             assertThat(loki409.get(0).uid()).as("the precondition named the pod decided on").isEqualTo(loki);
-            assertThat(evicted(c)).containsExactly(web);
+            assertThat(evicted(c)).containsExactly(web, cache);
             assertThat(c.api().pod(NS, "b-loki-0").getMetadata().getUid()).as("the recreated pod is still there").isNotEqualTo(loki);
         }
     }
@@ -243,7 +293,7 @@ class EvictionRaceTest {
             assertThat(r.exitCode()).as(r.toString()).isZero();
             assertMove(r, "a-web-2", "EVICTED", "LANDED_HOME", "replacement argocd/a-web-2-r Ready on " + AGENT1);
             assertThat(r.move("a-web-2").get("landedOn").asText()).as("the new pod's node, not the sibling's " + AGENT0).isEqualTo(AGENT1);
-            assertThat(evicted(c)).startsWith(web).hasSize(2);
+            assertThat(evicted(c)).startsWith(web).hasSize(3);
             assertThat(c.api().configMap("happypath-rebalancer", "happypath-rebalancer-ledger").getData().get("ledger.json"))
                     .contains("\"landedOn\" : \"" + AGENT1 + "\"").doesNotContain("\"landedOn\" : \"" + AGENT0 + "\"");
         }
@@ -326,7 +376,7 @@ class EvictionRaceTest {
             assertThat(r.exitCode()).as(r.toString()).isZero();
             assertMove(r, "a-web-2", "EVICTED", "LANDED_HOME", "Ready on " + AGENT1);
             assertMove(r, "b-loki-0", "SKIPPED", "WOULD_NOT_LAND_HOME",
-                    "re-checked before the eviction: would land on " + SERVER + " (the only feasible node), not on its home (any worker)");
+                    "re-checked before the eviction: the scheduler would find no node for its replacement (it would stay Pending)");
             assertThat(r.move("b-loki-0").get("detail").asText())
                     .contains(AGENT0 + ": NodeResourcesFit: insufficient memory 3.1Gi requested + 2Gi > allocatable 4Gi");
             assertThat(evicted(c)).containsExactly(web);
