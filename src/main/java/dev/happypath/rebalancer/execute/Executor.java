@@ -40,7 +40,7 @@ public final class Executor {
     /** Why this thread is interrupted: the only two reasons anything interrupts a pass. */
     private static final String STOPPING = "stopping (SIGTERM, or the Lease lost)";
 
-    /** What every detail of a move changed by the last look before its eviction starts with. */
+    /** What the first detail of a move the last look before its eviction changed starts with. */
     static final String RECHECKED = "re-checked before the eviction: ";
 
     private final EvictionApi api;
