@@ -101,10 +101,86 @@ public final class Executor {
         return new Execution(results, abort);
     }
 
+    /**
+     * Every eviction request follows a re-check that decided the move PLANNED on a fresh read: the first,
+     * and each retry after a PodDisruptionBudget's 429 (the wait can last eviction.pdbTimeout). While
+     * retrying, a fresh read whose budget still allows nothing means: wait on, without asking.
+     */
     private Move executeOne(Move planned) throws InterruptedException {
-        if (Thread.currentThread().isInterrupted()) {
-            throw new InterruptedException();
+        Instant deadline = clock.instant().plus(happyPath.eviction().pdbTimeout());
+        Duration backoff = FIRST_BACKOFF;
+        int refusals = 0;
+        String lastRefusal = "";
+        while (true) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException();
+            }
+            Rechecked looked = recheck(planned);
+            if (looked.done() != null) {
+                return looked.done();
+            }
+            Move move = looked.move();
+            boolean stillRefused = refusals > 0 && move.outcome() == Outcome.BLOCKED && move.code() == MoveCode.BUDGET_EXHAUSTED;
+            if (move.outcome() != Outcome.PLANNED && !stillRefused) {
+                LOG.info("{} no longer goes ahead: {} {}", planned.pod().key(), move.outcome(), move.code());
+                List<String> details = new ArrayList<>(move.details());
+                details.set(0, RECHECKED + details.get(0));
+                return move.resolved(move.outcome(), move.code(), details);
+            }
+            if (!stillRefused) {
+                EvictionApi.Attempt attempt = api.evict(move.pod());
+                switch (attempt.kind()) {
+                    case EVICTED -> {
+                        LOG.info("evicted {} from {} (target {})", move.pod().key(), move.pod().nodeName(), move.target());
+                        return awaitReplacement(move, looked.before());
+                    }
+                    case CONFLICT -> {
+                        // never retried: the pod of that name is not the one decided on
+                        return move.resolved(Outcome.SKIPPED, MoveCode.RECREATED_SINCE_PLAN, List.of("recreated since the plan: the API server "
+                                + "refused the eviction's UID precondition (409: " + attempt.message() + "): not evicted"));
+                    }
+                    case NOT_FOUND -> {
+                        return move.resolved(Outcome.SKIPPED, MoveCode.POD_GONE, List.of("the pod no longer exists (404): nothing to evict"));
+                    }
+                    case NO_ANSWER -> {
+                        // remembered as if it happened: a cooldown too many is the safe side of not knowing
+                        remember(move, null, true);
+                        return move.resolved(Outcome.FAILED, MoveCode.NO_ANSWER, List.of("no answer to the eviction request (" + attempt.message()
+                                + "): the API server may or may not have evicted it; the next pass sees where it is"));
+                    }
+                    case ERROR -> {
+                        return move.resolved(Outcome.FAILED, MoveCode.API_ERROR, List.of("the Eviction API answered " + attempt.code() + ": "
+                                + attempt.message()));
+                    }
+                    case REFUSED_BY_BUDGET -> {
+                        refusals++;
+                        lastRefusal = attempt.message();
+                    }
+                    default -> throw new IllegalStateException(attempt.kind().toString());
+                }
+            }
+            Duration left = Duration.between(clock.instant(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                return planned.resolved(Outcome.BLOCKED, MoveCode.BUDGET_EXHAUSTED, List.of("a PodDisruptionBudget refused the eviction " + refusals
+                        + " time(s) over " + ConfigNode.format(happyPath.eviction().pdbTimeout()) + " (eviction.pdbTimeout): " + lastRefusal));
+            }
+            // The last wait is cut short so that one final attempt falls exactly on the deadline.
+            Duration wait = backoff.compareTo(left) < 0 ? backoff : left;
+            LOG.info("eviction of {} refused by a PodDisruptionBudget, retrying in {}", planned.pod().key(), ConfigNode.format(wait));
+            sleeper.sleep(wait);
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
+    }
+
+    /**
+     * What the last look before an eviction found: a final outcome ({@code done}), or the move decided
+     * again ({@code move}, PLANNED or not) with the controller's pods as they are now ({@code before}).
+     */
+    private record Rechecked(Move done, Move move, EvictionApi.Siblings before) {
+    }
+
+    /** Re-reads the cluster and the ledger and decides the planned pod again on them. */
+    private Rechecked recheck(Move planned) {
         ClusterSnapshot fresh;
         Ledger memory;
         try {
@@ -115,86 +191,29 @@ public final class Executor {
         }
         nodesAtEviction = fresh.nodes();
         Decision.Recheck recheck = Decision.recheck(fresh, happyPath, memory, clock.instant(), planned.pod());
-        Move move;
-        switch (recheck.kind()) {
+        return switch (recheck.kind()) {
             case GATE_CLOSED -> {
                 LOG.warn("gate closed before evicting {}: {}", planned.pod().key(), recheck.gate().summary());
-                return planned.resolved(Outcome.DEFERRED, MoveCode.GATE_CLOSED,
-                        List.of("gate " + recheck.gate().summary() + " (re-checked before the eviction)"));
+                yield new Rechecked(planned.resolved(Outcome.DEFERRED, MoveCode.GATE_CLOSED,
+                        List.of("gate " + recheck.gate().summary() + " (re-checked before the eviction)")), null, null);
             }
-            case GONE -> {
-                return planned.resolved(Outcome.SKIPPED, MoveCode.POD_GONE, List.of(RECHECKED + "the pod no longer exists: nothing to evict"));
-            }
+            case GONE -> new Rechecked(planned.resolved(Outcome.SKIPPED, MoveCode.POD_GONE,
+                    List.of(RECHECKED + "the pod no longer exists: nothing to evict")), null, null);
             case RECREATED -> {
                 PodState now = recheck.pod();
-                return planned.resolved(Outcome.SKIPPED, MoveCode.RECREATED_SINCE_PLAN, List.of(RECHECKED + "recreated since the plan (uid "
-                        + planned.pod().uid() + " -> " + now.uid() + ")" + (now.isBound() ? ", now on " + now.nodeName() : ", not scheduled yet")
-                        + ": the pod decided on is gone, not evicted"));
+                yield new Rechecked(planned.resolved(Outcome.SKIPPED, MoveCode.RECREATED_SINCE_PLAN, List.of(RECHECKED
+                        + "recreated since the plan (uid " + planned.pod().uid() + " -> " + now.uid() + ")"
+                        + (now.isBound() ? ", now on " + now.nodeName() : ", not scheduled yet") + ": the pod decided on is gone, not evicted")),
+                        null, null);
             }
             case NOT_A_STRAY -> {
                 PodState now = recheck.pod();
-                return planned.resolved(Outcome.SKIPPED, MoveCode.ALREADY_HOME, List.of(RECHECKED + (now.isBound()
+                yield new Rechecked(planned.resolved(Outcome.SKIPPED, MoveCode.ALREADY_HOME, List.of(RECHECKED + (now.isBound()
                         ? "now on " + now.nodeName() + ", on its Happy Path: nothing to move"
-                        : "no longer on a node: nothing to move")));
+                        : "no longer on a node: nothing to move"))), null, null);
             }
-            case DECIDED -> {
-                Move again = recheck.fresh();
-                if (again.outcome() != Outcome.PLANNED) {
-                    LOG.info("{} no longer goes ahead: {} {}", planned.pod().key(), again.outcome(), again.code());
-                    List<String> details = new ArrayList<>(again.details());
-                    details.set(0, RECHECKED + details.get(0));
-                    return again.resolved(again.outcome(), again.code(), details);
-                }
-                move = again;
-            }
-            default -> throw new IllegalStateException(recheck.kind().toString());
-        }
-        EvictionApi.Siblings before = EvictionApi.Siblings.of(move.pod(), fresh);
-
-        Instant deadline = clock.instant().plus(happyPath.eviction().pdbTimeout());
-        Duration backoff = FIRST_BACKOFF;
-        int refusals = 0;
-        while (true) {
-            EvictionApi.Attempt attempt = api.evict(move.pod());
-            switch (attempt.kind()) {
-                case EVICTED -> {
-                    LOG.info("evicted {} from {} (target {})", move.pod().key(), move.pod().nodeName(), move.target());
-                    return awaitReplacement(move, before);
-                }
-                case CONFLICT -> {
-                    // never retried: the pod of that name is not the one decided on
-                    return move.resolved(Outcome.SKIPPED, MoveCode.RECREATED_SINCE_PLAN, List.of("recreated since the plan: the API server "
-                            + "refused the eviction's UID precondition (409: " + attempt.message() + "): not evicted"));
-                }
-                case NOT_FOUND -> {
-                    return move.resolved(Outcome.SKIPPED, MoveCode.POD_GONE, List.of("the pod no longer exists (404): nothing to evict"));
-                }
-                case NO_ANSWER -> {
-                    // remembered as if it happened: a cooldown too many is the safe side of not knowing
-                    remember(move, null, true);
-                    return move.resolved(Outcome.FAILED, MoveCode.NO_ANSWER, List.of("no answer to the eviction request (" + attempt.message()
-                            + "): the API server may or may not have evicted it; the next pass sees where it is"));
-                }
-                case ERROR -> {
-                    return move.resolved(Outcome.FAILED, MoveCode.API_ERROR, List.of("the Eviction API answered " + attempt.code() + ": " + attempt.message()));
-                }
-                case REFUSED_BY_BUDGET -> {
-                    refusals++;
-                    Duration left = Duration.between(clock.instant(), deadline);
-                    if (left.isNegative() || left.isZero()) {
-                        return move.resolved(Outcome.BLOCKED, MoveCode.BUDGET_EXHAUSTED, List.of("a PodDisruptionBudget refused the eviction " + refusals
-                                + " time(s) over " + ConfigNode.format(happyPath.eviction().pdbTimeout()) + " (eviction.pdbTimeout): "
-                                + attempt.message()));
-                    }
-                    // The last wait is cut short so that one final attempt falls exactly on the deadline.
-                    Duration wait = backoff.compareTo(left) < 0 ? backoff : left;
-                    LOG.info("eviction of {} refused by a PodDisruptionBudget, retrying in {}", move.pod().key(), ConfigNode.format(wait));
-                    sleeper.sleep(wait);
-                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-                }
-                default -> throw new IllegalStateException(attempt.kind().toString());
-            }
-        }
+            case DECIDED -> new Rechecked(null, recheck.fresh(), EvictionApi.Siblings.of(recheck.fresh().pod(), fresh));
+        };
     }
 
     private Move awaitReplacement(Move move, EvictionApi.Siblings before) {

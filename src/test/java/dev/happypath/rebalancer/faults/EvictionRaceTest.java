@@ -219,6 +219,37 @@ class EvictionRaceTest {
     }
 
     /**
+     * A PodDisruptionBudget refuses a-web-2's first eviction (429) and, during the backoff, agent-0 goes
+     * NotReady. The retry is re-checked like the first attempt: the gate is closed, nothing more is asked.
+     */
+    @Test
+    void aRetryAfterABudgetRefusalIsReCheckedToo() {
+        try (LiveCluster c = cluster()) {
+            c.api().dispatcher().onEviction(old -> c.api().create(ready(replacement(old, AGENT1), true)));
+            AtomicBoolean refused = new AtomicBoolean();
+            c.api().dispatcher().addInterceptor((method, path, body) -> {
+                if (path.endsWith("/a-web-2/eviction") && refused.compareAndSet(false, true)) {
+                    var node = c.api().node(AGENT0);
+                    node.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.NodeConditionBuilder().withType("Ready")
+                            .withStatus("Unknown").withReason("NodeStatusUnknown").withLastTransitionTime("2026-11-21T10:00:00Z").build()));
+                    c.api().update(node);
+                    return Faults.status(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.");
+                }
+                return null;
+            });
+
+            LiveCluster.Result r = run(c);
+
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertMove(r, "a-web-2", "DEFERRED", "GATE_CLOSED", "gate closed: " + AGENT0 + ": not Ready");
+            assertThat(r.move("a-web-2").get("detail").asText()).contains("(re-checked before the eviction)");
+            assertMove(r, "b-loki-0", "DEFERRED", "RUN_STOPPED", AGENT0 + ": not Ready");
+            assertThat(c.api().dispatcher().requests()).filteredOn(q -> q.path().endsWith("/eviction")).hasSize(1);
+            assertThat(evicted(c)).isEmpty();
+        }
+    }
+
+    /**
      * (a) The same restart, but between the re-check's read and the eviction request: the Eviction's UID
      * precondition makes the API server answer 409, and the move is SKIPPED without a retry.
      */
