@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The gate's second half: no move while an earlier move of this rebalancer has not settled. A workload the
@@ -35,28 +36,38 @@ public final class Settling {
     /** One UNSETTLED reason per recently moved workload with a pod Pending or not Ready; empty when all settled. */
     public static List<GateReason> unsettled(ClusterSnapshot snapshot, Ledger ledger, HappyPath happyPath, Instant now) {
         Duration window = window(happyPath);
-        List<GateReason> reasons = new ArrayList<>();
+        Map<String, Instant> recent = new TreeMap<>();
         for (Map.Entry<String, LedgerEntry> e : ledger.entries().entrySet()) {
             Instant at = e.getValue().last().at();
-            if (at.isBefore(now.minus(window))) {
+            if (!at.isBefore(now.minus(window))) {
+                recent.put(e.getKey(), at);
+            }
+        }
+        if (recent.isEmpty()) {
+            return List.of(); // the usual case: no pod is looked at
+        }
+        // one pass over the pods, whatever the size of the cluster
+        Map<String, List<PodState>> struggling = new TreeMap<>();
+        for (PodState p : snapshot.pods()) {
+            if (p.isTerminating() || p.isTerminal() || (p.isBound() && p.ready())) {
                 continue;
             }
-            List<PodState> struggling = snapshot.pods().stream()
-                    .filter(p -> Ledger.workloadKey(p).equals(e.getKey()))
-                    .filter(p -> !p.isTerminating() && !p.isTerminal() && (!p.isBound() || !p.ready()))
-                    .sorted(Comparator.comparing(PodState::key))
-                    .toList();
-            if (struggling.isEmpty()) {
-                continue;
+            String key = Ledger.workloadKey(p);
+            if (recent.containsKey(key)) {
+                struggling.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
             }
-            Duration ago = Duration.between(at, now);
-            PodState first = struggling.get(0);
-            reasons.add(new GateReason(null, GateReason.Code.UNSETTLED, "an earlier move has not settled: " + e.getKey()
+        }
+        List<GateReason> reasons = new ArrayList<>();
+        struggling.forEach((key, pods) -> {
+            pods.sort(Comparator.comparing(PodState::key));
+            Duration ago = Duration.between(recent.get(key), now);
+            PodState first = pods.get(0);
+            reasons.add(new GateReason(null, GateReason.Code.UNSETTLED, "an earlier move has not settled: " + key
                     + " was moved " + ConfigNode.format(ago.isNegative() ? Duration.ZERO : Duration.ofSeconds(ago.getSeconds()))
                     + " ago and its pod " + first.key() + " " + doing(first)
-                    + (struggling.size() > 1 ? " (and " + (struggling.size() - 1) + " more)" : "")
+                    + (pods.size() > 1 ? " (and " + (pods.size() - 1) + " more)" : "")
                     + "; watched for " + ConfigNode.format(window) + " after a move (max of eviction.readyTimeout, antiFlap.cooldown)"));
-        }
+        });
         return reasons;
     }
 
