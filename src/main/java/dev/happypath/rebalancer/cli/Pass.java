@@ -76,7 +76,7 @@ final class Pass {
             if (dryRun) {
                 return complete(cli, happyPath, d, true, runId, d.decision().plan().moves(), null, events, explain);
             }
-            Execution done = new Executor(new ApiEvictions(client, d.reader()), d.ledger()::record, happyPath, cli.clock(), cli.sleeper())
+            Execution done = new Executor(new ApiEvictions(client, d.reader()), d.ledger()::read, d.ledger()::record, happyPath, cli.clock(), cli.sleeper())
                     .execute(d.decision().plan());
             return complete(cli, happyPath, d, false, runId, done.moves(), done.abort(), events, explain);
         } finally {

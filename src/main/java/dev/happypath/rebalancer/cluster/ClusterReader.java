@@ -58,7 +58,7 @@ public final class ClusterReader {
         return new ClusterSnapshot(clock.instant(), nodes, pods, budgets, claims, volumes);
     }
 
-    /** Nodes only: the executor re-checks the gate before each eviction. */
+    /** Nodes only: one LIST (the executor re-reads the whole cluster before each eviction, see read()). */
     public List<NodeState> readNodes() {
         return list("nodes", "api/v1/nodes", "Node", ModelConverter::node);
     }

@@ -2,10 +2,9 @@ package dev.happypath.rebalancer.execute;
 
 import dev.happypath.rebalancer.cluster.ApiErrors;
 import dev.happypath.rebalancer.cluster.ClusterReader;
-import dev.happypath.rebalancer.snapshot.NodeState;
+import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.PodState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
@@ -36,8 +35,12 @@ public final class ApiEvictions implements EvictionApi {
     public Attempt evict(PodState pod) {
         // Always a policy/v1 Eviction: fabric8's no-argument evict() sends policy/v1beta1, which
         // Kubernetes 1.25+ no longer serves.
+        // The UID precondition: a pod recreated under the same name (a StatefulSet's) since the re-check is
+        // another pod, and the API server answers 409 instead of evicting it.
         Eviction eviction = new EvictionBuilder()
                 .withNewMetadata().withName(pod.name()).withNamespace(pod.namespace()).endMetadata()
+                .withDeleteOptions(new io.fabric8.kubernetes.api.model.DeleteOptionsBuilder()
+                        .withNewPreconditions().withUid(pod.uid()).endPreconditions().build())
                 .build();
         try {
             boolean evicted = client.pods().inNamespace(pod.namespace()).withName(pod.name()).evict(eviction);
@@ -51,6 +54,9 @@ public final class ApiEvictions implements EvictionApi {
             }
             if (e.getCode() == 404) {
                 return new Attempt(Attempt.Kind.NOT_FOUND, 404, message(e));
+            }
+            if (e.getCode() == 409) {
+                return new Attempt(Attempt.Kind.CONFLICT, 409, message(e));
             }
             if (e.getCode() == 429) {
                 return new Attempt(Attempt.Kind.REFUSED_BY_BUDGET, 429, message(e));
@@ -85,28 +91,27 @@ public final class ApiEvictions implements EvictionApi {
     }
 
     @Override
-    public Replacement awaitReplacement(PodState evicted, Duration timeout) {
+    public Replacement awaitReplacement(PodState evicted, Siblings before, Duration timeout) {
         if (evicted.controller() == null) {
             return Replacement.notReady(Replacement.Ended.NO_CONTROLLER, "no controller to recreate it");
         }
-        String ownerUid = evicted.controller().uid();
         // the pods as the watch last saw them: what to say about the replacement if none gets Ready in time
         AtomicReference<List<Pod>> seen = new AtomicReference<>(List.of());
         CompletableFuture<List<Pod>> ready;
         try {
             ready = client.pods().inNamespace(evicted.namespace()).informOnCondition(pods -> {
                 seen.set(pods);
-                return pods.stream().anyMatch(p -> isReadyReplacement(p, evicted.uid(), ownerUid));
+                return settled(pods, evicted, before).isPresent();
             });
         } catch (KubernetesClientException e) {
             return watchFailed(evicted, e);
         }
         try {
             List<Pod> pods = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            Pod r = pods.stream().filter(p -> isReadyReplacement(p, evicted.uid(), ownerUid)).findFirst().orElseThrow();
+            Pod r = settled(pods, evicted, before).orElseThrow();
             return Replacement.ready(evicted.namespace() + "/" + r.getMetadata().getName(), r.getSpec().getNodeName());
         } catch (TimeoutException e) {
-            return Replacement.notReady(Replacement.Ended.TIMED_OUT, describeCandidates(seen.get(), evicted.uid(), ownerUid));
+            return Replacement.notReady(Replacement.Ended.TIMED_OUT, describeCandidates(seen.get(), evicted, before));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Replacement.notReady(Replacement.Ended.INTERRUPTED, "");
@@ -130,18 +135,34 @@ public final class ApiEvictions implements EvictionApi {
     }
 
     /**
+     * The replacement, once the wait is over: a new pod (see {@link #isReplacement}) that is Ready, with the
+     * controller's Ready count back to what it was before the eviction. A sibling that was Ready all along
+     * is never taken for the replacement: it was in {@code before}.
+     */
+    static java.util.Optional<Pod> settled(List<Pod> pods, PodState evicted, Siblings before) {
+        java.util.Optional<Pod> replacement = pods.stream().filter(p -> isReplacement(p, evicted, before) && isReady(p)).findFirst();
+        return replacement.isPresent() && readyCount(pods, evicted) >= before.ready() ? replacement : java.util.Optional.empty();
+    }
+
+    /**
      * What the controller's new pods are doing, in the words of their status: "Pending: Unschedulable:
      * 0/3 nodes are available ...", "on agent-1, not Ready: container server CrashLoopBackOff (restarted
-     * 4 times)". Says so when no new pod appeared at all.
+     * 4 times)". Only pods that did not exist before the eviction: a sibling's state says nothing about
+     * the replacement. Says so when no new pod appeared at all.
      */
-    static String describeCandidates(List<Pod> pods, String evictedUid, String ownerUid) {
+    static String describeCandidates(List<Pod> pods, PodState evicted, Siblings before) {
         List<String> seen = new ArrayList<>();
         for (Pod p : pods) {
-            if (p.getMetadata() == null || evictedUid.equals(p.getMetadata().getUid()) || p.getMetadata().getDeletionTimestamp() != null
-                    || p.getMetadata().getOwnerReferences().stream().noneMatch(o -> Boolean.TRUE.equals(o.getController()) && ownerUid.equals(o.getUid()))) {
+            if (!isReplacement(p, evicted, before)) {
                 continue;
             }
-            seen.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName() + " " + describe(p));
+            if (isReady(p)) {
+                seen.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName() + " is Ready on " + p.getSpec().getNodeName()
+                        + ", but its controller has " + readyCount(pods, evicted) + " Ready pod(s), not yet the " + before.ready()
+                        + " it had before the eviction");
+            } else {
+                seen.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName() + " " + describe(p));
+            }
         }
         if (seen.isEmpty()) {
             return "no replacement pod appeared (is its controller running, or blocked by a quota or an admission webhook?)";
@@ -179,25 +200,40 @@ public final class ApiEvictions implements EvictionApi {
         return "is on " + node + ", not Ready" + (containers.isEmpty() ? "" : ": " + String.join(", ", containers));
     }
 
-    static boolean isReadyReplacement(Pod p, String evictedUid, String ownerUid) {
-        if (p.getMetadata() == null || evictedUid.equals(p.getMetadata().getUid()) || p.getMetadata().getDeletionTimestamp() != null) {
+    /**
+     * A pod of the evicted pod's controller (by controller UID) that did not exist when the eviction was
+     * sent (its UID is not among {@code before}) and is not Terminating; for a StatefulSet, the pod of
+     * the same name.
+     */
+    static boolean isReplacement(Pod p, PodState evicted, Siblings before) {
+        if (p.getMetadata() == null || p.getMetadata().getUid() == null || before.uids().contains(p.getMetadata().getUid())
+                || p.getMetadata().getDeletionTimestamp() != null || !sameController(p, evicted)) {
             return false;
         }
-        boolean sameOwner = false;
-        for (OwnerReference o : p.getMetadata().getOwnerReferences()) {
-            if (Boolean.TRUE.equals(o.getController()) && ownerUid.equals(o.getUid())) {
-                sameOwner = true;
-            }
-        }
-        if (!sameOwner || p.getSpec() == null || p.getSpec().getNodeName() == null || p.getStatus() == null
-                || p.getStatus().getConditions() == null) {
+        return !"StatefulSet".equals(evicted.controller().kind()) || evicted.name().equals(p.getMetadata().getName());
+    }
+
+    private static boolean sameController(Pod p, PodState evicted) {
+        String ownerUid = evicted.controller().uid();
+        return p.getMetadata().getOwnerReferences().stream()
+                .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && ownerUid.equals(o.getUid()));
+    }
+
+    /** The controller's Ready pods now, the evicted one and Terminating ones aside. */
+    private static int readyCount(List<Pod> pods, PodState evicted) {
+        return (int) pods.stream().filter(p -> p.getMetadata() != null && !evicted.uid().equals(p.getMetadata().getUid())
+                && p.getMetadata().getDeletionTimestamp() == null && sameController(p, evicted) && isReady(p)).count();
+    }
+
+    private static boolean isReady(Pod p) {
+        if (p.getSpec() == null || p.getSpec().getNodeName() == null || p.getStatus() == null || p.getStatus().getConditions() == null) {
             return false;
         }
         return p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     @Override
-    public List<NodeState> readNodes() {
-        return reader.readNodes();
+    public ClusterSnapshot read() {
+        return reader.read();
     }
 }

@@ -3,16 +3,17 @@ package dev.happypath.rebalancer.execute;
 import dev.happypath.rebalancer.RuntimeFailure;
 import dev.happypath.rebalancer.config.ConfigNode;
 import dev.happypath.rebalancer.config.HappyPath;
-import dev.happypath.rebalancer.gate.Gate;
-import dev.happypath.rebalancer.gate.GateVerdict;
 import dev.happypath.rebalancer.ledger.Fingerprints;
 import dev.happypath.rebalancer.ledger.Ledger;
 import dev.happypath.rebalancer.ledger.Recorded;
+import dev.happypath.rebalancer.plan.Decision;
 import dev.happypath.rebalancer.plan.Move;
 import dev.happypath.rebalancer.plan.MoveCode;
 import dev.happypath.rebalancer.plan.Outcome;
 import dev.happypath.rebalancer.plan.Plan;
+import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.NodeState;
+import dev.happypath.rebalancer.snapshot.PodState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +22,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * Carries out a plan, one eviction at a time: re-check the gate on fresh nodes, evict through the
- * Eviction API (retrying a PodDisruptionBudget refusal with backoff until {@code pdbTimeout}), then wait
- * for the replacement to be Ready before the next. Never deletes a pod, never falls back.
- * Stops the run at the first failure: what is left is DEFERRED.
+ * Carries out a plan, one eviction at a time: re-read the cluster and the ledger and decide the move again
+ * on them ({@link Decision#recheck}), evict through the Eviction API with the pod's UID as a precondition
+ * (retrying a PodDisruptionBudget refusal with backoff until {@code pdbTimeout}), then wait for the
+ * replacement (a pod that did not exist before the eviction) to be Ready before the next. Never deletes a
+ * pod, never falls back. Stops the run at the first failure (a replacement landing off its home is one):
+ * what is left is DEFERRED.
  */
 public final class Executor {
 
@@ -36,7 +40,11 @@ public final class Executor {
     /** Why this thread is interrupted: the only two reasons anything interrupts a pass. */
     private static final String STOPPING = "stopping (SIGTERM, or the Lease lost)";
 
+    /** What the first detail of a move the last look before its eviction changed starts with. */
+    static final String RECHECKED = "re-checked before the eviction: ";
+
     private final EvictionApi api;
+    private final Supplier<Ledger> ledger;
     private final MoveRecorder recorder;
     private final HappyPath happyPath;
     private final Clock clock;
@@ -44,8 +52,12 @@ public final class Executor {
     private List<NodeState> nodesAtEviction = List.of();
     private String abort;
 
-    public Executor(EvictionApi api, MoveRecorder recorder, HappyPath happyPath, Clock clock, Sleeper sleeper) {
+    /**
+     * @param ledger reads the ledger afresh (the re-check before each eviction sees this pass's moves)
+     */
+    public Executor(EvictionApi api, Supplier<Ledger> ledger, MoveRecorder recorder, HappyPath happyPath, Clock clock, Sleeper sleeper) {
         this.api = api;
+        this.ledger = ledger;
         this.recorder = recorder;
         this.happyPath = happyPath;
         this.clock = clock;
@@ -74,9 +86,13 @@ public final class Executor {
                 done = move.resolved(Outcome.DEFERRED, MoveCode.RUN_STOPPED, List.of(STOPPING + " before the eviction: not evicted"));
             }
             results.add(done);
-            if (done.outcome() == Outcome.FAILED) {
+            if (done.outcome() == Outcome.FAILED && done.code() == MoveCode.LANDED_OFF_HOME) {
+                stopped = "run stopped: the replacement of " + move.pod().key() + " landed on " + done.landedOn()
+                        + ", off its home: the model was wrong, so nothing more is evicted this pass";
+            } else if (done.outcome() == Outcome.FAILED) {
                 stopped = "run stopped after " + move.pod().key() + " failed";
-            } else if (done.outcome() == Outcome.DEFERRED) {
+            } else if (done.outcome() == Outcome.DEFERRED && (done.code() == MoveCode.GATE_CLOSED || done.code() == MoveCode.RUN_STOPPED)) {
+                // a closed gate or a stop holds every move; any other deferral (anti-flap, a limit) holds only this one
                 stopped = done.details().get(0);
             } else if (abort != null) {
                 stopped = "run stopped: " + abort;
@@ -85,88 +101,162 @@ public final class Executor {
         return new Execution(results, abort);
     }
 
-    private Move executeOne(Move move) throws InterruptedException {
-        if (Thread.currentThread().isInterrupted()) {
-            throw new InterruptedException();
-        }
-        List<NodeState> nodes;
-        try {
-            nodes = api.readNodes();
-        } catch (RuntimeFailure e) {
-            throw new RuntimeFailure("could not re-check the gate before the eviction (not evicted): " + e.getMessage(), e);
-        }
-        nodesAtEviction = nodes;
-        GateVerdict gate = Gate.judge(nodes, happyPath, clock.instant());
-        if (!gate.open()) {
-            LOG.warn("gate closed before evicting {}: {}", move.pod().key(), gate.summary());
-            return move.resolved(Outcome.DEFERRED, MoveCode.GATE_CLOSED, List.of("gate " + gate.summary() + " (re-checked before the eviction)"));
-        }
-
+    /**
+     * Every eviction request follows a re-check that decided the move PLANNED on a fresh read: the first,
+     * and each retry after a PodDisruptionBudget's 429 (the wait can last eviction.pdbTimeout). While
+     * retrying, a fresh read whose budget still allows nothing means: wait on, without asking.
+     */
+    private Move executeOne(Move planned) throws InterruptedException {
         Instant deadline = clock.instant().plus(happyPath.eviction().pdbTimeout());
         Duration backoff = FIRST_BACKOFF;
         int refusals = 0;
+        String lastRefusal = "";
         while (true) {
-            EvictionApi.Attempt attempt = api.evict(move.pod());
-            switch (attempt.kind()) {
-                case EVICTED -> {
-                    LOG.info("evicted {} from {} (target {})", move.pod().key(), move.pod().nodeName(), move.target());
-                    return awaitReplacement(move);
-                }
-                case NOT_FOUND -> {
-                    return move.resolved(Outcome.SKIPPED, MoveCode.POD_GONE, List.of("the pod no longer exists (404): nothing to evict"));
-                }
-                case NO_ANSWER -> {
-                    // remembered as if it happened: a cooldown too many is the safe side of not knowing
-                    remember(move, null, true);
-                    return move.resolved(Outcome.FAILED, MoveCode.NO_ANSWER, List.of("no answer to the eviction request (" + attempt.message()
-                            + "): the API server may or may not have evicted it; the next pass sees where it is"));
-                }
-                case ERROR -> {
-                    return move.resolved(Outcome.FAILED, MoveCode.API_ERROR, List.of("the Eviction API answered " + attempt.code() + ": " + attempt.message()));
-                }
-                case REFUSED_BY_BUDGET -> {
-                    refusals++;
-                    Duration left = Duration.between(clock.instant(), deadline);
-                    if (left.isNegative() || left.isZero()) {
-                        return move.resolved(Outcome.BLOCKED, MoveCode.BUDGET_EXHAUSTED, List.of("a PodDisruptionBudget refused the eviction " + refusals
-                                + " time(s) over " + ConfigNode.format(happyPath.eviction().pdbTimeout()) + " (eviction.pdbTimeout): "
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException();
+            }
+            Rechecked looked = recheck(planned);
+            if (looked.done() != null) {
+                return looked.done();
+            }
+            Move move = looked.move();
+            boolean stillRefused = refusals > 0 && move.outcome() == Outcome.BLOCKED && move.code() == MoveCode.BUDGET_EXHAUSTED;
+            if (move.outcome() != Outcome.PLANNED && !stillRefused) {
+                LOG.info("{} no longer goes ahead: {} {}", planned.pod().key(), move.outcome(), move.code());
+                List<String> details = new ArrayList<>(move.details());
+                details.set(0, RECHECKED + details.get(0));
+                return move.resolved(move.outcome(), move.code(), details);
+            }
+            if (!stillRefused) {
+                EvictionApi.Attempt attempt = api.evict(move.pod());
+                switch (attempt.kind()) {
+                    case EVICTED -> {
+                        LOG.info("evicted {} from {} (target {})", move.pod().key(), move.pod().nodeName(), move.target());
+                        return awaitReplacement(move, looked.before());
+                    }
+                    case CONFLICT -> {
+                        // never retried: the pod of that name is not the one decided on
+                        return move.resolved(Outcome.SKIPPED, MoveCode.RECREATED_SINCE_PLAN, List.of("recreated since the plan: the API server "
+                                + "refused the eviction's UID precondition (409: " + attempt.message() + "): not evicted"));
+                    }
+                    case NOT_FOUND -> {
+                        return move.resolved(Outcome.SKIPPED, MoveCode.POD_GONE, List.of("the pod no longer exists (404): nothing to evict"));
+                    }
+                    case NO_ANSWER -> {
+                        // remembered as if it happened: a cooldown too many is the safe side of not knowing
+                        remember(move, null, true);
+                        return move.resolved(Outcome.FAILED, MoveCode.NO_ANSWER, List.of("no answer to the eviction request (" + attempt.message()
+                                + "): the API server may or may not have evicted it; the next pass sees where it is"));
+                    }
+                    case ERROR -> {
+                        return move.resolved(Outcome.FAILED, MoveCode.API_ERROR, List.of("the Eviction API answered " + attempt.code() + ": "
                                 + attempt.message()));
                     }
-                    // The last wait is cut short so that one final attempt falls exactly on the deadline.
-                    Duration wait = backoff.compareTo(left) < 0 ? backoff : left;
-                    LOG.info("eviction of {} refused by a PodDisruptionBudget, retrying in {}", move.pod().key(), ConfigNode.format(wait));
-                    sleeper.sleep(wait);
-                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                    case REFUSED_BY_BUDGET -> {
+                        refusals++;
+                        lastRefusal = attempt.message();
+                    }
+                    default -> throw new IllegalStateException(attempt.kind().toString());
                 }
-                default -> throw new IllegalStateException(attempt.kind().toString());
             }
+            Duration left = Duration.between(clock.instant(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                return planned.resolved(Outcome.BLOCKED, MoveCode.BUDGET_EXHAUSTED, List.of("a PodDisruptionBudget refused the eviction " + refusals
+                        + " time(s) over " + ConfigNode.format(happyPath.eviction().pdbTimeout()) + " (eviction.pdbTimeout): " + lastRefusal));
+            }
+            // The last wait is cut short so that one final attempt falls exactly on the deadline.
+            Duration wait = backoff.compareTo(left) < 0 ? backoff : left;
+            LOG.info("eviction of {} refused by a PodDisruptionBudget, retrying in {}", planned.pod().key(), ConfigNode.format(wait));
+            sleeper.sleep(wait);
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
     }
 
-    private Move awaitReplacement(Move move) {
+    /**
+     * What the last look before an eviction found: a final outcome ({@code done}), or the move decided
+     * again ({@code move}, PLANNED or not) with the controller's pods as they are now ({@code before}).
+     */
+    private record Rechecked(Move done, Move move, EvictionApi.Siblings before) {
+    }
+
+    /** Re-reads the cluster and the ledger and decides the planned pod again on them. */
+    private Rechecked recheck(Move planned) {
+        ClusterSnapshot fresh;
+        Ledger memory;
+        try {
+            fresh = api.read();
+            memory = ledger.get();
+        } catch (RuntimeFailure e) {
+            throw new RuntimeFailure("could not re-check the move before the eviction (not evicted): " + e.getMessage(), e);
+        }
+        nodesAtEviction = fresh.nodes();
+        Decision.Recheck recheck = Decision.recheck(fresh, happyPath, memory, clock.instant(), planned.pod());
+        return switch (recheck.kind()) {
+            case GATE_CLOSED -> {
+                LOG.warn("gate closed before evicting {}: {}", planned.pod().key(), recheck.gate().summary());
+                yield new Rechecked(planned.resolved(Outcome.DEFERRED, MoveCode.GATE_CLOSED,
+                        List.of("gate " + recheck.gate().summary() + " (re-checked before the eviction)")), null, null);
+            }
+            case GONE -> new Rechecked(planned.resolved(Outcome.SKIPPED, MoveCode.POD_GONE,
+                    List.of(RECHECKED + "the pod no longer exists: nothing to evict")), null, null);
+            case RECREATED -> {
+                PodState now = recheck.pod();
+                yield new Rechecked(planned.resolved(Outcome.SKIPPED, MoveCode.RECREATED_SINCE_PLAN, List.of(RECHECKED
+                        + "recreated since the plan (uid " + planned.pod().uid() + " -> " + now.uid() + ")"
+                        + (now.isBound() ? ", now on " + now.nodeName() : ", not scheduled yet") + ": the pod decided on is gone, not evicted")),
+                        null, null);
+            }
+            case NOT_A_STRAY -> {
+                PodState now = recheck.pod();
+                yield new Rechecked(planned.resolved(Outcome.SKIPPED, MoveCode.ALREADY_HOME, List.of(RECHECKED + (now.isBound()
+                        ? "now on " + now.nodeName() + ", on its Happy Path: nothing to move"
+                        : "no longer on a node: nothing to move"))), null, null);
+            }
+            case DECIDED -> new Rechecked(null, recheck.fresh(), EvictionApi.Siblings.of(recheck.fresh().pod(), fresh));
+        };
+    }
+
+    private Move awaitReplacement(Move move, EvictionApi.Siblings before) {
         Duration timeout = happyPath.eviction().readyTimeout();
-        EvictionApi.Replacement r = api.awaitReplacement(move.pod(), timeout);
+        EvictionApi.Replacement r = api.awaitReplacement(move.pod(), before, timeout);
         if (!r.ready()) {
             // The eviction happened all the same: remembered, so that the cooldown and the daily cap hold
             // the workload back next pass instead of evicting it again while its replacement struggles.
             remember(move, null, true);
-            return move.resolved(Outcome.FAILED, MoveCode.REPLACEMENT_NOT_READY, List.of(notReady(r, timeout)));
+            return move.resolved(Outcome.FAILED, MoveCode.REPLACEMENT_NOT_READY, withDecision(List.of(notReady(r, timeout)), move));
         }
         List<String> details = new ArrayList<>();
         details.add("replacement " + r.pod() + " Ready on " + r.node());
         boolean home = move.placement().homeNodes().contains(r.node());
         if (!home) {
-            details.add("WARNING: it landed on " + r.node() + ", off its home (" + move.placement().home() + "), where "
-                    + move.target() + " was predicted; " + move.pod().workload()
+            // The model said home and the scheduler said otherwise: every later prediction of this pass rests
+            // on the same model, so the pass stops here.
+            details.add("it landed on " + r.node() + ", off its home (" + move.placement().home() + "), where "
+                    + move.target() + " was predicted: the model was wrong; " + move.pod().workload()
                     + " will not be moved again until its pod spec or the nodes change");
             LOG.warn("replacement of {} landed on {}, off its home ({}); predicted {}", move.pod().key(), r.node(),
                     move.placement().home(), move.target());
-        } else if (move.target() != null && !move.target().equals(r.node())) {
+            remember(move, r.node(), false);
+            return new Move(move.placement(), move.target(), Outcome.FAILED, MoveCode.LANDED_OFF_HOME, withDecision(details, move),
+                    move.prediction(), r.node());
+        }
+        if (move.target() != null && !move.target().equals(r.node())) {
             details.add("landed on " + r.node() + ", another home than the predicted " + move.target());
         }
-        Move landed = move.landed(r.node(), home ? MoveCode.LANDED_HOME : MoveCode.LANDED_OFF_HOME, details);
-        remember(move, r.node(), home);
+        Move landed = move.landed(r.node(), MoveCode.LANDED_HOME, withDecision(details, move));
+        remember(move, r.node(), true);
         return landed;
+    }
+
+    /**
+     * What happened, then what was decided: once a pod is evicted, the decision's lines stay on the move, so
+     * that a live report says what the eviction cost (an emptyDir discarded, an only replica's downtime) as
+     * the dry run did, and where it was predicted to land.
+     */
+    private static List<String> withDecision(List<String> happened, Move decided) {
+        List<String> details = new ArrayList<>(happened);
+        details.addAll(decided.details());
+        return details;
     }
 
     private static String notReady(EvictionApi.Replacement r, Duration timeout) {

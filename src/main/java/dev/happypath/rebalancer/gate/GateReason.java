@@ -17,7 +17,9 @@ public record GateReason(String node, Code code, String message) {
         HEALTH_TAINT,
         /** A Ready or pressure condition changed "in the future": the clocks disagree, so no stability can be measured. */
         CLOCK_SKEW,
-        NOT_STABLE
+        NOT_STABLE,
+        // --- issue 12: an earlier move of this rebalancer has not settled (gate/Settling)
+        UNSETTLED
     }
 
     @Override

@@ -75,7 +75,10 @@ public enum MoveCode {
     // --- live outcomes -----------------------------------------------------------------------------------
     /** Evicted; its replacement is Ready on a home. */
     LANDED_HOME,
-    /** Evicted; its replacement is Ready, but off its home: the prediction was wrong. */
+    /**
+     * Its replacement is Ready, but off its home: the model was wrong. A live move ends FAILED with it and
+     * the pass stops there (the rest DEFERRED RUN_STOPPED); the ledger records where it landed.
+     */
     LANDED_OFF_HOME,
     /** The pod was gone when we came to evict it (404). */
     POD_GONE,
@@ -84,5 +87,11 @@ public enum MoveCode {
     /** The eviction request got no answer: it may or may not have happened. */
     NO_ANSWER,
     /** The Eviction API answered an error, or the cluster could not be re-read before the eviction. */
-    API_ERROR
+    API_ERROR,
+
+    // --- issue 12: re-checked before the eviction
+    /** The pod of that name was recreated (another UID) since the plan, or the API refused the eviction's UID precondition (409). */
+    RECREATED_SINCE_PLAN,
+    /** By the time of its eviction the pod is on one of its homes: nothing to move. */
+    ALREADY_HOME
 }

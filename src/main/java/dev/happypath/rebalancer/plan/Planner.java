@@ -87,6 +87,14 @@ public final class Planner {
         return new Plan(moves);
     }
 
+    /**
+     * One stray decided alone, with a fresh budget: the executor's re-check before an eviction
+     * ({@link Decision#recheck}). The pass's limits were applied when the plan was made.
+     */
+    static Move decideOne(ClusterSnapshot snapshot, HappyPath happyPath, GateVerdict gate, Ledger ledger, Instant now, Placement stray) {
+        return new Planner(snapshot, happyPath, gate, ledger, now).decide(stray);
+    }
+
     private Move decide(Placement stray) {
         PodState pod = stray.pod();
         List<String> unsafe = EvictionSafety.violations(stray, happyPath);

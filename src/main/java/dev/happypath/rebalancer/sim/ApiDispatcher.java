@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
 /**
  * kubernetes-server-mock's CRUD dispatcher with what a real API server does that CRUD mode lacks:
  * <ul>
- *   <li>the policy/v1 eviction subresource: 404 for a missing pod, 429 when a PodDisruptionBudget allows
+ *   <li>the policy/v1 eviction subresource: 404 for a missing pod, 409 when {@code deleteOptions.preconditions.uid}
+ *       names another UID than the pod's, 429 when a PodDisruptionBudget allows
  *       no disruption, 500 when two budgets cover the pod, otherwise the budget is charged, the pod
  *       deleted and 201 answered;</li>
  *   <li>discovery ({@code /api}, {@code /apis}, {@code /api/v1}, {@code /apis/policy/v1}, {@code /version}),
@@ -60,8 +61,17 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
     public static final String KUBELET_FINALIZER = "sim.happypath.dev/kubelet";
     private static final ObjectMapper JSON = Serialization.jsonMapper();
 
-    /** One request as the API server saw it. */
-    public record LoggedRequest(String method, String path, int code) {
+    /**
+     * One request as the API server saw it.
+     *
+     * @param uid for an eviction, the pod UID its {@code deleteOptions.preconditions.uid} named (with 201: the
+     *            UID of the pod evicted), else null
+     */
+    public record LoggedRequest(String method, String path, int code, String uid) {
+
+        public LoggedRequest(String method, String path, int code) {
+            this(method, path, code, null);
+        }
     }
 
     /** Answers a request instead of the store, or returns null to let it through. */
@@ -135,7 +145,8 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
         } else if (response == null) {
             response = atomically(() -> write(request, path, body));
         }
-        record(method, path, response == null ? 0 : response.code());
+        record(method, path, response == null ? 0 : response.code(),
+                EVICTION.matcher(pathOnly(path)).matches() ? preconditionUid(body) : null);
         return response;
     }
 
@@ -264,7 +275,7 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
         changes.incrementAndGet();
         Matcher eviction = EVICTION.matcher(pathOnly(path));
         if (request.method() == HttpMethod.POST && eviction.matches()) {
-            return evict(eviction.group(1), eviction.group(2));
+            return evict(eviction.group(1), eviction.group(2), body);
         }
         Matcher pod = POD.matcher(pathOnly(path));
         if (gracefulPodDeletion && request.method() == HttpMethod.DELETE && pod.matches()) {
@@ -283,9 +294,9 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
         return q < 0 ? path : path.substring(0, q);
     }
 
-    private void record(String method, String path, int code) {
+    private void record(String method, String path, int code, String uid) {
         synchronized (log) {
-            log.addLast(new LoggedRequest(method, path, code));
+            log.addLast(new LoggedRequest(method, path, code, uid));
             while (log.size() > logLimit) {
                 log.removeFirst();
             }
@@ -320,10 +331,17 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
 
     // --- eviction -----------------------------------------------------------------------------------
 
-    private MockResponse evict(String namespace, String name) {
+    private MockResponse evict(String namespace, String name, String body) {
         Pod pod = get(podPath(namespace, name), Pod.class);
         if (pod == null) {
             return status(404, "NotFound", "pods \"" + name + "\" not found");
+        }
+        // deleteOptions.preconditions.uid: a real API server refuses to evict another pod that took the name
+        String wanted = preconditionUid(body);
+        if (wanted != null && !wanted.equals(pod.getMetadata().getUid())) {
+            return status(409, "Conflict", "Operation cannot be fulfilled on Pod \"" + name + "\": the UID in the precondition ("
+                    + wanted + ") does not match the UID in record (" + pod.getMetadata().getUid()
+                    + "). The object might have been deleted and then recreated");
         }
         boolean finished = "Succeeded".equals(phase(pod)) || "Failed".equals(phase(pod));
         if (pod.getMetadata().getDeletionTimestamp() == null && !finished) {
@@ -357,6 +375,19 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
             listener.accept(pod);
         }
         return status(201, null, null);
+    }
+
+    /** The UID an Eviction's deleteOptions.preconditions require, or null when it names none. */
+    private static String preconditionUid(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode uid = JSON.readTree(body).path("deleteOptions").path("preconditions").path("uid");
+            return uid.isTextual() ? uid.asText() : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     /** DELETE of a pod: graceful unless the options say gracePeriodSeconds=0 (kubectl delete --force --grace-period=0). */

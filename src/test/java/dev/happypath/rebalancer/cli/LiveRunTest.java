@@ -56,6 +56,47 @@ class LiveRunTest {
         return file.toString();
     }
 
+    /** An ArgoCD repo-server lifeboated with an emptyDir cache; the rule says the cache may be discarded. */
+    private static final String CACHE_DISCARDED = """
+            config: |
+              apiVersion: happypath.dev/v1alpha1
+              kind: RebalancerConfig
+              nodes:
+                workers: { selector: { matchExpressions: [ { key: role, operator: In, values: [infra, apps] } ] } }
+                lifeboats: { selector: { matchExpressions: [ { key: node-role.kubernetes.io/control-plane, operator: Exists } ] } }
+              workloads:
+                - { name: argocd, namespace: argocd, home: any-worker, localData: discard }
+              eviction: { pdbTimeout: 30s, readyTimeout: 2s }
+            pods:
+              - { ns: argocd, name: repo-server, labels: { app: repo }, node: k3d-idp-demo-server-0, emptyDir: [cache],
+                  tolerations: ["node-role.kubernetes.io/control-plane:NoSchedule"] }
+            """;
+
+    /** Once evicted, a move still says what the eviction cost: the live report carries the decision's lines. */
+    @Test
+    void anEvictedMoveStillSaysWhatItsEvictionDiscarded() throws Exception {
+        try (LiveCluster c = new LiveCluster(Scenario.parse("cache-discarded", CACHE_DISCARDED)).recreateEvicted(p -> AGENT1, true)) {
+            LiveCluster.Result r = c.run("run", "--config", configOf(CACHE_DISCARDED), "-o", "json");
+
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            JsonNode move = r.move("repo-server");
+            assertThat(move.get("outcome").asText()).isEqualTo("EVICTED");
+            assertThat(move.get("code").asText()).isEqualTo("LANDED_HOME");
+            assertThat(move.get("details").get(0).asText()).startsWith("replacement argocd/repo-server-r Ready on " + AGENT1);
+            assertThat(move.get("detail").asText())
+                    .contains("emptyDir 'cache' (disk) is discarded: its contents are lost with the eviction (localData: discard on workload rule argocd)");
+        }
+    }
+
+    private static String configOf(String scenario) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("rebalancer-", ".yaml");
+        file.toFile().deleteOnExit();
+        String yaml = scenario.substring(scenario.indexOf("|") + 2, scenario.indexOf("pods:"))
+                .lines().map(l -> l.length() >= 2 ? l.substring(2) : l).reduce("", (a, b) -> a + b + "\n");
+        java.nio.file.Files.writeString(file, yaml);
+        return file.toString();
+    }
+
     private static int evictions(LiveCluster c) {
         return (int) c.api().dispatcher().requests().stream().filter(r -> r.path().endsWith("/eviction")).count();
     }
@@ -101,6 +142,7 @@ class LiveRunTest {
     @Test
     void retriesABudgetRefusalWithBackoffThenEvicts() throws Exception {
         try (LiveCluster c = cluster().recreateEvicted(p -> AGENT0, true)) {
+            String aServer = c.api().pod("argocd", "a-server").getMetadata().getUid();
             AtomicInteger refusals = new AtomicInteger();
             c.api().dispatcher().addInterceptor((method, path, body) ->
                     path.endsWith("/a-server/eviction") && refusals.getAndIncrement() < 2
@@ -115,6 +157,9 @@ class LiveRunTest {
             assertThat(r.move("a-server").get("outcome").asText()).isEqualTo("EVICTED");
             assertThat(c.time().sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
             assertThat(evictions(c)).isEqualTo(4);
+            // every retry names the pod decided on by its UID (the precondition)
+            assertThat(c.api().dispatcher().requests()).filteredOn(q -> q.path().endsWith("/a-server/eviction")).hasSize(3)
+                    .extracting(ApiDispatcher.LoggedRequest::uid).containsOnly(aServer);
         }
     }
 
@@ -235,8 +280,10 @@ class LiveRunTest {
             LiveCluster.Result r = c.run("run", "--config", config(c), "-o", "json");
 
             assertThat(r.move("a-server").get("outcome").asText()).as(r.toString()).isEqualTo("BLOCKED");
+            assertThat(r.move("a-server").get("detail").asText()).contains("refused the eviction 1 time(s) over 30s");
+            // after the 429 every retry's re-check reads the budget at 0: it waits on without asking again
             assertThat(c.api().dispatcher().requests()).filteredOn(q -> q.path().endsWith("/a-server/eviction"))
-                    .allMatch(q -> q.code() == 429);
+                    .hasSize(1).allMatch(q -> q.code() == 429);
         }
     }
 
@@ -274,22 +321,31 @@ class LiveRunTest {
 
     @Test
     void aReplacementLandingOffHomeIsReportedRememberedAndNotMovedAgainUntilTheNodesChange() throws Exception {
-        try (LiveCluster c = cluster().recreateEvicted(p -> SERVER, true)) {
+        java.util.concurrent.atomic.AtomicReference<String> landing = new java.util.concurrent.atomic.AtomicReference<>(SERVER);
+        try (LiveCluster c = cluster().recreateEvicted(p -> landing.get(), true)) {
             String config = config(c);
             LiveCluster.Result first = c.run("run", "--config", config, "-o", "json");
             JsonNode moved = first.move("a-server");
-            assertThat(moved.get("outcome").asText()).as(first.toString()).isEqualTo("EVICTED");
+            assertThat(moved.get("outcome").asText()).as(first.toString()).isEqualTo("FAILED");
+            assertThat(moved.get("code").asText()).isEqualTo("LANDED_OFF_HOME");
             assertThat(moved.get("landedOn").asText()).isEqualTo(SERVER);
-            assertThat(moved.get("detail").asText()).contains("WARNING: it landed on " + SERVER + ", off its home (any worker)")
-                    .contains("will not be moved again until its pod spec or the nodes change");
-            assertThat(first.exitCode()).isZero();
+            assertThat(moved.get("detail").asText()).contains("it landed on " + SERVER + ", off its home (any worker)")
+                    .contains("the model was wrong").contains("will not be moved again until its pod spec or the nodes change");
+            // the model was wrong: nothing more is evicted this pass
+            assertThat(first.move("b-repo").get("outcome").asText()).isEqualTo("DEFERRED");
+            assertThat(first.move("b-repo").get("code").asText()).isEqualTo("RUN_STOPPED");
+            assertThat(first.move("b-repo").get("detail").asText()).contains("landed on " + SERVER + ", off its home: the model was wrong");
+            assertThat(first.exitCode()).isEqualTo(ExitCode.RUNTIME_FAILURE);
+            assertThat(c.api().configMap("happypath-rebalancer", "happypath-rebalancer-ledger").getData().get("ledger.json"))
+                    .contains("\"landedOn\" : \"" + SERVER + "\"", "\"landedHome\" : false");
 
+            landing.set(AGENT0); // from now on the scheduler agrees with the model
             c.time().sleep(Duration.ofHours(2));
             c.awaitLeaseFree();
             LiveCluster.Result second = c.run("run", "--config", config, "-o", "json");
             assertThat(second.move("a-server-r").get("outcome").asText()).as(second.toString()).isEqualTo("SKIPPED");
             assertThat(second.move("a-server-r").get("detail").asText()).contains("landed on " + SERVER + ", off its home");
-            assertThat(evictions(c)).as("no second eviction of a-server").isEqualTo(2);
+            assertThat(evictions(c)).as("no second eviction of a-server; b-repo's one eviction").isEqualTo(2);
 
             // the nodes change (a new label on a worker): it may be tried again
             Node agent = c.api().node(AGENT0);

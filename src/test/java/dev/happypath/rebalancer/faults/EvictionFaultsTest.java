@@ -43,14 +43,15 @@ class EvictionFaultsTest {
     /**
      * Every eviction request gets the same answer, every time. 429 is a PodDisruptionBudget's refusal:
      * retried with backoff until eviction.pdbTimeout, then BLOCKED, and the run goes on. 404: the pod is
-     * gone, nothing to do. Anything else: the eviction did not happen for a reason nobody knows; FAILED,
+     * gone, nothing to do. 409: the UID precondition failed, the pod of that name is another pod: SKIPPED,
+     * never retried, and the run goes on. Anything else: the eviction did not happen for a reason nobody knows; FAILED,
      * no retry, and the run stops.
      */
     @ParameterizedTest(name = "eviction answers {0} forever")
     @CsvSource(delimiter = '|', value = {
             "500 | InternalError      | FAILED   | 1 | 1 | the Eviction API answered 500: etcdserver: request timed out",
             "503 | ServiceUnavailable | FAILED   | 1 | 1 | the Eviction API answered 503: the server is currently unable to handle the request",
-            "409 | Conflict           | FAILED   | 1 | 1 | the Eviction API answered 409: Operation cannot be fulfilled on pods",
+            "409 | Conflict           | SKIPPED  | 0 | 2 | recreated since the plan: the API server refused the eviction's UID precondition (409: Operation cannot be fulfilled on pods",
             "404 | NotFound           | SKIPPED  | 0 | 2 | the pod no longer exists (404): nothing to evict",
             "429 | TooManyRequests    | BLOCKED  | 0 | 12 | refused the eviction 6 time(s) over 30s (eviction.pdbTimeout)",
     })
@@ -216,8 +217,8 @@ class EvictionFaultsTest {
 
     /**
      * A replacement that crash-loops on the lifeboat is a stray again. The ledger remembers the eviction
-     * that made it, so the next pass holds the workload back (antiFlap.cooldown) instead of evicting it every
-     * five minutes.
+     * that made it, so the next pass holds back: its gate is closed (UNSETTLED: an earlier move has not
+     * settled) instead of evicting it, or anything else, every five minutes.
      */
     @Test
     void theNextPassDoesNotEvictAStrugglingReplacementAgain() {
@@ -231,8 +232,10 @@ class EvictionFaultsTest {
 
             assertNothingUnsafe("the next pass after a replacement crash-looped", c, Faults.PLANNED, again.err(), again.logs());
             assertThat(again.outcome("a-server-r")).as(again.toString()).isEqualTo("DEFERRED");
-            assertThat(again.detail("a-server-r")).contains("cooldown: moved").contains("antiFlap.cooldown is 1h");
-            assertThat(Faults.evictions(c, "a-server-r", 0)).isZero();
+            assertThat(again.detail("a-server-r")).contains("gate closed: an earlier move has not settled: argocd/ReplicaSet/a-server-rs was moved")
+                    .contains("its pod argocd/a-server-r is on " + SERVER + ", not Ready");
+            assertThat(again.result().json().get("gate").get("reasons").toString()).contains("an earlier move has not settled");
+            assertThat(Faults.requests(c, "POST", ".*/eviction")).as("nothing evicted while it settles").isZero();
         }
     }
 

@@ -150,6 +150,34 @@ class InProcessApiTest {
         }
     }
 
+    /**
+     * An Eviction's deleteOptions.preconditions.uid, as a real API server honours it: another UID than the
+     * pod's is a 409 Conflict and nothing is evicted; the pod's own UID evicts it.
+     */
+    @Test
+    void anEvictionWhoseUidPreconditionNamesAnotherPodIsRefusedWith409() {
+        try (LiveCluster c = cluster(); KubernetesClient client = KubernetesClients.create(c.api().clientConfig())) {
+            String uid = c.api().pod("observability", "loki-0").getMetadata().getUid();
+            var stale = new EvictionBuilder().withNewMetadata().withName("loki-0").withNamespace("observability").endMetadata()
+                    .withDeleteOptions(new io.fabric8.kubernetes.api.model.DeleteOptionsBuilder()
+                            .withNewPreconditions().withUid("the-uid-before-it-was-recreated").endPreconditions().build())
+                    .build();
+            var refused = org.assertj.core.api.Assertions.catchThrowableOfType(io.fabric8.kubernetes.client.KubernetesClientException.class,
+                    () -> client.pods().inNamespace("observability").withName("loki-0").evict(stale));
+            assertThat(refused.getCode()).isEqualTo(409);
+            assertThat(refused.getStatus().getMessage()).contains("the UID in the precondition (the-uid-before-it-was-recreated)")
+                    .contains("does not match the UID in record (" + uid + ")");
+            assertThat(c.api().pod("observability", "loki-0")).as("not evicted").isNotNull();
+
+            var current = new EvictionBuilder().withNewMetadata().withName("loki-0").withNamespace("observability").endMetadata()
+                    .withDeleteOptions(new io.fabric8.kubernetes.api.model.DeleteOptionsBuilder()
+                            .withNewPreconditions().withUid(uid).endPreconditions().build())
+                    .build();
+            assertThat(client.pods().inNamespace("observability").withName("loki-0").evict(current)).isTrue();
+            assertThat(c.api().pod("observability", "loki-0")).isNull();
+        }
+    }
+
     @Test
     void withoutGracefulDeletionAnEvictedPodIsGoneAtOnce() {
         try (LiveCluster c = cluster(); KubernetesClient client = KubernetesClients.create(c.api().clientConfig())) {

@@ -131,7 +131,12 @@ public final class LiveCluster implements AutoCloseable {
         }
 
         public JsonNode move(String podName) {
-            for (JsonNode m : json().get("moves")) {
+            JsonNode moves = json().get("moves");
+            if (moves == null) {
+                // a run that ended before its report: say how, rather than fail on a null
+                throw new AssertionError("no report with moves; " + this);
+            }
+            for (JsonNode m : moves) {
                 if (m.get("pod").asText().equals(podName)) {
                     return m;
                 }
