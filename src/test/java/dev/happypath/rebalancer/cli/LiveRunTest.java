@@ -48,12 +48,7 @@ class LiveRunTest {
     }
 
     private static String config(LiveCluster c) throws Exception {
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("rebalancer-", ".yaml");
-        file.toFile().deleteOnExit();
-        String yaml = TWO_LIFEBOATED.substring(TWO_LIFEBOATED.indexOf("|") + 2, TWO_LIFEBOATED.indexOf("pods:"))
-                .lines().map(l -> l.length() >= 2 ? l.substring(2) : l).reduce("", (a, b) -> a + b + "\n");
-        java.nio.file.Files.writeString(file, yaml);
-        return file.toString();
+        return configOf(TWO_LIFEBOATED);
     }
 
     /** An ArgoCD repo-server lifeboated with an emptyDir cache; the rule says the cache may be discarded. */
@@ -88,6 +83,7 @@ class LiveRunTest {
         }
     }
 
+    /** The scenario's config, as a file the CLI reads. */
     private static String configOf(String scenario) throws Exception {
         java.nio.file.Path file = java.nio.file.Files.createTempFile("rebalancer-", ".yaml");
         file.toFile().deleteOnExit();
