@@ -77,15 +77,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Soak implements AutoCloseable {
 
     static final Instant START = IdpSeed.TAKEN_AT;
-    /** Start-up and shutdown as a small platform pod's: long enough for a pass to see a replacement not Ready. */
-    static final Simulation.Timings TIMINGS = new Simulation.Timings(Duration.ofSeconds(5), Duration.ZERO,
-            Duration.ofSeconds(20), Duration.ofSeconds(10));
+    /**
+     * A tick of 10 s; 30 s from binding to Ready and from deletion to gone (terminationGracePeriodSeconds'
+     * default). The shutdown must outlast a tick: a controller creates the replacement, and the scheduler
+     * places it, while the evicted pod still terminates and holds its room, as on a real cluster.
+     */
+    static final Simulation.Timings TIMINGS = new Simulation.Timings(Duration.ofSeconds(10), Duration.ZERO,
+            Duration.ofSeconds(30), Duration.ofSeconds(30));
     /** The daemon's schedule in the soak: every half hour, as docs/operating.md suggests for a daemon. */
     static final String SCHEDULE = "*/30 * * * *";
     /** The mean time between two random events (exponentially distributed). */
     static final Duration MEAN_GAP = Duration.ofMinutes(25);
-    /** After the last recovery, the cluster must be GREEN within this much simulated time. */
-    static final Duration GREEN_WITHIN = Duration.ofHours(2);
+    /**
+     * After the last recovery, the cluster must be GREEN within this much simulated time: a day, because
+     * antiFlap.maxMovesPerWorkloadPerDay may hold a workload that moved often for up to 24 h, and 2 h more.
+     */
+    static final Duration GREEN_WITHIN = Duration.ofHours(26);
     /** How often the cluster's state is looked at while waiting for GREEN at the end. */
     private static final Duration LOOK_EVERY = Duration.ofMinutes(5);
     private static final int TAIL = 60;
@@ -117,7 +124,7 @@ final class Soak implements AutoCloseable {
 
     record Result(Settings settings, int events, Map<EventKind, Integer> eventKinds, int passes, int failedPasses,
                   int evictions, int singleReplicaDowntimes, List<String> violations, boolean green, Duration greenAfter,
-                  List<String> tail, long ticks, long wallMillis) {
+                  List<String> tail, List<String> log, long ticks, long wallMillis) {
 
         String summary() {
             return String.format("soak: seed %d, %s simulated, %d events, %d passes, %d evictions, %d violations%s",
@@ -156,6 +163,8 @@ final class Soak implements AutoCloseable {
     private final PriorityQueue<FollowUp> followUps = new PriorityQueue<>(Comparator.comparing(FollowUp::at).thenComparingLong(FollowUp::seq));
     private long followUpSeq;
     private final Deque<String> tail = new ArrayDeque<>();
+    private final List<String> log = new ArrayList<>();
+    private static final int LOG_LIMIT = 500_000;
     private final Map<EventKind, Integer> kinds = new EnumMap<>(EventKind.class);
     private final List<EventKind> firstRound = new ArrayList<>(List.of(EventKind.values()));
     private final Set<String> busyNodes = new HashSet<>();
@@ -239,13 +248,16 @@ final class Soak implements AutoCloseable {
         if (!green) {
             Decision d = look();
             List<String> off = d.comparison().placements().stream().filter(p -> p.status() != Status.HAPPY)
-                    .map(p -> p.pod().key() + " " + p.status() + " on " + p.pod().nodeName()).toList();
+                    .map(p -> p.pod().key() + " " + p.status() + " on " + p.pod().nodeName() + d.plan().moves().stream()
+                            .filter(m -> m.pod().uid().equals(p.pod().uid())).findFirst()
+                            .map(m -> " (" + m.outcome() + " " + m.code() + ": " + String.join("; ", m.details()) + ")").orElse(""))
+                    .toList();
             invariants.violation("the cluster is " + d.comparison().state() + ", not GREEN, " + GREEN_WITHIN.toHours()
                     + " h after the last recovery: " + off + "; gate " + d.gate().summary());
         }
         invariants.finish();
         return new Result(settings, events, new EnumMap<>(kinds), passes, failedPasses, invariants.evictions(),
-                invariants.singleReplicaDowntimes(), invariants.violations(), green, greenAfter, List.copyOf(tail), ticks,
+                invariants.singleReplicaDowntimes(), invariants.violations(), green, greenAfter, List.copyOf(tail), List.copyOf(log), ticks,
                 Duration.ofNanos(System.nanoTime() - wallStart).toMillis());
     }
 
@@ -403,7 +415,7 @@ final class Soak implements AutoCloseable {
         if (!moves.isEmpty() || done == null) {
             note("pass " + passes + " (" + why + "): " + outcomes + (done != null && done.abort() != null ? ", stopped: " + done.abort() : ""));
             for (Move m : moves) {
-                if (m.outcome() != Outcome.SKIPPED) {
+                {
                     note("  " + m.outcome() + " " + m.pod().key() + " " + m.pod().nodeName() + " -> " + m.target() + " [" + m.code() + "] "
                             + String.join("; ", m.details()));
                 }
@@ -437,8 +449,8 @@ final class Soak implements AutoCloseable {
         }
 
         void stop() {
+            // not interrupted: it may be in the middle of a read, which an interrupt would fail
             running = false;
-            stepper.interrupt();
             try {
                 stepper.join(10_000);
             } catch (InterruptedException e) {
@@ -744,6 +756,9 @@ final class Soak implements AutoCloseable {
 
     private synchronized void note(String line) {
         String entry = clock.instant() + " " + line;
+        if (log.size() < LOG_LIMIT) {
+            log.add(entry);
+        }
         tail.addLast(entry);
         while (tail.size() > TAIL) {
             tail.removeFirst();

@@ -29,7 +29,6 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -46,7 +45,9 @@ import java.util.function.Supplier;
  *   <li>a workload of two or more replicas keeps at least one Ready replica after it (the only replica of a
  *       workload is counted apart: its move is documented downtime);</li>
  *   <li>the replacement does not land on a lifeboat while a home node of its workload is Ready and
- *       schedulable.</li>
+ *       schedulable;</li>
+ *   <li>a move reported EVICTED names, as where its replacement came up, a node on which a pod created
+ *       after the eviction (by UID) was Ready before the pass ended: not a sibling that was there already.</li>
  * </ul>
  * Each eviction is captured on the API's own thread at the instant it is accepted (the nodes, pods and
  * budgets as they were) and judged when its pass ends, once the pass's decisions are known.
@@ -60,8 +61,20 @@ final class SoakInvariants {
     private record Seen(int pass, Instant at, Pod pod, List<NodeState> nodes, List<Pod> pods, List<PodDisruptionBudget> budgets) {
     }
 
-    /** An evicted pod whose replacement has not been seen bound yet. */
-    private record Awaited(Seen eviction, String controllerUid, Set<String> known, String target) {
+    /** An evicted pod's replacement: a pod of its controller that did not exist at the eviction (by UID). */
+    private static final class Tracker {
+        final Seen eviction;
+        final String controllerUid;
+        final Set<String> known = new HashSet<>();
+        final Set<String> readyOn = new HashSet<>();
+        String landedOn;
+        boolean passEnded;
+
+        Tracker(Seen eviction, String controllerUid) {
+            this.eviction = eviction;
+            this.controllerUid = controllerUid;
+            eviction.pods().forEach(p -> known.add(p.getMetadata().getUid()));
+        }
     }
 
     private final HappyPath happyPath;
@@ -69,8 +82,9 @@ final class SoakInvariants {
     private final Clock clock;
     private final Supplier<ClusterSnapshot> read;
     private final Consumer<String> log;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Seen> accepted = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final List<Seen> seen = new ArrayList<>();
-    private final List<Awaited> awaited = new ArrayList<>();
+    private final List<Tracker> trackers = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
     private volatile int pass;
     private int evictions;
@@ -88,12 +102,22 @@ final class SoakInvariants {
     void evicted(Pod pod) {
         List<NodeState> nodes = api.nodes().stream().map(n -> ModelConverter.node(Serialization.jsonMapper().<JsonNode>valueToTree(n))).toList();
         Seen s = new Seen(pass, clock.instant(), pod, nodes, api.pods(), api.budgets());
-        synchronized (this) {
-            seen.add(s);
-            evictions++;
-        }
+        // not this object's lock: its holder may be waiting for the API's, which this thread holds
+        accepted.add(s);
         log.accept("evicted " + Soak.key(pod) + " (uid " + pod.getMetadata().getUid() + ") from " + pod.getSpec().getNodeName()
                 + (s.pass() == 0 ? " outside any pass" : " by pass " + s.pass()));
+    }
+
+    /** Takes in the evictions the API's thread has captured since the last call. */
+    private void drain() {
+        for (Seen s = accepted.poll(); s != null; s = accepted.poll()) {
+            seen.add(s);
+            evictions++;
+            OwnerReference owner = Soak.controller(s.pod());
+            if (owner != null) {
+                trackers.add(new Tracker(s, owner.getUid()));
+            }
+        }
     }
 
     void passStarts(int number) {
@@ -103,6 +127,7 @@ final class SoakInvariants {
     /** Judges the pass's evictions now that its decisions are known, and starts looking for their replacements. */
     synchronized void passEnds(int number, List<Move> moves) {
         pass = 0;
+        drain();
         for (Iterator<Seen> it = seen.iterator(); it.hasNext(); ) {
             Seen s = it.next();
             it.remove();
@@ -141,9 +166,27 @@ final class SoakInvariants {
         OwnerReference owner = Soak.controller(pod);
         if (owner != null) {
             replicas(s, what, owner.getUid());
-            Set<String> known = new HashSet<>();
-            s.pods().forEach(p -> known.add(p.getMetadata().getUid()));
-            awaited.add(new Awaited(s, owner.getUid(), known, target));
+        }
+        Optional<Tracker> tracker = trackers.stream().filter(t -> t.eviction == s).findFirst();
+        tracker.ifPresent(t -> t.passEnded = true);
+        if (move.isPresent() && move.get().outcome() == Outcome.EVICTED && move.get().landedOn() != null && tracker.isPresent()) {
+            truthfulLanding(s, what, move.get(), tracker.get());
+        }
+    }
+
+    /**
+     * A move reported EVICTED names where its replacement came up: that must be a pod created after the
+     * eviction (by UID), Ready on that node at some point before the pass ended; not a sibling that was
+     * there all along.
+     */
+    private void truthfulLanding(Seen s, String what, Move move, Tracker t) {
+        if (t.readyOn.isEmpty()) {
+            violation(s.at(), "pass " + s.pass() + " reports the replacement of " + what + " Ready on " + move.landedOn()
+                    + ", but no pod created after the eviction had been Ready by the end of the pass: "
+                    + String.join("; ", move.details()));
+        } else if (!t.readyOn.contains(move.landedOn())) {
+            violation(s.at(), "pass " + s.pass() + " reports the replacement of " + what + " Ready on " + move.landedOn()
+                    + ", but it came up on " + t.readyOn);
         }
     }
 
@@ -229,35 +272,42 @@ final class SoakInvariants {
         }
     }
 
-    /** After every tick: the replacements that have landed, and where. */
+    /** After every tick: the replacements that have landed, and where, and which are Ready. */
     synchronized void afterTick() {
-        if (awaited.isEmpty()) {
+        drain();
+        if (trackers.isEmpty()) {
             return;
         }
         Instant now = clock.instant();
         List<Pod> pods = api.pods();
-        for (Iterator<Awaited> it = awaited.iterator(); it.hasNext(); ) {
-            Awaited a = it.next();
-            Optional<Pod> replacement = pods.stream().filter(p -> !a.known().contains(p.getMetadata().getUid()))
-                    .filter(p -> p.getSpec().getNodeName() != null && p.getMetadata().getDeletionTimestamp() == null)
-                    .filter(p -> Soak.controller(p) != null && a.controllerUid().equals(Soak.controller(p).getUid()))
-                    .findFirst();
-            if (replacement.isPresent()) {
+        for (Iterator<Tracker> it = trackers.iterator(); it.hasNext(); ) {
+            Tracker t = it.next();
+            for (Pod p : pods) {
+                OwnerReference o = Soak.controller(p);
+                if (t.known.contains(p.getMetadata().getUid()) || o == null || !t.controllerUid.equals(o.getUid())
+                        || p.getSpec().getNodeName() == null || p.getMetadata().getDeletionTimestamp() != null) {
+                    continue;
+                }
+                if (t.landedOn == null) {
+                    t.landedOn = p.getSpec().getNodeName();
+                    landed(t, p);
+                }
+                if (Soak.ready(p)) {
+                    t.readyOn.add(p.getSpec().getNodeName());
+                }
+            }
+            if (t.passEnded && (t.landedOn != null || now.isAfter(t.eviction.at().plus(LANDING_WINDOW)))) {
                 it.remove();
-                landed(a, replacement.get());
-            } else if (now.isAfter(a.eviction().at().plus(LANDING_WINDOW))) {
-                it.remove();
-                log.accept("no replacement of " + Soak.key(a.eviction().pod()) + " bound within " + LANDING_WINDOW.toMinutes() + "m");
+                if (t.landedOn == null) {
+                    log.accept("no replacement of " + Soak.key(t.eviction.pod()) + " bound within " + LANDING_WINDOW.toMinutes() + "m");
+                }
             }
         }
     }
 
-    private void landed(Awaited a, Pod replacement) {
+    private void landed(Tracker a, Pod replacement) {
         String node = replacement.getSpec().getNodeName();
-        if (!Objects.equals(node, a.target())) {
-            log.accept("replacement " + Soak.key(replacement) + " of " + Soak.key(a.eviction().pod()) + " landed on " + node
-                    + ", the move's target was " + a.target());
-        }
+        log.accept("replacement " + Soak.key(replacement) + " of " + Soak.key(a.eviction.pod()) + " bound to " + node);
         ClusterSnapshot snapshot = read.get();
         Optional<NodeState> landing = snapshot.nodes().stream().filter(n -> n.name().equals(node)).findFirst();
         if (landing.isEmpty() || happyPath.roleOf(landing.get()) != NodeRole.LIFEBOAT) {
@@ -272,13 +322,9 @@ final class SoakInvariants {
         List<String> homes = snapshot.nodes().stream().filter(n -> placement.get().homeNodes().contains(n.name()))
                 .filter(n -> n.isReady() && !n.unschedulable()).map(NodeState::name).toList();
         if (!homes.isEmpty()) {
-            violation(clock.instant(), "the replacement " + Soak.key(replacement) + " of evicted " + Soak.key(a.eviction().pod())
+            violation(clock.instant(), "the replacement " + Soak.key(replacement) + " of evicted " + Soak.key(a.eviction.pod())
                     + " landed on the lifeboat " + node + " while its home " + homes + " was Ready and schedulable");
         }
-    }
-
-    synchronized boolean awaitingLandings() {
-        return !awaited.isEmpty();
     }
 
     /** Evictions whose pass never ended are judged as outside any pass. */
@@ -301,6 +347,7 @@ final class SoakInvariants {
     }
 
     synchronized int evictions() {
+        drain();
         return evictions;
     }
 

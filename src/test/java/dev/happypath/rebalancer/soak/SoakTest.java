@@ -31,7 +31,14 @@ class SoakTest {
         }
         System.out.println(result.summary() + String.format(" (%.1f s wall, %d ticks; events by kind %s; %d failed passes; %d single-replica moves)",
                 result.wallMillis() / 1000.0, result.ticks(), result.eventKinds(), result.failedPasses(), result.singleReplicaDowntimes()));
-        String reproduce = "reproduce: mvn -B -o verify -Dtest=SoakTest -Dsoak.seed=" + seed + " -Dsoak.days=" + System.getProperty("soak.days", DEFAULT_DAYS)
+        java.nio.file.Path logFile = java.nio.file.Path.of("target", "soak-seed-" + seed + ".log");
+        try {
+            java.nio.file.Files.createDirectories(logFile.getParent());
+            java.nio.file.Files.write(logFile, result.log());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String reproduce = "whole log: " + logFile.toAbsolutePath() + "\n" + "reproduce: mvn -B -o verify -Dtest=SoakTest -Dsoak.seed=" + seed + " -Dsoak.days=" + System.getProperty("soak.days", DEFAULT_DAYS)
                 + "\nlast events:\n  " + String.join("\n  ", result.tail());
         assertThat(result.violations()).as(reproduce).isEmpty();
         assertThat(result.green()).as(reproduce).isTrue();
