@@ -20,7 +20,6 @@ import dev.happypath.rebalancer.sim.cluster.SimScheduler;
 import dev.happypath.rebalancer.sim.cluster.Simulation;
 import dev.happypath.rebalancer.sim.demo.IdpSeed;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
-import dev.happypath.rebalancer.snapshot.NodeState;
 import dev.happypath.rebalancer.trigger.CronSchedule;
 import dev.happypath.rebalancer.trigger.GateOpening;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -169,7 +168,6 @@ final class Soak implements AutoCloseable {
     private final List<EventKind> firstRound = new ArrayList<>(List.of(EventKind.values()));
     private final Set<String> busyNodes = new HashSet<>();
     private final Map<String, Integer> originalBudgets = new TreeMap<>();
-    private final List<String> arrivals = new ArrayList<>();
     private int events;
     private long ticks;
     private int arrived;
@@ -692,7 +690,6 @@ final class Soak implements AutoCloseable {
         Duration stay = Duration.ofMinutes(30 + random.nextInt(690));
         note("event: " + namespace + "/" + name + " arrives (" + replicas + " replicas, requests x" + scale + (budget ? ", PDB minAvailable 1" : "")
                 + ") for " + stay.toHours() + "h" + stay.toMinutesPart() + "m");
-        arrivals.add(uid);
         later(now.plus(stay), namespace + "/" + name + " is deleted", () -> {
             sim.removeWorkload(uid);
             PodDisruptionBudget b = api.budget(namespace, name);
