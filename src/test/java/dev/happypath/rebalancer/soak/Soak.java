@@ -123,7 +123,7 @@ final class Soak implements AutoCloseable {
 
     record Result(Settings settings, int events, Map<EventKind, Integer> eventKinds, int passes, int failedPasses,
                   int evictions, int singleReplicaDowntimes, List<String> violations, boolean green, Duration greenAfter,
-                  List<String> tail, List<String> log, long ticks, long wallMillis) {
+                  List<String> tail, List<String> log, long ticks, int eventsInPasses, int races, long wallMillis) {
 
         String summary() {
             return String.format("soak: seed %d, %s simulated, %d events, %d passes, %d evictions, %d violations%s",
@@ -169,6 +169,9 @@ final class Soak implements AutoCloseable {
     private final Set<String> busyNodes = new HashSet<>();
     private final Map<String, Integer> originalBudgets = new TreeMap<>();
     private int events;
+    /** Events and follow-ups that fell while a pass was running (in its waits): what a stale plan meets. */
+    private int eventsInPasses;
+    private int races;
     private long ticks;
     private int arrived;
     private int passes;
@@ -177,7 +180,7 @@ final class Soak implements AutoCloseable {
     private Instant nextCron;
     private String nodeSignature = "";
     private String queuedTrigger;
-    private boolean inPass;
+    private volatile boolean inPass;
     private final Object stepLock = new Object();
 
     Soak(Settings settings) {
@@ -255,7 +258,7 @@ final class Soak implements AutoCloseable {
         }
         invariants.finish();
         return new Result(settings, events, new EnumMap<>(kinds), passes, failedPasses, invariants.evictions(),
-                invariants.singleReplicaDowntimes(), invariants.violations(), green, greenAfter, List.copyOf(tail), List.copyOf(log), ticks,
+                invariants.singleReplicaDowntimes(), invariants.violations(), green, greenAfter, List.copyOf(tail), List.copyOf(log), ticks, eventsInPasses, races,
                 Duration.ofNanos(System.nanoTime() - wallStart).toMillis());
     }
 
@@ -291,11 +294,17 @@ final class Soak implements AutoCloseable {
         Instant now = clock.instant();
         while (!followUps.isEmpty() && !followUps.peek().at().isAfter(now)) {
             FollowUp f = followUps.poll();
+            if (inPass) {
+                eventsInPasses++;
+            }
             note(f.what());
             f.action().run();
             api.refreshBudgets();
         }
         if (randomEvents && !nextEventAt.isAfter(now)) {
+            if (inPass) {
+                eventsInPasses++;
+            }
             randomEvent();
             api.refreshBudgets();
             nextEventAt = now.plus(gap());
@@ -383,6 +392,9 @@ final class Soak implements AutoCloseable {
         }
         String why = queuedTrigger;
         queuedTrigger = null;
+        if (!finalPhase() && random.nextInt(2) == 0) {
+            race(look());
+        }
         inPass = true;
         passes++;
         invariants.passStarts(passes);
@@ -503,6 +515,52 @@ final class Soak implements AutoCloseable {
     }
 
     private static final Duration WAIT_STEP = Duration.ofMillis(15);
+
+    /**
+     * A race against the pass about to run (issue 12: "the plan goes stale"): when it will plan two moves or
+     * more, the second one's pod is, 5 to 40 s in (while the pass waits for the first replacement), either
+     * deleted and recreated by its controller (a StatefulSet's: same name, new UID), or restarted in place,
+     * or one of its siblings starts crash-looping. The pass must notice, or at least evict nothing unsafe.
+     */
+    private void race(Decision d) {
+        List<Move> planned = d.plan().moves().stream().filter(m -> m.outcome() == Outcome.PLANNED).toList();
+        if (planned.size() < 2) {
+            return;
+        }
+        Move second = planned.get(1);
+        String ns = second.pod().namespace();
+        String name = second.pod().name();
+        String uid = second.pod().uid();
+        Instant at = clock.instant().plusSeconds(5 + random.nextInt(36));
+        int kind = random.nextInt(3);
+        races++;
+        switch (kind) {
+            case 0 -> later(at, "race: " + ns + "/" + name + " is deleted and recreated mid-pass", () -> {
+                Pod p = api.pod(ns, name);
+                if (p != null && uid.equals(p.getMetadata().getUid()) && p.getMetadata().getDeletionTimestamp() == null) {
+                    sim.deletePod(ns, name);
+                }
+            });
+            case 1 -> later(at, "race: " + ns + "/" + name + " restarts its containers mid-pass", () -> {
+                Pod p = api.pod(ns, name);
+                if (p != null && uid.equals(p.getMetadata().getUid()) && p.getMetadata().getDeletionTimestamp() == null) {
+                    sim.restartContainers(ns, name);
+                }
+            });
+            default -> later(at, "race: a sibling of " + ns + "/" + name + " crash-loops mid-pass", () -> {
+                String owner = second.pod().controller() == null ? null : second.pod().controller().uid();
+                api.pods().stream().filter(p -> owner != null && controller(p) != null && owner.equals(controller(p).getUid()))
+                        .filter(p -> !uid.equals(p.getMetadata().getUid()) && p.getMetadata().getDeletionTimestamp() == null)
+                        .sorted(Comparator.comparing(Soak::key)).findFirst()
+                        .ifPresent(p -> {
+                            sim.crashLoop(p.getMetadata().getNamespace(), p.getMetadata().getName());
+                            String sibling = p.getMetadata().getUid();
+                            later(clock.instant().plus(Duration.ofMinutes(30)), "race over: " + key(p) + " is fixed",
+                                    () -> healIf(p.getMetadata().getNamespace(), p.getMetadata().getName(), sibling));
+                        });
+            });
+        }
+    }
 
     private Decision look() {
         ClusterSnapshot snapshot = reader.read();

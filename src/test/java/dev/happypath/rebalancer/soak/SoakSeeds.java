@@ -19,7 +19,7 @@ public final class SoakSeeds {
             Duration length = Duration.ofMinutes(Math.round(days * 24 * 60));
             try (Soak soak = new Soak(new Soak.Settings(seed, length, Duration.ofMinutes(30)))) {
                 Soak.Result r = soak.run();
-                System.out.println(r.summary() + " (" + r.wallMillis() / 1000 + " s wall, " + r.failedPasses() + " failed passes)");
+                System.out.println(r.summary() + " (" + r.wallMillis() / 1000 + " s wall, " + r.eventsInPasses() + " events during passes, " + r.races() + " races, " + r.failedPasses() + " failed passes)");
                 if (!r.violations().isEmpty() || !r.green()) {
                     r.violations().forEach(v -> System.out.println("  " + v));
                     System.out.println("  tail:");

@@ -29,8 +29,8 @@ class SoakTest {
         try (Soak soak = new Soak(new Soak.Settings(seed, length, wallLimit))) {
             result = soak.run();
         }
-        System.out.println(result.summary() + String.format(" (%.1f s wall, %d ticks; events by kind %s; %d failed passes; %d single-replica moves)",
-                result.wallMillis() / 1000.0, result.ticks(), result.eventKinds(), result.failedPasses(), result.singleReplicaDowntimes()));
+        System.out.println(result.summary() + String.format(" (%.1f s wall, %d ticks; events by kind %s, %d during passes, %d races against a pass; %d failed passes; %d single-replica moves)",
+                result.wallMillis() / 1000.0, result.ticks(), result.eventKinds(), result.eventsInPasses(), result.races(), result.failedPasses(), result.singleReplicaDowntimes()));
         java.nio.file.Path logFile = java.nio.file.Path.of("target", "soak-seed-" + seed + ".log");
         try {
             java.nio.file.Files.createDirectories(logFile.getParent());
