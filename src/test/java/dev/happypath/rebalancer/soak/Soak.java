@@ -436,10 +436,12 @@ final class Soak implements AutoCloseable {
     /**
      * The executor waits for a replacement on a watch with a wall-clock timeout (eviction.readyTimeout),
      * not through its sleeper: while the pass is parked there, this thread steps the cluster (the soak's
-     * thread is the pass's), one step per {@link #WAIT_STEP} of wall time so that the watch has delivered
-     * the last step's changes before the next. A wait still parked after readyTimeout of simulated time is
-     * interrupted, as SIGTERM would: seven days must not wait minutes of wall time per crash-looping
-     * replacement. This is the one place where thread timing, not the seed alone, decides the order.
+     * thread is the pass's). It steps only while nothing could end the wait: once the evicted pod's
+     * controller has a Ready pod again (a pod created since the eviction, or a sibling, which some code
+     * takes for the replacement), it gives the watch time to deliver and the pass time to move on before
+     * stepping again; so where a pass resumes in simulated time is decided by the cluster, not by the
+     * machine's load. A wait still parked after readyTimeout of simulated time is interrupted, as SIGTERM
+     * would: seven days must not wait minutes of wall time per crash-looping replacement.
      */
     private final class ReplacementWait {
         private final Thread pass;
@@ -470,16 +472,28 @@ final class Soak implements AutoCloseable {
 
         private void run() {
             Instant waitingSince = null;
+            long satisfiedSince = 0;
             try {
                 while (running) {
                     Thread.sleep(WAIT_STEP.toMillis());
                     if (!waitingForReplacement()) {
                         waitingSince = null;
+                        satisfiedSince = 0;
                         continue;
                     }
                     synchronized (stepLock) {
                         if (!running || !waitingForReplacement()) {
                             continue;
+                        }
+                        SoakInvariants.ReadyAfterEviction ready = invariants.readyAfterLastEviction();
+                        if (ready != SoakInvariants.ReadyAfterEviction.NONE) {
+                            satisfiedSince = satisfiedSince == 0 ? System.nanoTime() : satisfiedSince;
+                            Duration grace = ready == SoakInvariants.ReadyAfterEviction.NEW_POD ? NEW_POD_GRACE : SIBLING_GRACE;
+                            if (System.nanoTime() - satisfiedSince < grace.toNanos()) {
+                                continue; // the wait may be over: let the pass see it before the cluster moves on
+                            }
+                        } else {
+                            satisfiedSince = 0;
                         }
                         Instant now = clock.instant();
                         waitingSince = waitingSince == null ? now : waitingSince;
@@ -515,6 +529,13 @@ final class Soak implements AutoCloseable {
     }
 
     private static final Duration WAIT_STEP = Duration.ofMillis(15);
+    /**
+     * How long a pass parked in its wait is given to notice a Ready replacement (a pod created since the
+     * eviction), or a Ready sibling (code that takes it for the replacement leaves at once; code that waits
+     * for a new pod does not, and then the cluster must move on).
+     */
+    private static final Duration NEW_POD_GRACE = Duration.ofSeconds(10);
+    private static final Duration SIBLING_GRACE = Duration.ofSeconds(2);
 
     /**
      * A race against the pass about to run (issue 12: "the plan goes stale"): when it will plan two moves or

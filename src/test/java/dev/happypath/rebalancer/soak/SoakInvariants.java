@@ -87,6 +87,33 @@ final class SoakInvariants {
     private final List<Tracker> trackers = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
     private volatile int pass;
+    private volatile Seen last;
+
+    /** What the last evicted pod's controller has Ready besides it: nothing, a sibling, or a pod created since. */
+    enum ReadyAfterEviction { NONE, SIBLING, NEW_POD }
+
+    ReadyAfterEviction readyAfterLastEviction() {
+        Seen s = last;
+        OwnerReference owner = s == null ? null : Soak.controller(s.pod());
+        if (owner == null) {
+            return ReadyAfterEviction.NONE;
+        }
+        Set<String> known = new HashSet<>();
+        s.pods().forEach(p -> known.add(p.getMetadata().getUid()));
+        ReadyAfterEviction found = ReadyAfterEviction.NONE;
+        for (Pod p : api.pods()) {
+            OwnerReference o = Soak.controller(p);
+            if (o == null || !owner.getUid().equals(o.getUid()) || p.getMetadata().getUid().equals(s.pod().getMetadata().getUid())
+                    || p.getMetadata().getDeletionTimestamp() != null || !Soak.ready(p)) {
+                continue;
+            }
+            if (!known.contains(p.getMetadata().getUid())) {
+                return ReadyAfterEviction.NEW_POD;
+            }
+            found = ReadyAfterEviction.SIBLING;
+        }
+        return found;
+    }
     private int evictions;
     private int singleReplica;
 
@@ -104,6 +131,7 @@ final class SoakInvariants {
         Seen s = new Seen(pass, clock.instant(), pod, nodes, api.pods(), api.budgets());
         // not this object's lock: its holder may be waiting for the API's, which this thread holds
         accepted.add(s);
+        last = s;
         log.accept("evicted " + Soak.key(pod) + " (uid " + pod.getMetadata().getUid() + ") from " + pod.getSpec().getNodeName()
                 + (s.pass() == 0 ? " outside any pass" : " by pass " + s.pass()));
     }
