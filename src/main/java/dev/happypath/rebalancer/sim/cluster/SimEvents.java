@@ -34,7 +34,19 @@ public final class SimEvents {
         UNSCHEDULABLE,
         READY,
         /** A kubelet finished a pod's termination. */
-        DELETED
+        DELETED,
+        /** A person cordoned a node (spec.unschedulable) or uncordoned it. */
+        CORDONED, UNCORDONED,
+        /** A pod's containers crash-loop (CrashLoopBackOff, never Ready) until healed. */
+        CRASH_LOOPING, HEALED,
+        /** A pod's containers restarted in place (same pod, same UID): not Ready until started again. */
+        RESTARTED,
+        /** Someone deleted a pod (kubectl delete, a rollout): its controller makes a new one. */
+        POD_DELETED,
+        /** A new workload (a ReplicaSet) arrived, or one was deleted with its pods. */
+        WORKLOAD_ADDED, WORKLOAD_REMOVED,
+        /** A PodDisruptionBudget's minAvailable was changed. */
+        BUDGET_CHANGED
     }
 
     /**

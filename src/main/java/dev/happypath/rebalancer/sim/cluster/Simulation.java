@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -65,6 +66,8 @@ public final class Simulation implements AutoCloseable {
     public static final String UNREACHABLE = "node.kubernetes.io/unreachable";
     /** The taint a person adds to say "this node is down for good" (non-graceful node shutdown, GA in 1.28). */
     public static final String OUT_OF_SERVICE = "node.kubernetes.io/out-of-service";
+    /** The taint the node controller keeps on a cordoned node. */
+    public static final String UNSCHEDULABLE = "node.kubernetes.io/unschedulable";
 
     /**
      * @param tick        simulated time per tick
@@ -83,6 +86,9 @@ public final class Simulation implements AutoCloseable {
     private final PodScheduler scheduler;
     private final Timings timings;
     private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
+    /** Pods (UIDs) whose containers crash-loop, and workloads (controller UIDs) whose new pods do. */
+    private final Set<String> crashLooping = ConcurrentHashMap.newKeySet();
+    private final Set<String> crashLoopingWorkloads = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> queueOrder = new HashMap<>();
     private final SimEvents events;
     private Workloads workloads = Workloads.learn(List.of());
@@ -180,8 +186,13 @@ public final class Simulation implements AutoCloseable {
         }
     }
 
-    /** One tick: time moves on by {@link Timings#tick()}, then every controller runs once. */
-    public void tick() {
+    /**
+     * One tick: time moves on by {@link Timings#tick()}, then every controller runs once.
+     *
+     * @return whether the tick found the cluster quiet (nothing done, nothing under way): a driver may then
+     *         fast-forward to the next instant something is due ({@link #nextDue()})
+     */
+    public boolean tick() {
         if (realTime) {
             clock.advanceTo(Instant.now());
         } else {
@@ -207,6 +218,33 @@ public final class Simulation implements AutoCloseable {
             }
             progress.notifyAll();
         }
+        return quiet;
+    }
+
+    /**
+     * The next instant a quiet cluster changes by itself: a pod's NoExecute toleration running out on a
+     * tainted node. Empty when nothing is due. A driver that skips idle time stops there, so that the
+     * taint manager acts when Kubernetes' would, not at the end of the skipped stretch.
+     */
+    public Optional<Instant> nextDue() {
+        return api.atomically(() -> {
+            Map<String, Node> nodes = new HashMap<>();
+            for (Node n : api.nodes()) {
+                nodes.put(n.getMetadata().getName(), n);
+            }
+            Instant next = null;
+            for (Pod p : api.pods()) {
+                Node node = p.getSpec().getNodeName() == null ? null : nodes.get(p.getSpec().getNodeName());
+                if (node == null || p.getMetadata().getDeletionTimestamp() != null || finished(p)) {
+                    continue;
+                }
+                Optional<Instant> due = tolerationRunsOut(p, node);
+                if (due.isPresent() && (next == null || due.get().isBefore(next))) {
+                    next = due.get();
+                }
+            }
+            return Optional.ofNullable(next);
+        });
     }
 
     /**
@@ -380,6 +418,183 @@ public final class Simulation implements AutoCloseable {
         });
     }
 
+    // --- what people and workloads do to a running cluster (the soak's events) -----------------------
+
+    /**
+     * {@code kubectl cordon}: spec.unschedulable and the {@code node.kubernetes.io/unschedulable:NoSchedule}
+     * taint the node controller adds with it. Pods already there stay.
+     */
+    public void cordon(String name) {
+        api.atomically(() -> {
+            Node node = requireNode(name);
+            node.getSpec().setUnschedulable(true);
+            List<Taint> taints = taints(node);
+            taints.removeIf(t -> UNSCHEDULABLE.equals(t.getKey()));
+            taints.add(new TaintBuilder().withKey(UNSCHEDULABLE).withEffect("NoSchedule").withTimeAdded(clock.instant().toString()).build());
+            node.getSpec().setTaints(taints);
+            api.update(node);
+            events.add(SimEvents.Kind.CORDONED, name, null, "cordoned (spec.unschedulable)");
+        });
+    }
+
+    /** {@code kubectl uncordon}. */
+    public void uncordon(String name) {
+        api.atomically(() -> {
+            Node node = requireNode(name);
+            node.getSpec().setUnschedulable(null);
+            List<Taint> taints = taints(node);
+            taints.removeIf(t -> UNSCHEDULABLE.equals(t.getKey()));
+            node.getSpec().setTaints(taints);
+            api.update(node);
+            events.add(SimEvents.Kind.UNCORDONED, name, null, "uncordoned");
+        });
+    }
+
+    /**
+     * The pod's containers start crash-looping: not Ready, {@code CrashLoopBackOff}, restarted several
+     * times; the kubelet never makes it Ready again until {@link #heal}. Same pod, same UID.
+     */
+    public void crashLoop(String namespace, String name) {
+        api.atomically(() -> {
+            Pod p = requirePod(namespace, name);
+            crashLooping.add(p.getMetadata().getUid());
+            showCrashLoop(p, clock.instant());
+            api.update(p);
+            events.add(SimEvents.Kind.CRASH_LOOPING, p.getSpec().getNodeName(), p, "CrashLoopBackOff");
+        });
+    }
+
+    /**
+     * Every pod the workload (controller UID) creates from now on crash-loops once started (a bad image,
+     * a missing secret): what a replacement does when the rollout behind it is broken. Off again with
+     * {@code false}; the pods already crash-looping stay so until healed.
+     */
+    public void crashLoopNewPods(String controllerUid, boolean on) {
+        if (on) {
+            crashLoopingWorkloads.add(controllerUid);
+        } else {
+            crashLoopingWorkloads.remove(controllerUid);
+        }
+    }
+
+    /** The crash loop is fixed: the containers start and the pod is Ready after the start-up delay. */
+    public void heal(String namespace, String name) {
+        api.atomically(() -> {
+            Pod p = requirePod(namespace, name);
+            crashLooping.remove(p.getMetadata().getUid());
+            p.getStatus().setContainerStatuses(new ArrayList<>());
+            setReady(p, false, "ContainersNotReady", clock.instant());
+            api.update(p);
+            events.add(SimEvents.Kind.HEALED, p.getSpec().getNodeName(), p, "containers start again");
+        });
+    }
+
+    /** The pod's containers restart in place (an OOM kill, a liveness probe): not Ready until started again. */
+    public void restartContainers(String namespace, String name) {
+        api.atomically(() -> {
+            Pod p = requirePod(namespace, name);
+            setReady(p, false, "ContainersNotReady", clock.instant());
+            api.update(p);
+            events.add(SimEvents.Kind.RESTARTED, p.getSpec().getNodeName(), p, "containers restarted");
+        });
+    }
+
+    /** {@code kubectl delete pod} (graceful): its controller creates a new one (a StatefulSet: same name, new UID). */
+    public void deletePod(String namespace, String name) {
+        api.atomically(() -> {
+            Pod p = requirePod(namespace, name);
+            api.markTerminating(p);
+            events.add(SimEvents.Kind.POD_DELETED, p.getSpec().getNodeName(), p, "deleted");
+        });
+    }
+
+    /**
+     * A new ReplicaSet arrives with {@code replicas} pods like {@code template} (its labels, requests,
+     * tolerations, affinity, priority): the controller creates them on the next tick, the scheduler places
+     * them. Returns its UID.
+     */
+    public String addWorkload(String namespace, String name, Pod template, int replicas) {
+        return api.atomically(() -> {
+            String uid = java.util.UUID.nameUUIDFromBytes(("replicaset/" + namespace + "/" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+            Pod owned = new io.fabric8.kubernetes.api.model.PodBuilder(template).editMetadata().withNamespace(namespace)
+                    .withOwnerReferences(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withApiVersion("apps/v1")
+                            .withKind("ReplicaSet").withName(name).withUid(uid).withController(true).withBlockOwnerDeletion(true).build())
+                    .endMetadata().build();
+            workloads.adopt(namespace, name, uid, owned, replicas);
+            events.add(SimEvents.Kind.WORKLOAD_ADDED, null, null, "ReplicaSet " + namespace + "/" + name + " with " + replicas + " replicas");
+            return uid;
+        });
+    }
+
+    /** The workload is deleted: its pods are deleted gracefully and not replaced. */
+    public void removeWorkload(String controllerUid) {
+        api.atomically(() -> {
+            workloads.forget(controllerUid);
+            crashLoopingWorkloads.remove(controllerUid);
+            for (Pod p : api.pods()) {
+                OwnerReference o = Workloads.controller(p);
+                if (o != null && controllerUid.equals(o.getUid()) && p.getMetadata().getDeletionTimestamp() == null) {
+                    api.markTerminating(p);
+                }
+            }
+            events.add(SimEvents.Kind.WORKLOAD_REMOVED, null, null, "workload " + controllerUid + " deleted");
+        });
+    }
+
+    /** A PodDisruptionBudget's minAvailable changes (a chart upgrade, a person tightening it before maintenance). */
+    public void changeBudget(String namespace, String name, int minAvailable) {
+        api.atomically(() -> {
+            var b = api.budget(namespace, name);
+            if (b == null) {
+                throw new IllegalArgumentException("no PodDisruptionBudget " + namespace + "/" + name);
+            }
+            b.getSpec().setMinAvailable(new io.fabric8.kubernetes.api.model.IntOrString(minAvailable));
+            b.getSpec().setMaxUnavailable(null);
+            api.update(b);
+            api.refreshBudgets();
+            events.add(SimEvents.Kind.BUDGET_CHANGED, null, null, namespace + "/" + name + " minAvailable " + minAvailable);
+        });
+    }
+
+    private Pod requirePod(String namespace, String name) {
+        Pod p = api.pod(namespace, name);
+        if (p == null) {
+            throw new IllegalArgumentException("no pod " + namespace + "/" + name);
+        }
+        return p;
+    }
+
+    private boolean crashLoops(Pod p) {
+        if (crashLooping.contains(p.getMetadata().getUid())) {
+            return true;
+        }
+        OwnerReference o = Workloads.controller(p);
+        if (o != null && crashLoopingWorkloads.contains(o.getUid())) {
+            crashLooping.add(p.getMetadata().getUid());
+            return true;
+        }
+        return false;
+    }
+
+    /** What the kubelet reports for a pod whose containers keep exiting. */
+    private static void showCrashLoop(Pod p, Instant now) {
+        setReady(p, false, "ContainersNotReady", now);
+        p.getStatus().setPhase("Running");
+        List<io.fabric8.kubernetes.api.model.ContainerStatus> statuses = new ArrayList<>();
+        for (var c : p.getSpec().getContainers()) {
+            statuses.add(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withName(c.getName()).withReady(false)
+                    .withRestartCount(5).withImage(c.getImage()).withNewState().withNewWaiting()
+                    .withReason("CrashLoopBackOff").withMessage("back-off 5m0s restarting failed container").endWaiting().endState().build());
+        }
+        p.getStatus().setContainerStatuses(statuses);
+    }
+
+    private static boolean showsCrashLoop(Pod p) {
+        return p.getStatus() != null && p.getStatus().getContainerStatuses() != null && p.getStatus().getContainerStatuses().stream()
+                .anyMatch(c -> c.getState() != null && c.getState().getWaiting() != null
+                        && "CrashLoopBackOff".equals(c.getState().getWaiting().getReason()));
+    }
+
     private Node requireNode(String name) {
         Node node = api.node(name);
         if (node == null) {
@@ -442,7 +657,15 @@ public final class Simulation implements AutoCloseable {
                     underWay = true;
                 }
             } else if (!podReady(p) && !finished(p)) {
-                if (!now.isBefore(notReadySince(p).plus(timings.podStartup()))) {
+                if (crashLoops(p)) {
+                    // the kubelet keeps restarting it with back-off: nothing a tick would wait for
+                    if (!showsCrashLoop(p) && !now.isBefore(notReadySince(p).plus(timings.podStartup()))) {
+                        showCrashLoop(p, now);
+                        api.update(p);
+                        events.add(SimEvents.Kind.CRASH_LOOPING, nodeName, p, "CrashLoopBackOff");
+                        actions++;
+                    }
+                } else if (!now.isBefore(notReadySince(p).plus(timings.podStartup()))) {
                     setReady(p, true, null, now);
                     p.getStatus().setPhase("Running");
                     if (p.getStatus().getStartTime() == null) {
@@ -605,6 +828,34 @@ public final class Simulation implements AutoCloseable {
             }
         }
         return due != null && !now.isBefore(due) ? Optional.of(why) : Optional.empty();
+    }
+
+    /** When the pod's shortest NoExecute toleration on this node runs out, if one does. */
+    static Optional<Instant> tolerationRunsOut(Pod pod, Node node) {
+        Instant due = null;
+        for (Taint taint : node.getSpec().getTaints() == null ? List.<Taint>of() : node.getSpec().getTaints()) {
+            if (!"NoExecute".equals(taint.getEffect())) {
+                continue;
+            }
+            Long seconds = null;
+            boolean forever = false;
+            for (Toleration t : pod.getSpec().getTolerations() == null ? List.<Toleration>of() : pod.getSpec().getTolerations()) {
+                if (tolerates(t, taint)) {
+                    if (t.getTolerationSeconds() == null) {
+                        forever = true;
+                        break;
+                    }
+                    seconds = seconds == null ? t.getTolerationSeconds() : Math.min(seconds, t.getTolerationSeconds());
+                }
+            }
+            if (forever || seconds == null) {
+                continue; // tolerated for ever, or not at all (then the taint manager acts on the next tick)
+            }
+            Instant added = taint.getTimeAdded() == null ? Instant.EPOCH : Instant.parse(taint.getTimeAdded());
+            Instant at = added.plusSeconds(Math.max(0, seconds));
+            due = due == null || at.isBefore(due) ? at : due;
+        }
+        return Optional.ofNullable(due);
     }
 
     private static boolean tolerates(Toleration t, Taint taint) {

@@ -76,6 +76,16 @@ final class Workloads {
         return new Workloads(workloads);
     }
 
+    /** A new ReplicaSet keeping {@code replicas} pods like {@code template} (its name, uid and owner given). */
+    void adopt(String namespace, String name, String uid, Pod template, int replicas) {
+        byUid.put(uid, new Workload(Kind.ReplicaSet, namespace, name, uid, template(template), replicas, List.of()));
+    }
+
+    /** The workload is deleted: its pods are no longer kept. */
+    void forget(String uid) {
+        byUid.remove(uid);
+    }
+
     /** Creates the pods that are missing now, in a stable order; returns them (not yet created). */
     List<Pod> missing(List<Pod> existing) {
         Map<String, List<Pod>> owned = new LinkedHashMap<>();

@@ -1,0 +1,35 @@
+package dev.happypath.rebalancer.soak;
+
+import java.time.Duration;
+
+/**
+ * Many seeds in one JVM, for looking for a failing seed: {@code java -cp ... dev.happypath.rebalancer.soak.SoakSeeds
+ * FIRST LAST DAYS}. Prints each run's summary line, and the violations and the event log tail of a failing one.
+ */
+public final class SoakSeeds {
+
+    private SoakSeeds() {
+    }
+
+    public static void main(String[] args) {
+        long first = Long.parseLong(args[0]);
+        long last = Long.parseLong(args[1]);
+        double days = Double.parseDouble(args[2]);
+        for (long seed = first; seed <= last; seed++) {
+            Duration length = Duration.ofMinutes(Math.round(days * 24 * 60));
+            try (Soak soak = new Soak(new Soak.Settings(seed, length, Duration.ofMinutes(30)))) {
+                Soak.Result r = soak.run();
+                System.out.println(r.summary() + " (" + r.wallMillis() / 1000 + " s wall, " + r.eventsInPasses() + " events during passes, " + r.races() + " races, " + r.failedPasses() + " failed passes)");
+                if (!r.violations().isEmpty() || !r.green()) {
+                    r.violations().forEach(v -> System.out.println("  " + v));
+                    System.out.println("  tail:");
+                    r.tail().forEach(t -> System.out.println("    " + t));
+                }
+            } catch (RuntimeException e) {
+                System.out.println("soak: seed " + seed + " stopped: " + e.getMessage());
+            }
+            System.out.flush();
+        }
+        System.exit(0);
+    }
+}
