@@ -49,7 +49,7 @@ public final class Executor {
     private final HappyPath happyPath;
     private final Clock clock;
     private final Sleeper sleeper;
-    private List<NodeState> nodesAtEviction = List.of();
+    private List<NodeState> recordedNodes = List.of();
     private String abort;
 
     /**
@@ -189,7 +189,7 @@ public final class Executor {
         } catch (RuntimeFailure e) {
             throw new RuntimeFailure("could not re-check the move before the eviction (not evicted): " + e.getMessage(), e);
         }
-        nodesAtEviction = fresh.nodes();
+        recordedNodes = fresh.nodes();
         Decision.Recheck recheck = Decision.recheck(fresh, happyPath, memory, clock.instant(), planned.pod());
         return switch (recheck.kind()) {
             case GATE_CLOSED -> {
@@ -236,6 +236,10 @@ public final class Executor {
                     + " will not be moved again until its pod spec or the nodes change");
             LOG.warn("replacement of {} landed on {}, off its home ({}); predicted {}", move.pod().key(), r.node(),
                     move.placement().home(), move.target());
+            // The anti-flap hold lasts until the pod spec or the nodes change, compared with the nodes as they
+            // were when it landed: a node cordoned or failed after our read is why it landed there, and once
+            // that is undone the move may be tried again.
+            recordedNodes = nodesNow();
             remember(move, r.node(), false);
             return new Move(move.placement(), move.target(), Outcome.FAILED, MoveCode.LANDED_OFF_HOME, withDecision(details, move),
                     move.prediction(), r.node());
@@ -277,12 +281,22 @@ public final class Executor {
      * thread is being stopped: the memory of an eviction that happened matters most then (the request is
      * bounded by the client's timeout; the stop is honoured right after).
      */
+    /** The nodes as they are now; the last ones read when they cannot be read (the ledger then errs towards holding back). */
+    private List<NodeState> nodesNow() {
+        try {
+            return api.read().nodes();
+        } catch (RuntimeFailure e) {
+            LOG.warn("could not re-read the nodes after the landing off home: {}", e.getMessage());
+            return recordedNodes;
+        }
+    }
+
     private void remember(Move move, String landedOn, boolean home) {
         Instant now = clock.instant();
         boolean stopping = Thread.interrupted();
         try {
             recorder.record(Ledger.workloadKey(move.pod()), new Recorded(now, move.pod().key(), move.pod().nodeName(),
-                    move.target(), landedOn, home, Fingerprints.spec(move.pod()), Fingerprints.nodes(nodesAtEviction)), now);
+                    move.target(), landedOn, home, Fingerprints.spec(move.pod()), Fingerprints.nodes(recordedNodes)), now);
         } catch (RuntimeFailure e) {
             abort = "the move of " + move.pod().key() + " could not be recorded in the ledger: " + e.getMessage();
             LOG.error(abort);

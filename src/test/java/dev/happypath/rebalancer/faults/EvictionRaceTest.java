@@ -7,6 +7,7 @@ import dev.happypath.rebalancer.testing.Await;
 import dev.happypath.rebalancer.testing.LiveCluster;
 import dev.happypath.rebalancer.testing.OpsCluster;
 import dev.happypath.rebalancer.testing.Scenario;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import org.junit.jupiter.api.Test;
@@ -436,6 +437,76 @@ class EvictionRaceTest {
             assertThat(c.api().configMap("happypath-rebalancer", "happypath-rebalancer-ledger").getData().get("ledger.json"))
                     .contains("\"landedOn\" : \"" + SERVER + "\"", "\"landedHome\" : false");
             assertThat(r.err()).contains("a move FAILED");
+        }
+    }
+    /**
+     * (g) Both workers are cordoned just after the eviction, so the scheduler puts the replacement on the
+     * lifeboat: FAILED LANDED_OFF_HOME. The ledger holds the workload back until the nodes change, compared
+     * with the nodes as they were when it landed (cordoned): once the workers are uncordoned it is planned
+     * again, instead of being frozen on the lifeboat by a cordon that came after our read.
+     */
+    @Test
+    void aLandingOffHomeCausedByACordonAfterTheEvictionIsTriedAgainOnceTheCordonIsLifted() {
+        try (LiveCluster c = cluster()) {
+            AtomicBoolean first = new AtomicBoolean(true);
+            c.api().dispatcher().onEviction(old -> {
+                if (first.getAndSet(false)) {
+                    cordon(c, true);
+                    c.api().create(ready(replacement(old, SERVER), true));
+                }
+            });
+            String config = OpsCluster.configFile(CONFIG_WITHOUT_COOLDOWN).toString();
+
+            LiveCluster.Result r = c.run("run", "--config", config, "-o", "json");
+
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.RUNTIME_FAILURE);
+            assertMove(r, "a-web-2", "FAILED", "LANDED_OFF_HOME", "it landed on " + SERVER + ", off its home (any worker)");
+
+            cordon(c, false);
+            LiveCluster.Result again = c.run("run", "--dry-run", "--config", config, "-o", "json");
+
+            assertThat(again.exitCode()).as(again.toString()).isZero();
+            assertMove(again, "a-web-2-r", "PLANNED", "GOES_HOME", "a home with room");
+        }
+    }
+
+    /** The control of (g): the same landing with the nodes unchanged holds the workload back for good. */
+    @Test
+    void aLandingOffHomeWithTheNodesUnchangedIsNotTriedAgain() {
+        try (LiveCluster c = cluster()) {
+            AtomicBoolean first = new AtomicBoolean(true);
+            c.api().dispatcher().onEviction(old -> {
+                if (first.getAndSet(false)) {
+                    c.api().create(ready(replacement(old, SERVER), true));
+                }
+            });
+            String config = OpsCluster.configFile(CONFIG_WITHOUT_COOLDOWN).toString();
+
+            assertThat(c.run("run", "--config", config, "-o", "json").exitCode()).isEqualTo(ExitCode.RUNTIME_FAILURE);
+            LiveCluster.Result again = c.run("run", "--dry-run", "--config", config, "-o", "json");
+
+            assertMove(again, "a-web-2-r", "SKIPPED", "ANTI_FLAP_PERMANENT", "off its home: not moved again until its pod spec or the nodes change");
+        }
+    }
+
+    /** The race cluster's config with no cooldown: what holds a workload back is the landing alone. */
+    private static final String CONFIG_WITHOUT_COOLDOWN = """
+            apiVersion: happypath.dev/v1alpha1
+            kind: RebalancerConfig
+            nodes:
+              workers: { selector: { matchExpressions: [ { key: role, operator: In, values: [infra, apps] } ] } }
+              lifeboats: { selector: { matchExpressions: [ { key: node-role.kubernetes.io/control-plane, operator: Exists } ] } }
+            workloads:
+              - { name: argocd, namespace: argocd, home: any-worker }
+            eviction: { pdbTimeout: 30s, readyTimeout: 1s }
+            antiFlap: { cooldown: 0s }
+            """;
+
+    private static void cordon(LiveCluster c, boolean cordoned) {
+        for (String name : List.of(AGENT0, AGENT1)) {
+            Node n = c.api().node(name);
+            n.getSpec().setUnschedulable(cordoned);
+            c.api().update(n);
         }
     }
 }

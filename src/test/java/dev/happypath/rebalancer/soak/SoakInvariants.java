@@ -8,6 +8,7 @@ import dev.happypath.rebalancer.config.HappyPath;
 import dev.happypath.rebalancer.config.NodeRole;
 import dev.happypath.rebalancer.gate.Gate;
 import dev.happypath.rebalancer.gate.GateVerdict;
+import dev.happypath.rebalancer.ledger.Fingerprints;
 import dev.happypath.rebalancer.ledger.Ledger;
 import dev.happypath.rebalancer.plan.Decision;
 import dev.happypath.rebalancer.plan.Move;
@@ -45,7 +46,8 @@ import java.util.function.Supplier;
  *   <li>a workload of two or more replicas keeps at least one Ready replica after it (the only replica of a
  *       workload is counted apart: its move is documented downtime);</li>
  *   <li>the replacement does not land on a lifeboat while a home node of its workload is Ready and
- *       schedulable;</li>
+ *       schedulable, unless the nodes changed between the eviction and the binding (a cordon, a taint, a node
+ *       lost after the pass's last read: the scheduler answered a world the pass could not see);</li>
  *   <li>a move reported EVICTED names, as where its replacement came up, a node on which a pod created
  *       after the eviction (by UID) was Ready before the pass ended: not a sibling that was there already.</li>
  * </ul>
@@ -349,6 +351,14 @@ final class SoakInvariants {
         }
         List<String> homes = snapshot.nodes().stream().filter(n -> placement.get().homeNodes().contains(n.name()))
                 .filter(n -> n.isReady() && !n.unschedulable()).map(NodeState::name).toList();
+        if (!homes.isEmpty() && !Fingerprints.nodes(a.eviction.nodes()).equals(Fingerprints.nodes(snapshot.nodes()))) {
+            // A node was cordoned, tainted or lost between the eviction and the binding: the scheduler answered a
+            // world the pass could not have read. Not the rebalancer's move; the pass must still report it
+            // (LANDED_OFF_HOME, judged with the pass) and the ledger must not freeze it there for good.
+            log.accept("replacement " + Soak.key(replacement) + " landed on the lifeboat " + node
+                    + " after the nodes changed since the eviction: the scheduler's answer to a new world");
+            return;
+        }
         if (!homes.isEmpty()) {
             violation(clock.instant(), "the replacement " + Soak.key(replacement) + " of evicted " + Soak.key(a.eviction.pod())
                     + " landed on the lifeboat " + node + " while its home " + homes + " was Ready and schedulable");
