@@ -72,7 +72,7 @@ public final class Settling {
     }
 
     private static String doing(PodState p) {
-        return p.isBound() ? "is on " + p.nodeName() + ", not Ready" : "is Pending, not scheduled";
+        return p.isBound() ? "is on " + p.nodeName() + ", not Ready (" + p.whatItIsDoing() + ")" : "is Pending, not scheduled";
     }
 
     /** The gate with these reasons added: closed when any is present. */

@@ -46,7 +46,7 @@ final class DisruptionRules {
                     + "): an evicted pod there would stay Terminating, and a StatefulSet pod would not be recreated"));
         }
         if (!pod.ready()) {
-            verdicts.add(new Verdict(MoveCode.POD_NOT_READY, "the pod is not Ready (" + doing(pod)
+            verdicts.add(new Verdict(MoveCode.POD_NOT_READY, "the pod is not Ready (" + pod.whatItIsDoing()
                     + "): a move would not make it healthy, and its replacement's readiness would prove nothing; moved once it is Ready"));
         } else {
             List<PodState> siblings = siblings(pod, snapshot);
@@ -114,26 +114,11 @@ final class DisruptionRules {
         List<PodState> sorted = siblings.stream().sorted(Comparator.comparing(PodState::name)).toList();
         List<String> named = new ArrayList<>();
         for (int i = 0; i < Math.min(MAX_NAMED, sorted.size()); i++) {
-            named.add(sorted.get(i).name() + " (" + doing(sorted.get(i)) + ")");
+            named.add(sorted.get(i).name() + " (" + sorted.get(i).whatItIsDoing() + ")");
         }
         String more = sorted.size() > MAX_NAMED ? " and " + (sorted.size() - MAX_NAMED) + " more" : "";
         return (sorted.size() == 1 ? "its other replica " : "its other replicas ") + String.join(", ", named) + more
                 + (sorted.size() == 1 ? " is" : " are");
-    }
-
-    /** What a pod that is not Ready is doing, in the words kubectl would show. */
-    static String doing(PodState p) {
-        String restarts = p.restarts() == 0 ? "" : ", " + p.restarts() + (p.restarts() == 1 ? " restart" : " restarts");
-        if (!p.isBound()) {
-            return "Pending, not scheduled";
-        }
-        if (p.waitingReason() != null) {
-            return p.waitingReason() + restarts;
-        }
-        if ("Running".equals(p.phase())) {
-            return "Running but not Ready: its readiness checks fail" + restarts;
-        }
-        return (p.phase() == null ? "no phase" : p.phase()) + restarts;
     }
 
     private static String readiness(NodeState node) {

@@ -88,6 +88,24 @@ public record PodState(String namespace, String name, String uid, Map<String, St
         return disruptionAnnotations.get(key);
     }
 
+    /**
+     * What a pod is doing, in the words kubectl would show: "Pending, not scheduled", "CrashLoopBackOff, 4
+     * restarts", "Running but not Ready: its readiness checks fail".
+     */
+    public String whatItIsDoing() {
+        String restartCount = restarts == 0 ? "" : ", " + restarts + (restarts == 1 ? " restart" : " restarts");
+        if (!isBound()) {
+            return "Pending, not scheduled";
+        }
+        if (waitingReason != null) {
+            return waitingReason + restartCount;
+        }
+        if ("Running".equals(phase)) {
+            return (ready ? "Running and Ready" : "Running but not Ready: its readiness checks fail") + restartCount;
+        }
+        return (phase == null ? "no phase" : phase) + restartCount;
+    }
+
     public String key() {
         return namespace + "/" + name;
     }
