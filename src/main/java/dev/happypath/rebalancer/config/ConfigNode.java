@@ -139,7 +139,8 @@ public final class ConfigNode {
 
     /** A duration in the Kubernetes/Go form: "90s", "5m", "1h30m", "500ms". */
     public Duration duration(Duration min, Duration max) {
-        String text = isText() ? json.asText().trim() : null;
+        // YAML reads a bare 0 as a number: it is the one duration that needs no unit (as in Go and Kubernetes)
+        String text = isText() ? json.asText().trim() : json.isNumber() && json.asDouble() == 0 ? "0" : null;
         if (text == null) {
             throw error("expected a duration such as 30s, 5m or 1h, got " + describe());
         }

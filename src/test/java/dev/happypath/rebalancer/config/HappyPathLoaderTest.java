@@ -71,6 +71,19 @@ class HappyPathLoaderTest {
         assertThat(hp.rule("loki").orElseThrow().allowDowntime()).as("no rule-level allowDowntime: the global one decides").isNull();
     }
 
+    /** docs/configuration.md lists `0` among the durations: YAML reads it as a number, and it means none. */
+    @Test
+    void aBareZeroIsADuration() {
+        HappyPath hp = HappyPathLoader.parse("zero.yaml", (HEAD + WORKLOADS + """
+                antiFlap: { cooldown: 0 }
+                """).getBytes(StandardCharsets.UTF_8));
+        assertThat(hp.antiFlap().cooldown()).isEqualTo(Duration.ZERO);
+        assertThatThrownBy(() -> HappyPathLoader.parse("one.yaml", (HEAD + WORKLOADS + """
+                antiFlap: { cooldown: 1 }
+                """).getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("antiFlap.cooldown").hasMessageContaining("expected a duration such as 30s, 5m or 1h");
+    }
+
     @Test
     void localDataAndAllowDowntimeAreReadPerRuleAndGlobally() {
         HappyPath hp = HappyPathLoader.parse("keys.yaml", (HEAD + """
