@@ -49,17 +49,19 @@ class EvictionRaceTest {
                   tolerations: ["node-role.kubernetes.io/control-plane:NoSchedule"] }
             """;
 
+    private static final String CONFIG = """
+            apiVersion: happypath.dev/v1alpha1
+            kind: RebalancerConfig
+            nodes:
+              workers: { selector: { matchExpressions: [ { key: role, operator: In, values: [infra, apps] } ] } }
+              lifeboats: { selector: { matchExpressions: [ { key: node-role.kubernetes.io/control-plane, operator: Exists } ] } }
+            workloads:
+              - { name: argocd, namespace: argocd, home: any-worker }
+            eviction: { pdbTimeout: 30s, readyTimeout: 1s }
+            """;
+
     private static String config() {
-        return OpsCluster.configFile("""
-                apiVersion: happypath.dev/v1alpha1
-                kind: RebalancerConfig
-                nodes:
-                  workers: { selector: { matchExpressions: [ { key: role, operator: In, values: [infra, apps] } ] } }
-                  lifeboats: { selector: { matchExpressions: [ { key: node-role.kubernetes.io/control-plane, operator: Exists } ] } }
-                workloads:
-                  - { name: argocd, namespace: argocd, home: any-worker }
-                eviction: { pdbTimeout: 30s, readyTimeout: 1s }
-                """).toString();
+        return OpsCluster.configFile(CONFIG).toString();
     }
 
     private static LiveCluster cluster() {
@@ -490,17 +492,7 @@ class EvictionRaceTest {
     }
 
     /** The race cluster's config with no cooldown: what holds a workload back is the landing alone. */
-    private static final String CONFIG_WITHOUT_COOLDOWN = """
-            apiVersion: happypath.dev/v1alpha1
-            kind: RebalancerConfig
-            nodes:
-              workers: { selector: { matchExpressions: [ { key: role, operator: In, values: [infra, apps] } ] } }
-              lifeboats: { selector: { matchExpressions: [ { key: node-role.kubernetes.io/control-plane, operator: Exists } ] } }
-            workloads:
-              - { name: argocd, namespace: argocd, home: any-worker }
-            eviction: { pdbTimeout: 30s, readyTimeout: 1s }
-            antiFlap: { cooldown: 0s }
-            """;
+    private static final String CONFIG_WITHOUT_COOLDOWN = CONFIG + "antiFlap: { cooldown: 0s }\n";
 
     private static void cordon(LiveCluster c, boolean cordoned) {
         for (String name : List.of(AGENT0, AGENT1)) {
