@@ -95,8 +95,9 @@ public final class ApiEvictions implements EvictionApi {
         if (evicted.controller() == null) {
             return Replacement.notReady(Replacement.Ended.NO_CONTROLLER, "no controller to recreate it");
         }
-        // the pods as the watch last saw them: what to say about the replacement if none gets Ready in time
-        AtomicReference<List<Pod>> seen = new AtomicReference<>(List.of());
+        // the pods as the watch last saw them (null until its first LIST): what to say about the replacement
+        // if none gets Ready in time
+        AtomicReference<List<Pod>> seen = new AtomicReference<>();
         CompletableFuture<List<Pod>> ready;
         try {
             ready = client.pods().inNamespace(evicted.namespace()).informOnCondition(pods -> {
@@ -111,7 +112,8 @@ public final class ApiEvictions implements EvictionApi {
             Pod r = settled(pods, evicted, before).orElseThrow();
             return Replacement.ready(evicted.namespace() + "/" + r.getMetadata().getName(), r.getSpec().getNodeName());
         } catch (TimeoutException e) {
-            return Replacement.notReady(Replacement.Ended.TIMED_OUT, describeCandidates(seen.get(), evicted, before));
+            ready.cancel(true);
+            return atTheDeadline(evicted, before, seen.get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Replacement.notReady(Replacement.Ended.INTERRUPTED, "");
@@ -122,6 +124,33 @@ public final class ApiEvictions implements EvictionApi {
         } finally {
             ready.cancel(true);
         }
+    }
+
+    /**
+     * readyTimeout has passed: one last look, with a LIST of its own. The watch's events arrive late on a
+     * busy API server (or a busy machine), and a replacement that was Ready by the deadline has not failed;
+     * what the last look shows is also what the report should say about the replacement, rather than the
+     * watch's older picture. Should that LIST fail, the watch's picture is all there is.
+     */
+    private Replacement atTheDeadline(PodState evicted, Siblings before, List<Pod> watched) {
+        List<Pod> pods = watched;
+        try {
+            pods = client.pods().inNamespace(evicted.namespace()).list().getItems();
+        } catch (KubernetesClientException e) {
+            if (interrupted(e)) {
+                Thread.currentThread().interrupt();
+                return Replacement.notReady(Replacement.Ended.INTERRUPTED, "");
+            }
+        }
+        if (pods == null) {
+            return Replacement.notReady(Replacement.Ended.TIMED_OUT,
+                    "the pods of namespace " + evicted.namespace() + " could not be listed (the watch had not started, the last look failed)");
+        }
+        java.util.Optional<Pod> r = settled(pods, evicted, before);
+        if (r.isPresent()) {
+            return Replacement.ready(evicted.namespace() + "/" + r.get().getMetadata().getName(), r.get().getSpec().getNodeName());
+        }
+        return Replacement.notReady(Replacement.Ended.TIMED_OUT, describeCandidates(pods, evicted, before));
     }
 
     private Replacement watchFailed(PodState evicted, KubernetesClientException e) {

@@ -53,7 +53,8 @@ class BadInputCorpusTest {
     static final int SNAPSHOTS = 70;
     static final int SCHEDULES = 30;
     static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
-    private static final KubernetesClients.Timeouts SHORT = new KubernetesClients.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    /** Bounded, so that a stall would show; far above what an answered in-process request takes on a loaded machine. */
+    private static final KubernetesClients.Timeouts SHORT = new KubernetesClients.Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(10));
 
     private static InProcessApi api;
     private static final Map<String, AtomicInteger> TRIED = new TreeMap<>();

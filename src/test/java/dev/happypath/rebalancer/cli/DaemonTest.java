@@ -136,7 +136,7 @@ public class DaemonTest {
             }
             // both stopped: the last holder released the Lease (fabric8 keeps its name but lets it expire
             // within a second), so a CronJob run may take it at once
-            Await.until(Duration.ofSeconds(3), "the Lease released", () -> {
+            Await.until(WAIT, "the Lease released", () -> {
                 try (KubernetesClient client = dev.happypath.rebalancer.cluster.KubernetesClients.create(c.api().clientConfig())) {
                     return PassLease.currentHolder(client, "happypath-rebalancer") == null;
                 }

@@ -111,7 +111,7 @@ class OneShotTest {
             assertThat(lease.getSpec().getHolderIdentity()).isNotEqualTo("crashed-job");
             assertThat(lease.getSpec().getLeaseTransitions()).isEqualTo(1);
             try (KubernetesClient client = KubernetesClients.create(c.api().clientConfig())) {
-                Await.until(Duration.ofSeconds(3), "released", () -> PassLease.currentHolder(client, "happypath-rebalancer") == null);
+                Await.until(WAIT, "released", () -> PassLease.currentHolder(client, "happypath-rebalancer") == null);
             }
         }
     }

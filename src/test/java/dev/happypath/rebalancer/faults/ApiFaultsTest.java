@@ -39,7 +39,7 @@ class ApiFaultsTest {
 
     /**
      * The first LIST of a pass fails. No retry in the client (KubernetesClients switches them off): the pass
-     * ends at the first answer, or after the client's request timeout when there is none (1 s here, 30 s in
+     * ends at the first answer, or after the client's request timeout when there is none (3 s here, 30 s in
      * production), with nothing written.
      */
     @ParameterizedTest(name = "LIST nodes: {0}")
@@ -53,7 +53,7 @@ class ApiFaultsTest {
                 case "503" -> c.api().dispatcher().addInterceptor((m, p, b) -> p.startsWith("/api/v1/nodes")
                         ? Faults.status(503, "ServiceUnavailable", "the server is currently unable to handle the request") : null);
                 // the API server takes the request and never answers
-                case "timeout" -> c.api().dispatcher().addInterceptor((m, p, b) -> p.startsWith("/api/v1/nodes")
+                case "timeout" -> c.timeouts(Faults.SHORT).api().dispatcher().addInterceptor((m, p, b) -> p.startsWith("/api/v1/nodes")
                         ? new MockResponse().setResponseCode(200).setBody("{}").setBodyDelay(Duration.ofMinutes(10)) : null);
                 default -> link.cut();
             }
@@ -75,7 +75,7 @@ class ApiFaultsTest {
                     .allMatch(q -> q.method().equals("GET") && q.path().startsWith("/api/v1/nodes"))
                     .hasSizeLessThanOrEqualTo(1);
             // bounded: the first answer ends it (one request, above); without one, the client's request
-            // timeout (1 s here) does. Not a speed figure: a deadline far above the 1 s and far below what
+            // timeout (3 s here) does. Not a speed figure: a deadline far above the 3 s and far below what
             // an unbounded wait (the body is delayed 10 minutes) or fabric8's hidden retries would take.
             if (fault.equals("timeout")) {
                 assertThat(r.took()).as("the timeout, not an early give-up").isGreaterThanOrEqualTo(Faults.SHORT.request());

@@ -136,7 +136,7 @@ class EvictionFaultsTest {
     @ValueSource(strings = {"loses its connection", "times out"})
     void anEvictionWithoutAnswerIsFailedAsUnknownAndNotRetried(String how) {
         try (LiveCluster c = Faults.cluster(); FlakyLink link = FlakyLink.to(c.api().url())) {
-            c.via(link);
+            c.via(link).timeouts(Faults.UNANSWERED);
             c.api().dispatcher().addInterceptor((m, p, b) -> {
                 if (!p.endsWith("/eviction")) {
                     return null;
