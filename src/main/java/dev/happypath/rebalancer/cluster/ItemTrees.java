@@ -1,11 +1,9 @@
 package dev.happypath.rebalancer.cluster;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.happypath.rebalancer.config.YamlTrees;
 
 import java.io.IOException;
 import java.util.Set;
@@ -40,59 +38,19 @@ final class ItemTrees {
             // node status
             "images", "nodeInfo", "daemonEndpoints", "addresses", "volumesAttached", "volumesInUse");
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-
     private ItemTrees() {
     }
 
-    /** The value at the parser's current token, as a tree; the parser is left on its last token. */
+    /**
+     * The value at the parser's current token, as a tree; the parser is left on its last token. Anchors,
+     * aliases and merge keys resolve as YAML says ({@link YamlTrees}).
+     */
     static JsonNode read(JsonParser parser) throws IOException {
-        JsonToken token = parser.currentToken();
-        if (token == JsonToken.START_OBJECT) {
-            ObjectNode object = NODES.objectNode();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if ((value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) && UNUSED.contains(field)) {
-                    parser.skipChildren();
-                } else {
-                    object.set(field, read(parser));
-                }
-            }
-            return object;
-        }
-        if (token == JsonToken.START_ARRAY) {
-            ArrayNode array = NODES.arrayNode();
-            while (parser.nextToken() != JsonToken.END_ARRAY) {
-                array.add(read(parser));
-            }
-            return array;
-        }
-        return scalar(parser, token);
+        return read(parser, new YamlTrees.Anchors());
     }
 
-    /** As the model binding's own tree reader types scalars (so "4096" and 4096 stay what they were). */
-    private static JsonNode scalar(JsonParser parser, JsonToken token) throws IOException {
-        if (token == null) {
-            return null;
-        }
-        return switch (token) {
-            case VALUE_STRING -> NODES.textNode(parser.getText());
-            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
-                case INT -> NODES.numberNode(parser.getIntValue());
-                case LONG -> NODES.numberNode(parser.getLongValue());
-                default -> NODES.numberNode(parser.getBigIntegerValue());
-            };
-            case VALUE_NUMBER_FLOAT -> switch (parser.getNumberType()) {
-                case BIG_DECIMAL -> NODES.numberNode(parser.getDecimalValue());
-                case FLOAT -> NODES.numberNode(parser.getFloatValue());
-                default -> NODES.numberNode(parser.getDoubleValue());
-            };
-            case VALUE_TRUE -> NODES.booleanNode(true);
-            case VALUE_FALSE -> NODES.booleanNode(false);
-            case VALUE_NULL -> NODES.nullNode();
-            case VALUE_EMBEDDED_OBJECT -> NODES.pojoNode(parser.getEmbeddedObject());
-            default -> throw new IOException("unexpected " + token + " at " + parser.currentLocation());
-        };
+    /** As {@link #read(JsonParser)}, with the anchors the document has set so far. */
+    static JsonNode read(JsonParser parser, YamlTrees.Anchors anchors) throws IOException {
+        return YamlTrees.read(parser, anchors, UNUSED);
     }
 }

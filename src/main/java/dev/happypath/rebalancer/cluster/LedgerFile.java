@@ -1,8 +1,10 @@
 package dev.happypath.rebalancer.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.happypath.rebalancer.InvalidInputException;
+import dev.happypath.rebalancer.config.YamlTrees;
 import dev.happypath.rebalancer.ledger.Ledger;
 
 import java.io.IOException;
@@ -15,6 +17,8 @@ import java.nio.file.Path;
  * -o yaml} prints, or the bare ledger JSON.
  */
 public final class LedgerFile {
+
+    private static final YAMLFactory YAML = new YAMLFactory();
 
     private LedgerFile() {
     }
@@ -29,8 +33,11 @@ public final class LedgerFile {
             throw InvalidInputException.at(file.toString(), "--ledger", "cannot be read: " + e.getMessage());
         }
         JsonNode tree;
-        try {
-            tree = new YAMLMapper().readTree(text);
+        try (JsonParser parser = YAML.createParser(text)) {
+            // YAML as YAML: anchors, aliases and merge keys resolved
+            tree = parser.nextToken() == null ? null : YamlTrees.read(parser, new YamlTrees.Anchors());
+        } catch (YamlTrees.Refused e) {
+            throw InvalidInputException.at(file.toString(), null, e.getOriginalMessage());
         } catch (IOException e) {
             throw InvalidInputException.at(file.toString(), null, "is not valid YAML/JSON: " + e.getMessage().split("\n")[0]);
         }

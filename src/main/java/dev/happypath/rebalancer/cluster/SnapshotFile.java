@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.happypath.rebalancer.InvalidInputException;
+import dev.happypath.rebalancer.config.YamlTrees;
 import dev.happypath.rebalancer.snapshot.Claim;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.DisruptionBudget;
@@ -113,11 +114,13 @@ public final class SnapshotFile {
         try (parser) {
             JsonToken token;
             while ((token = parser.nextToken()) != null) {
+                // an alias may use an anchor an earlier item of its document set (YAML's scope is the document)
+                YamlTrees.Anchors anchors = new YamlTrees.Anchors();
                 if (token == JsonToken.START_OBJECT) {
-                    document(parser);
+                    document(parser, anchors);
                 } else if (token == JsonToken.START_ARRAY) {
                     while (parser.nextToken() != JsonToken.END_ARRAY) {
-                        item(ItemTrees.read(parser));
+                        item(ItemTrees.read(parser, anchors));
                     }
                 } else {
                     throw InvalidInputException.at(source, location(parser),
@@ -128,7 +131,7 @@ public final class SnapshotFile {
     }
 
     /** One YAML document or JSON object: a List whose items are streamed, or a single object. */
-    private void document(JsonParser parser) throws IOException {
+    private void document(JsonParser parser, YamlTrees.Anchors anchors) throws IOException {
         ObjectNode rest = MAPPER.createObjectNode();
         boolean sawItems = false;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -137,12 +140,12 @@ public final class SnapshotFile {
             if (field.equals("items") && value == JsonToken.START_ARRAY) {
                 sawItems = true;
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    item(ItemTrees.read(parser));
+                    item(ItemTrees.read(parser, anchors));
                 }
             } else if (field.equals("items") && value != JsonToken.VALUE_NULL) {
                 throw InvalidInputException.at(source, "items", "expected a list of Kubernetes objects");
             } else {
-                rest.set(field, MAPPER.readTree(parser));
+                rest.set(field, YamlTrees.read(parser, anchors));
             }
         }
         if (!sawItems && !rest.path("kind").asText().equals("List")) {
@@ -194,6 +197,9 @@ public final class SnapshotFile {
                                 ? "line " + jpe.getLocation().getLineNr() + ", column " + jpe.getLocation().getColumnNr() : null,
                         "is not valid UTF-8 text");
             }
+        }
+        if (e instanceof YamlTrees.Refused refused) {
+            return InvalidInputException.at(source, location(refused.getProcessor()), refused.getOriginalMessage());
         }
         if (e instanceof JsonParseException jpe) {
             return InvalidInputException.at(source, location(jpe.getProcessor()),

@@ -93,10 +93,13 @@ public final class HappyPathLoader {
         }
         JsonNode tree;
         try (JsonParser parser = YAML.createParser(text)) {
-            tree = YAML.readTree(parser);
+            // anchors, aliases and merge keys resolved (Jackson alone reads an alias as its name)
+            tree = parser.nextToken() == null ? null : YamlTrees.read(parser, new YamlTrees.Anchors());
             if (tree != null && parser.nextToken() != null) {
                 throw InvalidInputException.at(source, null, "holds more than one YAML document; expected exactly one");
             }
+        } catch (YamlTrees.Refused e) {
+            throw InvalidInputException.at(source, location(e), e.getOriginalMessage());
         } catch (JsonParseException e) {
             throw InvalidInputException.at(source, location(e), "is not valid YAML: " + InvalidInputException.parserProblem(e.getOriginalMessage()));
         } catch (IOException e) {
