@@ -54,7 +54,10 @@ public final class Cli {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         Cli cli = new Cli(out, err, Clock.systemUTC(), Sleeper.REAL, null);
-        cli.shutdown.installHook();
+        cli.shutdown.installHook(() -> {
+            out.flush();
+            err.flush();
+        });
         int code = cli.execute(args);
         out.flush();
         err.flush();
@@ -63,10 +66,12 @@ public final class Cli {
     }
 
     public int execute(String... args) {
+        int code = ExitCode.RUNTIME_FAILURE;
         try {
-            return parseAndRun(args);
+            code = parseAndRun(args);
+            return code;
         } finally {
-            shutdown.finished();
+            shutdown.finished(code);
         }
     }
 

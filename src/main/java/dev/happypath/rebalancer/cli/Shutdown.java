@@ -19,13 +19,25 @@ public final class Shutdown {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch requested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile int exitCode = ExitCode.RUNTIME_FAILURE;
 
-    /** Installs the JVM hook: on SIGTERM, request the stop and wait for the command to finish. */
-    void installHook() {
+    /**
+     * Installs the JVM hook: on SIGTERM, request the stop, wait for the command to finish, then end the
+     * process with the command's own exit code. Without the last step the JVM ends a signalled process
+     * with 143 (128 + SIGTERM) whatever the command said, and a daemon or a {@code run --wait-for-gate}
+     * that stopped cleanly would be a failed Job to Kubernetes (and trip the documented alert).
+     *
+     * @param beforeExit flushes what the command printed (halting skips the usual end of the JVM)
+     */
+    void installHook(Runnable beforeExit) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             request();
             try {
-                finished.await(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                if (finished.await(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    beforeExit.run();
+                    // the command let go of everything (Lease released, client closed): its word is the exit code
+                    Runtime.getRuntime().halt(exitCode);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -60,8 +72,9 @@ public final class Shutdown {
         }
     }
 
-    /** The command has let go of everything: the JVM may exit. */
-    void finished() {
+    /** The command has let go of everything and ends with {@code code}: the JVM may exit. */
+    void finished(int code) {
+        exitCode = code;
         finished.countDown();
     }
 }
