@@ -150,7 +150,7 @@ class ManifestsTest {
         List<String> live = cronJob(LIVE).getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
         List<String> dry = cronJob(DRY_RUN).getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
         assertThat(live.get(0)).isEqualTo("run");
-        assertThat(live).doesNotContain("--dry-run").containsSubsequence("--output", "json").containsSubsequence("--log-format", "json");
+        assertThat(live).doesNotContain("--dry-run").containsSubsequence("--output", "jsonl").containsSubsequence("--log-format", "json");
         assertThat(dry).containsExactlyElementsOf(Stream.concat(Stream.of("run", "--dry-run"), live.stream().skip(1)).toList());
         // the overlay changes nothing else
         ObjectNode liveJob = only(Kustomize.render(LIVE), "CronJob");

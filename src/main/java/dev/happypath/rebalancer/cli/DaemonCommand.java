@@ -46,8 +46,9 @@ final class DaemonCommand implements Callable<Integer> {
             description = "Port of the Prometheus endpoint /metrics (default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "json",
-            description = "Format of each pass's report on stdout: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    // jsonl by default: a daemon's stdout is a container log, where each line is one entry (Loki, jq -c)
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "jsonl",
+            description = "Format of each pass's report on stdout: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, one line per report).")
     ReportFormat output;
 
     @Option(names = "--report-file", paramLabel = "FILE", description = "Write each pass's report to FILE (replacing the last) instead of stdout.")

@@ -13,7 +13,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 
-/** Renders a report in one of the three formats. */
+/** Renders a report in one of its formats. */
 public final class ReportWriter {
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -25,6 +25,8 @@ public final class ReportWriter {
 
     /** The caller owns the stream it passes (stdout, say): writing a report must not close it. */
     private static final ObjectWriter JSON_OUT = JSON.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    private static final ObjectWriter JSON_LINE_OUT = JsonMapper.builder().build().writer()
+            .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     private static final ObjectWriter YAML_OUT = YAML.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     private ReportWriter() {
@@ -47,6 +49,11 @@ public final class ReportWriter {
                 case json -> {
                     JSON_OUT.writeValue(out, report);
                     out.write(System.lineSeparator());
+                }
+                case jsonl -> {
+                    // one line, however long: strings escape their newlines, so the line ends only here
+                    JSON_LINE_OUT.writeValue(out, report);
+                    out.write('\n');
                 }
                 case yaml -> YAML_OUT.writeValue(out, report);
                 case table -> out.write(ReportTable.render(report));

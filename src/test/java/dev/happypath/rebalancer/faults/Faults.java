@@ -39,13 +39,15 @@ final class Faults {
     static final int MAX_PER_RUN = 2;
     static final int MAX_PER_NODE = 3;
     /**
-     * A deadline, not a speed figure: a run that ends within it did not sit in a hidden stall (fabric8's
-     * default retries turn a refused eviction into 19 s per attempt and a 503 into 100 s) nor wait on the
-     * real clock for a backoff the fake clock should have taken. Generous, so a loaded 2-core machine never
-     * trips it (a run that waits out {@link #UNANSWERED} takes 10 s of it); how fast a run really is, the
-     * benchmark measures (docs/performance.md).
+     * A backstop, not a speed figure: a run that ends within it did not wait without bound (an answer
+     * delayed ten minutes that no request timeout cut short). Hidden retries are not judged by time: the
+     * API server's request log counts every attempt (fabric8's own retries included), and each test asserts
+     * that count; a backoff taken on the real clock instead of the fake one would not reach the detail's
+     * "over 30s". So the bound can be generous enough for any loaded machine (a 2-core machine under
+     * stress-ng took 42 s for a run that takes 2 s when idle); how fast a run really is, the benchmark
+     * measures (docs/performance.md).
      */
-    static final Duration NO_STALL = Duration.ofSeconds(40);
+    static final Duration NO_STALL = Duration.ofSeconds(120);
 
     /**
      * Client timeouts for a test whose ONLY slow request is the one that never answers (the first LIST of
