@@ -60,6 +60,27 @@ public final class ApiErrors {
 
     /** The innermost cause, said plainly. */
     public static String rootCause(Throwable t) {
+        // what the whole chain says first: the JDK client wraps a refused connection's ConnectException
+        // around a ClosedChannelException, a connect timeout around a ConnectException, and an unknown host
+        // in an UnresolvedAddressException (no message): the innermost alone misnames all three
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof HttpTimeoutException || c instanceof TimeoutException) {
+                return TIMED_OUT;
+            }
+        }
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.nio.channels.UnresolvedAddressException) {
+                return "unknown host (its name does not resolve)";
+            }
+            if (c instanceof UnknownHostException) {
+                return "unknown host " + c.getMessage();
+            }
+        }
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof ConnectException) {
+                return "connection refused";
+            }
+        }
         Throwable c = t;
         while (c.getCause() != null && c.getCause() != c) {
             c = c.getCause();

@@ -51,22 +51,40 @@ public final class KubernetesClients {
     }
 
     public static KubernetesClient create(Path kubeconfig, String context) {
+        return create(configure(kubeconfig, context, System.getenv(), System.getProperty("user.home")));
+    }
+
+    /**
+     * The client configuration: {@code kubeconfig} when given, else $KUBECONFIG (its first file), else
+     * ~/.kube/config, else the pod's ServiceAccount. Outside a pod with none of them there is nothing to
+     * connect to: said as invalid input (exit 2) with what to do, rather than as an unreachable
+     * https://kubernetes.default.svc/ (fabric8's fallback).
+     */
+    static Config configure(Path kubeconfig, String context, java.util.Map<String, String> env, String userHome) {
         Config config;
         try {
             if (kubeconfig != null) {
+                if (Files.isDirectory(kubeconfig)) {
+                    throw InvalidInputException.at(kubeconfig.toString(), "--kubeconfig", "is a directory; expected a kubeconfig file");
+                }
                 if (!Files.isRegularFile(kubeconfig)) {
                     throw InvalidInputException.at(kubeconfig.toString(), "--kubeconfig", "no such file");
                 }
                 checkContext(readKubeconfig(kubeconfig.toFile()), kubeconfig.toFile(), context);
                 config = Config.fromKubeconfig(context, kubeconfig.toFile());
             } else {
-                String env = System.getenv("KUBECONFIG");
-                File file = env != null && !env.isBlank() ? new File(env.split(File.pathSeparator)[0])
-                        : new File(System.getProperty("user.home"), ".kube/config");
+                String variable = env.get("KUBECONFIG");
+                boolean fromVariable = variable != null && !variable.isBlank();
+                File file = fromVariable ? new File(variable.split(File.pathSeparator)[0]) : new File(userHome, ".kube/config");
                 if (file.isFile()) {
                     checkContext(readKubeconfig(file), file, context);
                 } else if (context != null) {
                     throw InvalidInputException.at(null, "--context", "no kubeconfig found (" + file + ") to pick context '" + context + "' from");
+                } else if (!inPod(env)) {
+                    throw InvalidInputException.at(null, null, "no kubeconfig found (looked at $KUBECONFIG"
+                            + (fromVariable ? " = " + variable : " (unset)") + ", " + new File(userHome, ".kube/config")
+                            + ", not in a pod): give --kubeconfig FILE or set KUBECONFIG to reach a cluster"
+                            + " (kubectl config view --minify shows the one kubectl uses); plan --snapshot FILE needs no cluster");
                 }
                 config = Config.autoConfigure(context);
             }
@@ -77,7 +95,13 @@ public final class KubernetesClients {
             throw InvalidInputException.at(kubeconfig == null ? null : kubeconfig.toString(), "--kubeconfig",
                     "cannot be used: " + firstLine(ApiErrors.rootCause(e)));
         }
-        return create(config);
+        return config;
+    }
+
+    /** In a pod, the kubelet sets KUBERNETES_SERVICE_HOST, and fabric8 then uses the ServiceAccount. */
+    private static boolean inPod(java.util.Map<String, String> env) {
+        String host = env.get("KUBERNETES_SERVICE_HOST");
+        return host != null && !host.isBlank();
     }
 
     public static KubernetesClient create(Config config) {

@@ -159,10 +159,34 @@ public final class PassLease implements AutoCloseable {
         }
     }
 
+    /**
+     * LeaderElector names the holder it finds in the Lease, also one that released it (fabric8 releases by
+     * shortening the Lease to one second) or let it expire: say which, so that "held by X" is never
+     * followed by this process taking it.
+     */
     private void newLeader(String holder) {
-        if (holder != null && !holder.isEmpty() && !holder.equals(identity)) {
-            LOG.info("lease {}/{} is held by {}", namespace, NAME, holder);
+        if (holder == null || holder.isEmpty() || holder.equals(identity)) {
+            return;
         }
+        LOG.info("{}", holderLine(namespace, holder, lock.lastRead.get(), ZonedDateTime.now()));
+    }
+
+    /** What the Lease says about {@code holder} at {@code now}. */
+    static String holderLine(String namespace, String holder, LeaderElectionRecord r, ZonedDateTime now) {
+        String lease = "lease " + namespace + "/" + NAME;
+        if (r == null || !holder.equals(r.getHolderIdentity()) || r.getRenewTime() == null || r.getLeaseDuration() == null) {
+            return lease + " is held by " + holder;
+        }
+        ZonedDateTime expires = r.getRenewTime().plus(r.getLeaseDuration());
+        if (!now.isAfter(expires)) {
+            return lease + " is held by " + holder + " (renewed at " + r.getRenewTime().toInstant() + ", valid until "
+                    + expires.toInstant() + ")";
+        }
+        if (r.getLeaseDuration().compareTo(Duration.ofSeconds(1)) <= 0) {
+            return lease + " was released by " + holder + " at " + r.getRenewTime().toInstant() + "; taking it";
+        }
+        return lease + " expired: " + holder + " last renewed it at " + r.getRenewTime().toInstant() + " (for "
+                + r.getLeaseDuration().toSeconds() + "s) and stopped, or cannot reach the API server; taking it";
     }
 
     /** How a wait for the Lease ended. */
@@ -259,6 +283,8 @@ public final class PassLease implements AutoCloseable {
         private final Lock delegate;
         private final AtomicReference<KubernetesClientException> lastError = new AtomicReference<>();
         private final AtomicReference<String> lastVerb = new AtomicReference<>();
+        /** The Lease as last read: LeaderElector names a new holder right after reading it. */
+        private final AtomicReference<LeaderElectionRecord> lastRead = new AtomicReference<>();
 
         RecordingLock(Lock delegate) {
             this.delegate = delegate;
@@ -266,7 +292,9 @@ public final class PassLease implements AutoCloseable {
 
         @Override
         public LeaderElectionRecord get(KubernetesClient client) {
-            return call("get", () -> delegate.get(client));
+            LeaderElectionRecord r = call("get", () -> delegate.get(client));
+            lastRead.set(r);
+            return r;
         }
 
         @Override
