@@ -65,7 +65,10 @@ public final class ReportBuilder {
                 gate.opensAt() == null ? null : gate.opensAt().toString());
 
         List<Report.NodeView> nodes = new ArrayList<>();
-        for (NodeState n : snapshot.nodes()) {
+        // workers, then lifeboats, then the rest, each by name: the same report whatever order the API lists them in
+        List<NodeState> byRole = new ArrayList<>(snapshot.nodes());
+        byRole.sort(java.util.Comparator.comparing((NodeState n) -> comparison.roles().get(n.name())).thenComparing(NodeState::name));
+        for (NodeState n : byRole) {
             Resources used = Resources.NONE;
             for (PodState p : snapshot.podsOn(n.name())) {
                 used = used.plus(p.requests());
@@ -135,7 +138,17 @@ public final class ReportBuilder {
                 }
             }
         }
-        return new Report.PredictionView(p.node(), uncertain, p.tied(), p.totals(), p.rejected(), plugins);
+        return new Report.PredictionView(p.node(), uncertain, p.tied(), byScore(p.totals()), new java.util.TreeMap<>(p.rejected()),
+                plugins == null ? null : new java.util.TreeMap<>(plugins));
+    }
+
+    /** Highest score first, ties by node name: a stable order, whatever order the nodes were listed in. */
+    static Map<String, Long> byScore(Map<String, Long> totals) {
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        totals.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
     }
 
     /** The figures of a pass that took {@code duration}, from its report. Moves count by outcome, then reason. */
