@@ -78,9 +78,30 @@ final class Pass {
             }
             Execution done = new Executor(new ApiEvictions(client, d.reader()), d.ledger()::read, d.ledger()::record, happyPath, cli.clock(), cli.sleeper())
                     .execute(d.decision().plan());
-            return complete(cli, happyPath, d, false, runId, done.moves(), done.abort(), events, explain);
+            Result result = complete(cli, happyPath, d, false, runId, done.moves(), done.abort(), events, explain);
+            Report.AfterView after = after(d, happyPath, done.moves());
+            return after == null ? result : new Result(result.report().withAfter(after), result.moves(), result.abort());
         } finally {
             MDC.remove("runId");
+        }
+    }
+
+    /**
+     * The cluster after a pass that evicted, read again: the report's state, placements and summary are the
+     * cluster the pass decided on, and a reader must not take "Off the Happy Path: 2" for what is left.
+     * Null when nothing was evicted (the cluster is as read) or the read fails or the pass is stopping:
+     * the next pass reads it anyway.
+     */
+    private static Report.AfterView after(Decided d, HappyPath happyPath, List<Move> moves) {
+        if (moves.stream().noneMatch(m -> m.outcome() == dev.happypath.rebalancer.plan.Outcome.EVICTED) || Thread.currentThread().isInterrupted()) {
+            return null;
+        }
+        try {
+            ClusterSnapshot again = d.reader().read();
+            return ReportBuilder.after(again, dev.happypath.rebalancer.compare.HappyPathComparer.compare(again, happyPath));
+        } catch (RuntimeException e) {
+            LOG.warn("could not read the cluster again after the pass ({}): the report gives its state before the pass only", e.getMessage());
+            return null;
         }
     }
 

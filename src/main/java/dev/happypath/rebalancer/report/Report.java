@@ -11,18 +11,34 @@ import java.util.Map;
  * names and meaning (docs/operations.md, "The report").
  */
 @JsonPropertyOrder({"schemaVersion", "mode", "generatedAt", "runId", "config", "clusterState", "gate", "nodes",
-        "placements", "moves", "advice", "summary", "metrics"})
+        "placements", "moves", "advice", "summary", "after", "metrics"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Report(int schemaVersion, String mode, String generatedAt, String runId, String config,
                      String clusterState, GateView gate, List<NodeView> nodes, List<PlacementView> placements,
-                     List<MoveView> moves, List<AdviceView> advice, Summary summary, Metrics metrics) {
+                     List<MoveView> moves, List<AdviceView> advice, Summary summary, Metrics metrics, AfterView after) {
 
     public static final int SCHEMA_VERSION = 1;
 
     /** The same report with the pass's figures attached. */
     public Report withMetrics(Metrics figures) {
         return new Report(schemaVersion, mode, generatedAt, runId, config, clusterState, gate, nodes, placements, moves,
-                advice, summary, figures);
+                advice, summary, figures, after);
+    }
+
+    /** The same report with the cluster as read again after the pass. */
+    public Report withAfter(AfterView state) {
+        return new Report(schemaVersion, mode, generatedAt, runId, config, clusterState, gate, nodes, placements, moves,
+                advice, summary, metrics, state);
+    }
+
+    /**
+     * A live pass that evicted reads the cluster again at its end: clusterState, placements and summary
+     * describe the cluster BEFORE the pass (what it decided on); this is the cluster AFTER it.
+     *
+     * @param readAt when the cluster was read again
+     */
+    @JsonPropertyOrder({"readAt", "clusterState", "managedPods", "offPath", "driftRemains"})
+    public record AfterView(String readAt, String clusterState, int managedPods, int offPath, boolean driftRemains) {
     }
 
     @JsonPropertyOrder({"open", "reasons", "stableFor", "opensAt"})

@@ -111,7 +111,14 @@ public final class ReportBuilder {
         List<Report.AdviceView> adviceViews = advice.stream().map(a -> new Report.AdviceView(a.workload(), a.rule(), a.home(),
                 a.predicted(), a.kind().name(), a.verified(), a.why(), a.snippet())).toList();
         return new Report(Report.SCHEMA_VERSION, dryRun ? "dry-run" : "live", generatedAt.toString(), runId,
-                happyPath.source(), comparison.state().name(), gateView, nodes, placements, moveViews, adviceViews, summary, null);
+                happyPath.source(), comparison.state().name(), gateView, nodes, placements, moveViews, adviceViews, summary, null, null);
+    }
+
+    /** The cluster as read again after a pass: its state and how many managed pods are still off the Happy Path. */
+    public static Report.AfterView after(ClusterSnapshot snapshot, Comparison comparison) {
+        int off = (int) comparison.placements().stream().filter(p -> p.status() != Status.HAPPY).count();
+        return new Report.AfterView(snapshot.readAt().toString(), comparison.state().name(), comparison.placements().size(), off,
+                driftRemains(comparison, List.of()));
     }
 
     /** Workloads the scheduler would send off their Happy Path: the report says how to fix that. */

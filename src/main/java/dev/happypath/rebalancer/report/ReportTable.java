@@ -12,7 +12,7 @@ final class ReportTable {
         StringBuilder b = new StringBuilder();
         b.append("happypath-rebalancer ").append(r.mode()).append(" pass at ").append(r.generatedAt())
                 .append("  (config: ").append(r.config()).append(")\n\n");
-        b.append("Cluster state: ").append(r.clusterState()).append('\n');
+        b.append(r.after() == null ? "Cluster state: " : "Cluster state before the pass: ").append(r.clusterState()).append('\n');
         if (r.gate().open()) {
             b.append("Gate: OPEN (every worker Ready, schedulable, without pressure for ").append(r.gate().stableFor()).append(")\n");
         } else {
@@ -36,7 +36,8 @@ final class ReportTable {
         if (off.isEmpty()) {
             b.append("All ").append(r.summary().managedPods()).append(" managed pods are on the Happy Path.\n");
         } else {
-            b.append("Off the Happy Path: ").append(off.size()).append(" of ").append(r.summary().managedPods()).append(" managed pods\n");
+            b.append(r.after() == null ? "Off the Happy Path: " : "Off the Happy Path before the pass: ").append(off.size()).append(" of ")
+                    .append(r.summary().managedPods()).append(" managed pods\n");
             TextTable t = new TextTable().row("STATUS", "POD", "NODE", "HOME", "RULE");
             for (Report.PlacementView p : off) {
                 t.row(p.status(), p.namespace() + "/" + p.pod(), p.node() == null ? "-" : p.node(), p.home(), p.rule());
@@ -82,6 +83,12 @@ final class ReportTable {
         });
         b.append(counts.length() == 0 ? "nothing to move" : counts).append("; drift ")
                 .append(r.summary().driftRemains() ? "remains" : "none").append('\n');
+        if (r.after() != null) {
+            Report.AfterView a = r.after();
+            b.append("After the pass (read again at ").append(a.readAt()).append("): cluster state ").append(a.clusterState())
+                    .append("; Off the Happy Path: ").append(a.offPath()).append(" of ").append(a.managedPods())
+                    .append(" managed pods; drift ").append(a.driftRemains() ? "remains" : "none").append('\n');
+        }
         return b.toString();
     }
 
