@@ -71,7 +71,9 @@ public final class KubernetesClients {
                     throw InvalidInputException.at(kubeconfig.toString(), "--kubeconfig", "no such file");
                 }
                 checkContext(readKubeconfig(kubeconfig.toFile()), kubeconfig.toFile(), context);
-                config = Config.fromKubeconfig(context, kubeconfig.toFile());
+                String merged = withMergeKeysResolved(kubeconfig.toFile());
+                config = merged == null ? Config.fromKubeconfig(context, kubeconfig.toFile())
+                        : Config.fromKubeconfig(context, merged, null);
             } else {
                 String variable = env.get("KUBECONFIG");
                 boolean fromVariable = variable != null && !variable.isBlank();
@@ -86,7 +88,8 @@ public final class KubernetesClients {
                             + ", not in a pod): give --kubeconfig FILE or set KUBECONFIG to reach a cluster"
                             + " (kubectl config view --minify shows the one kubectl uses); plan --snapshot FILE needs no cluster");
                 }
-                config = Config.autoConfigure(context);
+                String merged = file.isFile() ? withMergeKeysResolved(file) : null;
+                config = merged == null ? Config.autoConfigure(context) : Config.fromKubeconfig(context, merged, null);
             }
         } catch (RuntimeException e) {
             if (e instanceof InvalidInputException) {
@@ -96,6 +99,33 @@ public final class KubernetesClients {
                     "cannot be used: " + firstLine(ApiErrors.rootCause(e)));
         }
         return config;
+    }
+
+    /**
+     * fabric8 reads a kubeconfig as YAML 1.2 (SnakeYAML Engine): aliases resolve, but a merge key
+     * ({@code <<: *defaults}, which kubectl's YAML 1.1 reader applies) would be a key named "<<" and the
+     * merged settings silently missing. Such a kubeconfig is handed over with its merges applied (as JSON,
+     * which is YAML); any other is left to fabric8 as it is. Null when there is no merge key.
+     */
+    static String withMergeKeysResolved(File file) {
+        String text;
+        try {
+            text = Files.readString(file.toPath());
+        } catch (java.io.IOException e) {
+            return null; // fabric8 says why it cannot read it
+        }
+        if (!text.contains("<<")) {
+            return null;
+        }
+        try (com.fasterxml.jackson.core.JsonParser parser = new com.fasterxml.jackson.dataformat.yaml.YAMLFactory().createParser(text)) {
+            if (parser.nextToken() == null) {
+                return null;
+            }
+            return dev.happypath.rebalancer.config.YamlTrees.read(parser, new dev.happypath.rebalancer.config.YamlTrees.Anchors()).toString();
+        } catch (java.io.IOException e) {
+            // never the parser's own words: they may quote a token or a key
+            throw InvalidInputException.at(file.toString(), null, "is not a readable kubeconfig: " + kubeconfigProblem(e));
+        }
     }
 
     /** In a pod, the kubelet sets KUBERNETES_SERVICE_HOST, and fabric8 then uses the ServiceAccount. */

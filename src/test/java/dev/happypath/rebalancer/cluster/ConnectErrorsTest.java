@@ -62,6 +62,26 @@ class ConnectErrorsTest {
         assertThat(KubernetesClients.configure(file, null, Map.of(), home.toString()).getMasterUrl()).startsWith("http://127.0.0.1:1");
     }
 
+    /** A kubeconfig is YAML too: its aliases are their anchors' values (fabric8 parses it with SnakeYAML Engine). */
+    @Test
+    void aKubeconfigsAliasesAndMergeKeysAreRead() throws IOException {
+        Path file = Files.writeString(home.resolve("aliased"), """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                  - { name: a, cluster: &common { server: "http://127.0.0.1:7" } }
+                  - { name: b, cluster: { <<: *common } }
+                users: [ { name: u, user: { token: &t abc } }, { name: v, user: { token: *t } } ]
+                contexts:
+                  - { name: a, context: { cluster: a, user: u, namespace: &ns tools } }
+                  - { name: b, context: { cluster: b, user: v, namespace: *ns } }
+                current-context: b
+                """);
+        Config b = KubernetesClients.configure(file, "b", Map.of(), home.toString());
+        assertThat(b.getMasterUrl()).as("merged from the anchor").startsWith("http://127.0.0.1:7");
+        assertThat(b.getNamespace()).isEqualTo("tools");
+    }
+
     @Test
     void aRefusedConnectionSaysConnectionRefused() throws IOException {
         int port;
