@@ -133,6 +133,14 @@ public final class Simulation implements AutoCloseable {
     }
 
     /**
+     * Also write what happens as core/v1 Events into the API ({@code kubectl get events}), as the
+     * Kubernetes components do; off by default (the stories and tests read {@link #events()}).
+     */
+    public void recordClusterEvents(boolean on) {
+        events.onEvent(on ? new ClusterEvents(api) : null);
+    }
+
+    /**
      * Loads the cluster: namespaces for every namespaced object, then the objects as given (pods bound
      * and Ready as the dump says). The controllers learn their workloads from the pods' owners.
      */

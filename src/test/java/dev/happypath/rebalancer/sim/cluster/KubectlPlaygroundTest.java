@@ -73,6 +73,7 @@ class KubectlPlaygroundTest {
             objects.add(Serialization.unmarshal(item.toString(), HasMetadata.class));
         }
         sim.seed(objects);
+        sim.recordClusterEvents(true);
         kubectl = Kubectl.against(api.writeKubeconfig(dir.resolve("kubeconfig"), "happypath-demo"), dir);
     }
 
@@ -147,6 +148,11 @@ class KubectlPlaygroundTest {
 
         tickUntil("patient-a evicted once its 60 s are up", () -> terminating(api.pod("apps", "patient-a")) || api.pod("apps", "patient-a") == null, 40);
         assertThat(sim.clock().instant()).as("not before the toleration ran out").isAfterOrEqualTo(T0.plusSeconds(60));
+
+        // the components' Events tell it, as kubectl get events shows them on a real cluster
+        String events = ok("get", "events", "-n", "apps").out();
+        assertThat(events).contains("TaintManagerEviction").contains("pod/web-a").contains("pod/patient-a")
+                .contains("FailedScheduling").contains("Scheduled");
     }
 
     @Test
