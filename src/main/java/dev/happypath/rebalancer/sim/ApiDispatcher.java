@@ -88,6 +88,9 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
     private volatile Clock clock = Clock.systemUTC();
     private volatile boolean gracefulPodDeletion;
+    private final WatchStreams watchStreams = new WatchStreams();
+    /** On once a client outside this process may stream watches (see {@link OutsideClients}). */
+    private volatile boolean streamingWatches;
 
     public ApiDispatcher(int logLimit) {
         this.logLimit = logLimit;
@@ -145,6 +148,10 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
         } else if (response == null) {
             response = atomically(() -> write(request, path, body));
         }
+        if (response != null && response.header("Content-Type") == null && response.getBody() != null && response.getBody().size() > 0) {
+            // say it: client-go reads a body without a Content-Type as its own default, protobuf for kubectl drain/cordon
+            response.setHeader("Content-Type", "application/json");
+        }
         record(method, path, response == null ? 0 : response.code(),
                 EVICTION.matcher(pathOnly(path)).matches() ? preconditionUid(body) : null);
         return response;
@@ -177,6 +184,75 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
         }
     }
 
+    /**
+     * From now on every change is kept for watches streamed over plain HTTP ({@link WatchStreams}); off
+     * until then, so that tests and benchmarks without such a client pay nothing for it.
+     */
+    void streamWatches() {
+        atomically(() -> {
+            if (!streamingWatches) {
+                // what came before cannot be replayed: a watch from an older resourceVersion gets 410 Expired
+                watchStreams.beginAt(requestResourceVersion());
+                streamingWatches = true;
+            }
+        });
+    }
+
+    WatchStreams watchStreams() {
+        return watchStreams;
+    }
+
+    /** The objects of a collection now, from the store. */
+    List<JsonNode> current(String collectionPath) {
+        MockResponse r = handleGet(collectionPath);
+        List<JsonNode> out = new ArrayList<>();
+        if (r.code() == 200) {
+            try {
+                JSON.readTree(r.getBody().readUtf8()).path("items").forEach(out::add);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("unreadable list at " + collectionPath, e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every change to the store passes here (CRUD mode's own watch notification), with the write lock held:
+     * the streamed watches get it too.
+     */
+    @Override
+    public void processEvent(String path, io.fabric8.mockwebserver.crud.AttributeSet pathAttributes,
+                             io.fabric8.mockwebserver.crud.AttributeSet oldAttributes,
+                             io.fabric8.kubernetes.api.model.GenericKubernetesResource resource, String newState) {
+        // CRUD mode removes the old state first: what a DELETED event carries must be read before
+        Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String> old =
+                streamingWatches && newState == null && oldAttributes != null ? findResource(oldAttributes) : null;
+        super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+        if (!streamingWatches) {
+            return;
+        }
+        try {
+            if (newState == null) {
+                JsonNode last = old != null ? JSON.readTree(old.getValue()) : resource != null ? JSON.valueToTree(resource) : null;
+                if (!(last instanceof ObjectNode gone)) {
+                    return;
+                }
+                // a deletion is a change of its own, with a resourceVersion of its own, as on a real server
+                long rv = requestResourceVersion();
+                if (gone.get("metadata") instanceof ObjectNode meta) {
+                    meta.put("resourceVersion", String.valueOf(rv));
+                }
+                watchStreams.changed("DELETED", gone, rv);
+            } else {
+                JsonNode object = JSON.readTree(newState);
+                long rv = Long.parseLong(object.path("metadata").path("resourceVersion").asText("0"));
+                watchStreams.changed(oldAttributes == null ? "ADDED" : "MODIFIED", object, rv);
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // not an object a watcher could read: CRUD mode has told its own watchers; nothing to stream
+        }
+    }
+
     /** How many writes the store has taken (a client's or the simulation's): equal counts, same cluster. */
     public long changes() {
         return changes.get();
@@ -193,10 +269,11 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
         boolean watch = path.matches(".*[?&]watch=(true|1)(&.*)?$");
         String target = fields.isEmpty() ? path : FieldSelectors.without(path);
         if (watch && request.getHeader("Upgrade") == null) {
-            // kubectl watches over a streamed HTTP response; the mock server only streams over WebSocket
-            // (fabric8's way), so such a watch is refused plainly rather than answered with an upgrade
-            return status(405, "MethodNotAllowed", "this in-process API serves watches over WebSocket only; "
-                    + "kubectl's streamed watches (get -w, delete's wait) are not supported: use kubectl delete --wait=false");
+            // kubectl watches over a streamed HTTP response; the mock server's own address only streams over
+            // WebSocket (fabric8's way): such a watch is refused plainly here, and served at the address the
+            // kubeconfig names (OutsideClients)
+            return status(405, "MethodNotAllowed", "this address of the in-process API serves watches over WebSocket only; "
+                    + "streamed watches (kubectl get -w) are served at the address in the kubeconfig it writes");
         }
         if (watch) {
             String name = FieldSelectors.onlyName(fields);
@@ -210,13 +287,15 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
             return upgrade.getWebSocketListener() == null ? upgrade
                     : upgrade.withWebSocketUpgrade(WatchCloseOffTheEventLoop.wrap(upgrade.getWebSocketListener(), this::forgetWatch));
         }
+        // read before the list: a watch from it then misses nothing (at worst it sees a change twice)
+        long listedAt = watchStreams.latest();
         MockResponse response = super.dispatch(copy(request, target, ""));
         if (response.code() != 200 || response.getWebSocketListener() != null) {
             return response;
         }
         String json = response.getBody().readUtf8();
         String resource = resourceOf(pathOnly(path));
-        json = typedList(json, resource, fields);
+        json = typedList(json, resource, fields, streamingWatches ? listedAt : 0);
         if (Tables.wanted(request.getHeader("Accept")) && resource != null) {
             json = Tables.render(resource, json, clock.instant(), path.contains("includeObject=Object"));
         }
@@ -225,17 +304,25 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
 
     private static final Map<String, String> LIST_KINDS = Map.of("pods", "PodList", "nodes", "NodeList",
             "namespaces", "NamespaceList", "persistentvolumeclaims", "PersistentVolumeClaimList",
-            "persistentvolumes", "PersistentVolumeList", "poddisruptionbudgets", "PodDisruptionBudgetList");
+            "persistentvolumes", "PersistentVolumeList", "poddisruptionbudgets", "PodDisruptionBudgetList",
+            "events", "EventList", "configmaps", "ConfigMapList", "leases", "LeaseList");
+    private static final Map<String, String> LIST_API_VERSIONS = Map.of("poddisruptionbudgets", "policy/v1",
+            "leases", "coordination.k8s.io/v1");
 
     /**
      * A list as a real server answers it: only the items the field selector admits, and typed (PodList, not
      * CRUD mode's plain List: kubectl's typed clients, as in describe, find no items in a plain List).
      */
-    private static String typedList(String json, String resource, List<FieldSelectors.Requirement> fields) {
+    private static String typedList(String json, String resource, List<FieldSelectors.Requirement> fields, long resourceVersion) {
         try {
             JsonNode list = JSON.readTree(json);
             if (!list.has("items") || !(list instanceof ObjectNode o)) {
                 return json;
+            }
+            if (resourceVersion > 0 && o.path("metadata").path("resourceVersion").asText("").isEmpty()) {
+                // what kubectl get -w watches from (CRUD mode gives lists none)
+                ObjectNode meta = o.get("metadata") instanceof ObjectNode m ? m : o.putObject("metadata");
+                meta.put("resourceVersion", String.valueOf(resourceVersion));
             }
             if (!fields.isEmpty()) {
                 com.fasterxml.jackson.databind.node.ArrayNode kept = JSON.createArrayNode();
@@ -249,7 +336,7 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
             String kind = LIST_KINDS.get(resource);
             if (kind != null && "List".equals(o.path("kind").asText())) {
                 o.put("kind", kind);
-                o.put("apiVersion", resource.equals("poddisruptionbudgets") ? "policy/v1" : "v1");
+                o.put("apiVersion", LIST_API_VERSIONS.getOrDefault(resource, "v1"));
             }
             return o.toString();
         } catch (java.io.IOException e) {
@@ -281,7 +368,53 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
         if (gracefulPodDeletion && request.method() == HttpMethod.DELETE && pod.matches()) {
             return deletePod(pod.group(1), pod.group(2), body, path);
         }
-        return super.dispatch(copy(request, path, body));
+        if (request.method() == HttpMethod.PATCH) {
+            String type = String.valueOf(request.getHeader("Content-Type"));
+            if (type.startsWith("application/strategic-merge-patch+json")) {
+                return strategicMergePatch(request, path, body);
+            }
+            if (type.startsWith("application/apply-patch")) {
+                return status(415, "UnsupportedMediaType", "server-side apply is not served by this in-process API: "
+                        + "use a strategic merge, merge or JSON patch (kubectl patch, label, taint, cordon)");
+            }
+        }
+        MockResponse response = super.dispatch(copy(request, path, body));
+        // CRUD mode answers a JSON patch 202; an API server answers every applied PATCH 200 with the object
+        return request.method() == HttpMethod.PATCH && response.code() == 202 ? response.setResponseCode(200) : response;
+    }
+
+    /**
+     * A strategic merge patch (kubectl cordon, taint, label, patch): applied here to the stored object and
+     * written back as an update, which CRUD mode then treats as any other (resourceVersion, watch events).
+     */
+    private MockResponse strategicMergePatch(RecordedRequest request, String path, String body) {
+        String objectPath = pathOnly(path).replaceAll("/status$", "");
+        MockResponse found = handleGet(objectPath);
+        if (found.code() != 200) {
+            String[] parts = objectPath.split("/");
+            return status(404, "NotFound", resourceOf(objectPath) + " \"" + parts[parts.length - 1] + "\" not found");
+        }
+        JsonNode current;
+        JsonNode patch;
+        try {
+            current = JSON.readTree(found.getBody().readUtf8());
+            patch = JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            return status(400, "BadRequest", "the patch is not JSON: " + e.getMessage());
+        }
+        if (patch == null || !patch.isObject()) {
+            return status(400, "BadRequest", "a strategic merge patch must be a JSON object");
+        }
+        ObjectNode patched = (ObjectNode) StrategicMergePatch.apply(current, patch);
+        if (!patch.path("metadata").has("resourceVersion")) {
+            // no precondition in the patch: it applies to whatever version is stored now, as on a real server
+            if (patched.get("metadata") instanceof ObjectNode meta) {
+                meta.set("resourceVersion", current.path("metadata").path("resourceVersion"));
+            }
+        }
+        Headers headers = Headers.builder().add("Content-Type", "application/json").build();
+        return super.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path, headers,
+                new Buffer(patched.toString().getBytes(StandardCharsets.UTF_8))));
     }
 
     private static RecordedRequest copy(RecordedRequest request, String path, String body) {

@@ -47,8 +47,11 @@ public final class InProcessApi implements AutoCloseable {
     }
 
     private final ApiDispatcher dispatcher;
+    private final MockWebServer web;
     private final KubernetesMockServer server;
+    private final boolean https;
     private volatile boolean budgetsKeptCurrent;
+    private OutsideClients outside;
 
     public InProcessApi() {
         this(10_000);
@@ -61,7 +64,9 @@ public final class InProcessApi implements AutoCloseable {
     /** @param https serve TLS (a self-signed certificate, as a real API server's is to a client that skips verification) */
     public InProcessApi(int requestLogLimit, boolean https) {
         this.dispatcher = new ApiDispatcher(requestLogLimit);
-        this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
+        this.web = new MockWebServer();
+        this.https = https;
+        this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), web, new HashMap<>(),
                 dispatcher, https);
         server.init();
     }
@@ -84,8 +89,23 @@ public final class InProcessApi implements AutoCloseable {
     }
 
     /**
+     * The address for clients in other processes (kubectl, a rebalancer run): the same API, which also
+     * streams watches over plain HTTP as kubectl expects ({@code kubectl get -w}). Served from the first
+     * call on (over plain HTTP; a TLS server answers with {@link #url()}).
+     */
+    public synchronized String outsideUrl() {
+        if (https) {
+            return url();
+        }
+        if (outside == null) {
+            outside = OutsideClients.start(web, dispatcher);
+        }
+        return outside.url();
+    }
+
+    /**
      * Writes a kubeconfig for this server (plain HTTP on localhost, no credentials) with one context,
-     * for kubectl and for the rebalancer's {@code --kubeconfig}.
+     * for kubectl and for the rebalancer's {@code --kubeconfig}: it names {@link #outsideUrl()}.
      */
     public Path writeKubeconfig(Path file, String contextName) {
         String yaml = """
@@ -106,7 +126,7 @@ public final class InProcessApi implements AutoCloseable {
                     user: %1$s
                     namespace: default
                 current-context: %1$s
-                """.formatted(contextName, url().replaceAll("/$", ""));
+                """.formatted(contextName, outsideUrl().replaceAll("/$", ""));
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -269,6 +289,11 @@ public final class InProcessApi implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (outside != null) {
+                outside.close();
+            }
+        }
         server.destroy();
     }
 }

@@ -17,7 +17,8 @@ import java.util.TreeSet;
  * Server-side printing: a real API server answers {@code Accept: application/json;as=Table;g=meta.k8s.io}
  * with a {@code meta.k8s.io/v1 Table}, which is where {@code kubectl get}'s columns come from (STATUS,
  * READY, NODE with {@code -o wide}). Without it kubectl prints names and ages only. Columns follow the
- * API server's own printers for pods, nodes, PodDisruptionBudgets, namespaces, claims and volumes; other
+ * API server's own printers for pods, nodes, PodDisruptionBudgets, namespaces, claims, volumes, Events,
+ * Leases and ConfigMaps; other
  * kinds get name and age. Ages are counted on the server's clock (the simulation's, when it has one).
  */
 final class Tables {
@@ -90,6 +91,22 @@ final class Tables {
                         modes(v.path("spec").path("accessModes")), text(v, "spec", "persistentVolumeReclaimPolicy"), text(v, "status", "phase"),
                         claim(v), text(v, "spec", "storageClassName"), age(v, now)));
             }
+            case "events" -> {
+                columns(columns, "Last Seen:0", "Type:0", "Reason:0", "Object:0", "Subobject:1", "Source:1", "Message:0",
+                        "First Seen:1", "Count:1", "Name:1");
+                items.forEach(e -> row(rows, e, fullObject, since(lastSeen(e), now), text(e, "type"), text(e, "reason"),
+                        text(e, "involvedObject", "kind").toLowerCase(java.util.Locale.ROOT) + "/" + text(e, "involvedObject", "name"),
+                        text(e, "involvedObject", "fieldPath"), source(e), text(e, "message"),
+                        since(firstSeen(e), now), Math.max(1, e.path("count").asInt(1)), name(e)));
+            }
+            case "leases" -> {
+                columns(columns, "Name:0", "Holder:0", "Age:0");
+                items.forEach(l -> row(rows, l, fullObject, name(l), text(l, "spec", "holderIdentity"), age(l, now)));
+            }
+            case "configmaps" -> {
+                columns(columns, "Name:0", "Data:0", "Age:0");
+                items.forEach(c -> row(rows, c, fullObject, name(c), c.path("data").size() + c.path("binaryData").size(), age(c, now)));
+            }
             default -> {
                 columns(columns, "Name:0", "Age:0");
                 items.forEach(o -> row(rows, o, fullObject, name(o), age(o, now)));
@@ -104,7 +121,7 @@ final class Tables {
             String name = spec.substring(0, colon);
             ObjectNode c = columns.addObject();
             c.put("name", name);
-            c.put("type", name.equals("Restarts") || name.equals("Allowed Disruptions") ? "integer" : "string");
+            c.put("type", List.of("Restarts", "Allowed Disruptions", "Count", "Data").contains(name) ? "integer" : "string");
             c.put("format", name.equals("Name") ? "name" : "");
             c.put("description", "");
             c.put("priority", Integer.parseInt(spec.substring(colon + 1)));
@@ -207,6 +224,38 @@ final class Tables {
             }
         }
         return false;
+    }
+
+    /** An Event's last occurrence: its series', else lastTimestamp, else eventTime (kubectl's LAST SEEN). */
+    private static String lastSeen(JsonNode event) {
+        String series = text(event, "series", "lastObservedTime");
+        if (!series.isEmpty()) {
+            return series;
+        }
+        String last = text(event, "lastTimestamp");
+        return last.isEmpty() ? text(event, "eventTime") : last;
+    }
+
+    private static String firstSeen(JsonNode event) {
+        String first = text(event, "firstTimestamp");
+        return first.isEmpty() ? text(event, "eventTime") : first;
+    }
+
+    private static String source(JsonNode event) {
+        String component = text(event, "source", "component");
+        if (component.isEmpty()) {
+            component = text(event, "reportingComponent");
+        }
+        String host = text(event, "source", "host");
+        return host.isEmpty() ? component : component + ", " + host;
+    }
+
+    private static String since(String timestamp, Instant now) {
+        try {
+            return human(Duration.between(Instant.parse(timestamp), now));
+        } catch (DateTimeParseException e) {
+            return "<unknown>";
+        }
     }
 
     private static String age(JsonNode o, Instant now) {

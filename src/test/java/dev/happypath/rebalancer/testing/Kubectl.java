@@ -58,6 +58,48 @@ public final class Kubectl {
         }
     }
 
+    /** A kubectl that keeps running ({@code get -w}): what it has printed so far, and a way to stop it. */
+    public static final class Running implements AutoCloseable {
+        private final Process process;
+        private final Path out;
+
+        private Running(Process process, Path out) {
+            this.process = process;
+            this.out = out;
+        }
+
+        public String out() {
+            try {
+                return Files.readString(out, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        public boolean alive() {
+            return process.isAlive();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** Starts kubectl without waiting for it (stdout and stderr together, as a terminal shows them). */
+    public Running start(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString(),
+                "--cache-dir", cacheDir.toString()));
+        command.addAll(List.of(args));
+        Files.createDirectories(cacheDir);
+        Path out = Files.createTempFile(cacheDir.getParent(), "kubectl-running", ".txt");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        return new Running(p, out);
+    }
+
     public Result run(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString(),
                 "--cache-dir", cacheDir.toString(), "--request-timeout", "20s"));

@@ -64,15 +64,36 @@ public final class SimEvents {
         this.clock = clock;
     }
 
-    synchronized void add(Kind kind, String node, Pod pod, String detail) {
+    /** Told of each event with the pod it concerns (or null); see {@link #onEvent}. */
+    @FunctionalInterface
+    public interface Listener {
+        void happened(Event event, Pod pod);
+    }
+
+    private volatile Listener listener;
+
+    void add(Kind kind, String node, Pod pod, String detail) {
         String key = pod == null ? null : pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
         int priority = pod == null || pod.getSpec().getPriority() == null ? 0 : pod.getSpec().getPriority();
-        Event e = new Event(seq++, clock.instant(), kind, node, key, priority, detail);
-        events.addLast(e);
-        LOG.debug("{} {} {} {}: {}", e.at(), kind, node == null ? "-" : node, key == null ? "-" : key, detail);
-        while (events.size() > LIMIT) {
-            events.removeFirst();
+        Event e;
+        synchronized (this) {
+            e = new Event(seq++, clock.instant(), kind, node, key, priority, detail);
+            events.addLast(e);
+            while (events.size() > LIMIT) {
+                events.removeFirst();
+            }
         }
+        LOG.debug("{} {} {} {}: {}", e.at(), kind, node == null ? "-" : node, key == null ? "-" : key, detail);
+        Listener l = listener;
+        if (l != null) {
+            // outside this object's lock: a listener writing to the API takes the API's write lock
+            l.happened(e, pod);
+        }
+    }
+
+    /** One listener (null: none), told of each event after it is recorded, on the thread that caused it. */
+    void onEvent(Listener l) {
+        this.listener = l;
     }
 
     /** A mark to ask later what happened since. */

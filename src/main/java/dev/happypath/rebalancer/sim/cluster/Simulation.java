@@ -90,6 +90,12 @@ public final class Simulation implements AutoCloseable {
     private final Set<String> crashLooping = ConcurrentHashMap.newKeySet();
     private final Set<String> crashLoopingWorkloads = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> queueOrder = new HashMap<>();
+    /**
+     * When the taint manager first saw each NoExecute taint that carries no {@code timeAdded} (one a client
+     * such as {@code kubectl taint} added): tolerationSeconds count from then, as the taint-eviction
+     * controller counts them from when it first handled the pod. Key: node, then the taint.
+     */
+    private final Map<String, Instant> noExecuteSeen = new HashMap<>();
     private final SimEvents events;
     private Workloads workloads = Workloads.learn(List.of());
     private long arrivals;
@@ -124,6 +130,14 @@ public final class Simulation implements AutoCloseable {
 
     public SimEvents events() {
         return events;
+    }
+
+    /**
+     * Also write what happens as core/v1 Events into the API ({@code kubectl get events}), as the
+     * Kubernetes components do; off by default (the stories and tests read {@link #events()}).
+     */
+    public void recordClusterEvents(boolean on) {
+        events.onEvent(on ? new ClusterEvents(api) : null);
     }
 
     /**
@@ -616,7 +630,7 @@ public final class Simulation implements AutoCloseable {
         for (Node n : api.nodes()) {
             nodes.put(n.getMetadata().getName(), n);
         }
-        int actions = 0;
+        int actions = nodeLifecycle(nodes, now);
         boolean underWay = false;
 
         List<Pod> pods = sorted(api.pods());
@@ -629,7 +643,7 @@ public final class Simulation implements AutoCloseable {
             boolean terminating = p.getMetadata().getDeletionTimestamp() != null;
             // taint manager
             if (!terminating && !finished(p)) {
-                Optional<String> evict = taintEviction(p, node, now);
+                Optional<String> evict = taintEviction(p, withTimesSeen(node), now);
                 if (evict.isPresent()) {
                     api.markTerminating(p);
                     events.add(SimEvents.Kind.TAINT_EVICTED, nodeName, p, evict.get());
@@ -697,6 +711,59 @@ public final class Simulation implements AutoCloseable {
             api.refreshBudgets();
         }
         return actions == 0 && !underWay;
+    }
+
+    /**
+     * What the node lifecycle controller does for a node a client cordoned or uncordoned ({@code kubectl
+     * cordon} sets only spec.unschedulable): the {@code node.kubernetes.io/unschedulable:NoSchedule} taint
+     * follows it. Also notes when each NoExecute taint without {@code timeAdded} was first seen.
+     */
+    private int nodeLifecycle(Map<String, Node> nodes, Instant now) {
+        int actions = 0;
+        java.util.Set<String> present = new java.util.HashSet<>();
+        for (Node node : List.copyOf(nodes.values())) {
+            String name = node.getMetadata().getName();
+            for (Taint t : taints(node)) {
+                if ("NoExecute".equals(t.getEffect()) && t.getTimeAdded() == null) {
+                    String key = name + "|" + t.getKey() + "=" + t.getValue();
+                    present.add(key);
+                    noExecuteSeen.putIfAbsent(key, now);
+                }
+            }
+            boolean cordoned = Boolean.TRUE.equals(node.getSpec().getUnschedulable());
+            if (cordoned == hasTaint(node, UNSCHEDULABLE)) {
+                continue;
+            }
+            List<Taint> taints = taints(node);
+            taints.removeIf(t -> UNSCHEDULABLE.equals(t.getKey()));
+            if (cordoned) {
+                taints.add(new TaintBuilder().withKey(UNSCHEDULABLE).withEffect("NoSchedule").withTimeAdded(now.toString()).build());
+            }
+            node.getSpec().setTaints(taints);
+            api.update(node);
+            nodes.put(name, api.node(name));
+            events.add(cordoned ? SimEvents.Kind.CORDONED : SimEvents.Kind.UNCORDONED, name, null,
+                    cordoned ? "cordoned (spec.unschedulable set by a client)" : "uncordoned (by a client)");
+            actions++;
+        }
+        noExecuteSeen.keySet().retainAll(present);
+        return actions;
+    }
+
+    /** The node as the taint manager sees it: a NoExecute taint without timeAdded dates from when it was first seen. */
+    private Node withTimesSeen(Node node) {
+        if (taints(node).stream().noneMatch(t -> "NoExecute".equals(t.getEffect()) && t.getTimeAdded() == null)) {
+            return node;
+        }
+        Node copy = new io.fabric8.kubernetes.api.model.NodeBuilder(node).build();
+        List<Taint> dated = new ArrayList<>();
+        for (Taint t : taints(node)) {
+            Instant seen = noExecuteSeen.get(node.getMetadata().getName() + "|" + t.getKey() + "=" + t.getValue());
+            dated.add("NoExecute".equals(t.getEffect()) && t.getTimeAdded() == null && seen != null
+                    ? new TaintBuilder(t).withTimeAdded(seen.toString()).build() : t);
+        }
+        copy.getSpec().setTaints(dated);
+        return copy;
     }
 
     /** The scheduling queue: Pending pods by priority, then by arrival; each goes through the scheduler once. */

@@ -38,6 +38,8 @@ final class DemoServer implements AutoCloseable {
     static DemoServer start(DemoScenario scenario, Path kubeconfig, PrintWriter out) {
         Story story = new Story(scenario, out, Simulation.Timings.DEMO, Instant.now().minus(HEAD_START));
         try {
+            // kubectl get events on the served cluster tells the story, as the components would have
+            story.simulation().recordClusterEvents(true);
             Story.Look ready = story.prepare();
             story.simulation().runInRealTime();
             story.api().writeKubeconfig(kubeconfig, CONTEXT);
@@ -53,7 +55,7 @@ final class DemoServer implements AutoCloseable {
     }
 
     String url() {
-        return story.api().url();
+        return story.api().outsideUrl();
     }
 
     void printInstructions(PrintWriter out, String jar) {
@@ -67,10 +69,12 @@ final class DemoServer implements AutoCloseable {
         out.println("  kubectl get nodes");
         out.println("  kubectl get pods -A -o wide");
         out.println("  kubectl describe node k3d-idp-demo-agent-1");
+        out.println("  kubectl get pods -A -w                      # in another terminal: watch the cluster react");
         out.println("  java -jar " + jar + " run --dry-run --kubeconfig " + kubeconfig + "    # what a pass would do now");
         out.println("  java -jar " + jar + " run --kubeconfig " + kubeconfig + "              # one live pass");
+        out.println("  kubectl get events,leases,configmaps -A     # what the live pass wrote");
         out.println();
-        out.println("kubectl's streamed watches are not served (get -w; delete waits with one: use --wait=false).");
+        out.println("kubectl cordon/uncordon/taint/delete pod work too, and the cluster reacts (docs/demo.md, --serve).");
         out.println("Ctrl-C stops the cluster.");
         out.flush();
     }

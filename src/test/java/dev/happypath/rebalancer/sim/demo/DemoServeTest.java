@@ -77,6 +77,18 @@ class DemoServeTest {
             assertThat(line(pods.out(), "argocd-application-controller-0")).as("on the lifeboat").contains(SERVER).contains("Running");
             assertThat(line(pods.out(), "prometheus-kube-prometheus-stack-prometheus-0")).as("next to Loki").contains(AGENT1);
             assertThat(line(pods.out(), "loki-0")).contains(AGENT1);
+
+            // the story, as the components told it, and a delete that waits (a watch streamed over plain HTTP)
+            Kubectl.Result events = kubectl.run("get", "events", "-A");
+            assertThat(events.exitCode()).as(events.toString()).isZero();
+            assertThat(events.out()).contains("NodeNotReady").contains("TaintManagerEviction").contains("Scheduled");
+            String hubble = kubectl.run("get", "pods", "-n", "kube-system", "-o", "name").out().lines()
+                    .filter(l -> l.startsWith("pod/hubble-ui")).findFirst().orElseThrow();
+            Kubectl.Result deleted = kubectl.run("delete", "-n", "kube-system", hubble, "--timeout=50s");
+            assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+            assertThat(deleted.out()).contains("deleted");
+            assertThat(kubectl.run("get", "pods", "-n", "kube-system", "-o", "name").out())
+                    .as("gone once its kubelet confirmed; its ReplicaSet made another").doesNotContain(hubble).contains("pod/hubble-ui");
         } finally {
             demo.stop();
             assertThat(serving.get(30, TimeUnit.SECONDS)).isZero();
