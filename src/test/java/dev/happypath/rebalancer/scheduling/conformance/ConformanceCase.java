@@ -208,6 +208,12 @@ record ConformanceCase(String plugin, String kind, String upstreamFile, String t
         if (c.path("terminating").asBoolean(false)) {
             md.put("deletionTimestamp", "2026-11-21T09:59:00Z");
         }
+        if (c.has("owner")) {
+            // owner: ReplicaSet/web, the controlling owner
+            String[] owner = c.get("owner").asText().split("/");
+            md.putArray("ownerReferences").addObject().put("apiVersion", "apps/v1").put("kind", owner[0]).put("name", owner[1])
+                    .put("uid", "uid-" + owner[0] + "-" + ns + "-" + owner[1]).put("controller", true);
+        }
         ObjectNode spec = p.putObject("spec");
         ArrayNode containers = spec.putArray("containers");
         if (c.has("containers")) {
