@@ -82,7 +82,13 @@ record ConformanceCase(String plugin, String kind, String upstreamFile, String t
 
     /** What the model says, per node of {@link #want}: "pass"/"fail" for a filter, the weighted score for a score. */
     Map<String, String> model() {
-        ClusterSnapshot snapshot = snapshot();
+        ClusterSnapshot snapshot;
+        try {
+            snapshot = snapshot();
+        } catch (dev.happypath.rebalancer.InvalidInputException e) {
+            // an input the API server itself would refuse, and so does the dump reader
+            return Map.of("(dump)", "refused: " + e.getMessage());
+        }
         PodState pod = snapshot.pods().stream().filter(p -> p.name().equals(INCOMING)).findFirst().orElseThrow();
         PlanningView view = new PlanningView(snapshot);
         Map<String, String> got = new LinkedHashMap<>();
