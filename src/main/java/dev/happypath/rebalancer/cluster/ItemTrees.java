@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * Reads one object of a LIST (or of a kubectl dump) into the small tree {@link ModelConverter} reads,
  * leaving out the parts no decision uses: probes, env, mounts, projected volumes, a container's last state,
- * a node's image list, managedFields. They are most of a Pod's bytes, and building them as trees only
+ * managedFields. (A node's image list is kept: the ImageLocality score reads it.) They are most of a Pod's bytes, and building them as trees only
  * to drop them was most of the cost of reading a large dump (docs/performance.md).
  *
  * <p>A field is left out when its name is in {@link #UNUSED} and its value is an object or an array, at
@@ -36,7 +36,7 @@ final class ItemTrees {
             // (emptyDir is read: its data is lost with an eviction)
             "projected", "configMap", "secret", "downwardAPI",
             // node status
-            "images", "nodeInfo", "daemonEndpoints", "addresses", "volumesAttached", "volumesInUse");
+            "nodeInfo", "daemonEndpoints", "addresses", "volumesAttached", "volumesInUse");
 
     private ItemTrees() {
     }

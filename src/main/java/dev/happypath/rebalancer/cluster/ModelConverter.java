@@ -80,10 +80,29 @@ public final class ModelConverter {
         long cpu = 0;
         long memory = 0;
         long pods = 0;
+        Map<String, Long> others = new java.util.TreeMap<>();
         if (alloc != null) {
             cpu = milli(alloc.get("cpu"), allocPath + ".cpu");
             memory = units(alloc.get("memory"), allocPath + ".memory");
             pods = units(alloc.get("pods"), allocPath + ".pods");
+            // every other resource the node offers (ephemeral-storage, hugepages-*, nvidia.com/gpu, ...): NodeResourcesFit checks them all
+            final JsonNode a = alloc;
+            final String ap = allocPath;
+            a.fieldNames().forEachRemaining(n -> {
+                if (!n.equals("cpu") && !n.equals("memory") && !n.equals("pods")) {
+                    others.put(n, units(a.get(n), ap + "." + n));
+                }
+            });
+        }
+        Map<String, Long> images = new java.util.HashMap<>();
+        List<JsonNode> imageList = objects(status, "images", "status.images");
+        for (int i = 0; i < imageList.size(); i++) {
+            String path = "status.images[" + i + "]";
+            JsonNode sizeNode = value(imageList.get(i), "sizeBytes");
+            long size = sizeNode == null ? 0 : sizeNode.asLong();
+            for (String imageName : texts(imageList.get(i), "names", path + ".names")) {
+                images.put(imageName, size);
+            }
         }
         Map<String, Condition> conditions = new LinkedHashMap<>();
         List<JsonNode> conditionList = objects(status, "conditions", "status.conditions");
@@ -100,7 +119,7 @@ public final class ModelConverter {
         }
         boolean unschedulable = Boolean.TRUE.equals(bool(spec, "unschedulable", "spec.unschedulable"));
         return new NodeState(name(meta), text(meta, "uid", "metadata.uid"), textMap(meta, "labels", "metadata.labels"), taints,
-                unschedulable, new Resources(cpu, memory), pods, conditions);
+                unschedulable, new Resources(cpu, memory, others), pods, conditions, images);
     }
 
     public static PodState pod(JsonNode pod) {
@@ -172,30 +191,34 @@ public final class ModelConverter {
         }
         java.util.TreeSet<String> unsimulated = new java.util.TreeSet<>();
         java.util.TreeSet<String> hostPorts = new java.util.TreeSet<>();
+        List<String> images = new ArrayList<>();
         for (String field : List.of("containers", "initContainers")) {
             List<JsonNode> cs = objects(spec, field, "spec." + field);
             for (int i = 0; i < cs.size(); i++) {
                 String path = "spec." + field + "[" + i + "]";
-                JsonNode r = object(cs.get(i), "resources", path + ".resources");
-                for (String kind : List.of("requests", "limits")) {
-                    JsonNode q = object(r, kind, path + ".resources." + kind);
-                    if (q != null) {
-                        q.fieldNames().forEachRemaining(n -> {
-                            if (unsimulated(n) && value(q, n) != null) {
-                                unsimulated.add(n);
-                            }
-                        });
-                    }
+                String image = text(cs.get(i), "image", path + ".image");
+                if (image != null && !image.isEmpty()) {
+                    images.add(image);
                 }
+                // a port is held for the pod's life by its containers and its sidecars (restartable init containers), as
+                // the scheduler's NodePorts counts it; a plain init container's port is gone before the pod runs
+                boolean holdsPorts = field.equals("containers") || "Always".equals(text(cs.get(i), "restartPolicy", path + ".restartPolicy"));
                 List<JsonNode> ports = objects(cs.get(i), "ports", path + ".ports");
-                for (int j = 0; j < ports.size(); j++) {
+                for (int j = 0; holdsPorts && j < ports.size(); j++) {
                     Integer hostPort = integer(ports.get(j), "hostPort", path + ".ports[" + j + "].hostPort");
                     if (hostPort != null && hostPort > 0) {
                         String protocol = text(ports.get(j), "protocol", path + ".ports[" + j + "].protocol");
-                        hostPorts.add(hostPort + "/" + (protocol == null || protocol.isEmpty() ? "TCP" : protocol));
+                        String hostIP = text(ports.get(j), "hostIP", path + ".ports[" + j + "].hostIP");
+                        hostPorts.add(hostPort(hostPort, protocol, hostIP));
                     }
                 }
             }
+        }
+        // Dynamic Resource Allocation: the DynamicResources plugin decides where such a pod fits; the model does not
+        List<JsonNode> resourceClaims = objects(spec, "resourceClaims", "spec.resourceClaims");
+        for (int i = 0; i < resourceClaims.size(); i++) {
+            String claim = text(resourceClaims.get(i), "name", "spec.resourceClaims[" + i + "].name");
+            unsimulated.add(unsimulatedClaim(claim));
         }
         String waiting = null;
         int restarts = 0;
@@ -229,15 +252,26 @@ public final class ModelConverter {
                 requests(spec, false), requests(spec, true), textMap(spec, "nodeSelector", "spec.nodeSelector"),
                 affinity(affinity), tolerations, spreads(spec), claims, hostPaths, text(spec, "schedulerName", "spec.schedulerName"),
                 emptyDirs, disruption, List.copyOf(unsimulated), List.copyOf(hostPorts),
-                emptyToNull(text(status, "nominatedNodeName", "status.nominatedNodeName")), waiting, restarts);
+                emptyToNull(text(status, "nominatedNodeName", "status.nominatedNodeName")), waiting, restarts, images);
     }
 
     /**
-     * A resource the scheduling model does not simulate: anything but CPU and memory (extended resources such
-     * as nvidia.com/gpu, ephemeral-storage, hugepages-*). The real scheduler filters on them; we cannot.
+     * What the model cannot simulate of a pod's requests, as listed in {@link PodState#unsimulatedResources()}: a
+     * resource claim of Dynamic Resource Allocation (spec.resourceClaims). Every resource name of the containers'
+     * requests (extended resources, ephemeral-storage, hugepages-*) is simulated by NodeResourcesFit.
      */
-    public static boolean unsimulated(String resource) {
-        return !"cpu".equals(resource) && !"memory".equals(resource);
+    public static String unsimulatedClaim(String claimName) {
+        return "resource claim " + claimName;
+    }
+
+    /**
+     * A host port as PodState keeps it: "8080/TCP" for every address of the node (hostIP empty or 0.0.0.0), else
+     * "127.0.0.1:8080/TCP".
+     */
+    public static String hostPort(int port, String protocol, String hostIP) {
+        String p = protocol == null || protocol.isEmpty() ? "TCP" : protocol;
+        boolean everyAddress = hostIP == null || hostIP.isEmpty() || hostIP.equals("0.0.0.0");
+        return (everyAddress ? "" : hostIP + ":") + port + "/" + p;
     }
 
     public static DisruptionBudget budget(JsonNode pdb) {
@@ -331,7 +365,7 @@ public final class ModelConverter {
             // Pod-level resources (PodLevelResources) replace the container sum for what they name.
             long cpu = podLevel.has("cpu") ? milli(podLevel.get("cpu"), "spec.resources.requests.cpu") : total.milliCpu();
             long mem = podLevel.has("memory") ? units(podLevel.get("memory"), "spec.resources.requests.memory") : total.memoryBytes();
-            total = new Resources(cpu, mem);
+            total = new Resources(cpu, mem, total.others());
         }
         JsonNode overhead = object(spec, "overhead", "spec.overhead");
         if (overhead != null && !overhead.isEmpty()) {
@@ -365,7 +399,25 @@ public final class ModelConverter {
         } else {
             mem = nonZero ? DEFAULT_MEMORY_REQUEST : 0;
         }
-        return new Resources(cpu, mem);
+        // every other resource by name; a limit without a request requests the limit, as the API server defaults it
+        Map<String, Long> others = null;
+        for (JsonNode q : new JsonNode[]{lim, req}) {
+            if (q == null) {
+                continue;
+            }
+            String kind = q == req ? ".resources.requests." : ".resources.limits.";
+            for (var it = q.fieldNames(); it.hasNext(); ) {
+                String n = it.next();
+                if (n.equals("cpu") || n.equals("memory") || (q == lim && req != null && req.has(n))) {
+                    continue;
+                }
+                if (others == null) {
+                    others = new java.util.TreeMap<>();
+                }
+                others.put(n, units(q.get(n), path + kind + n));
+            }
+        }
+        return new Resources(cpu, mem, others == null ? Map.of() : others);
     }
 
     private static long milli(JsonNode q, String path) {

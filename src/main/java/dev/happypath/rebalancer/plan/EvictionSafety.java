@@ -124,11 +124,10 @@ public enum EvictionSafety {
         Optional<String> check(Placement p, HappyPath happyPath) {
             PodState pod = p.pod();
             List<String> unknown = new ArrayList<>();
+            // Extended resources, ephemeral-storage, hugepages (NodeResourcesFit) and host ports (NodePorts) are
+            // modelled; what is left is what no filter of the model judges.
             if (!pod.unsimulatedResources().isEmpty()) {
                 unknown.add("it requests " + String.join(", ", pod.unsimulatedResources()));
-            }
-            if (!pod.hostPorts().isEmpty()) {
-                unknown.add("it binds host port" + (pod.hostPorts().size() > 1 ? "s " : " ") + String.join(", ", pod.hostPorts()));
             }
             return unknown.isEmpty() ? Optional.empty()
                     : Optional.of("cannot predict: " + String.join(" and ", unknown)

@@ -90,6 +90,17 @@ public interface ClusterView {
         return pod.isTerminating();
     }
 
+    /** How many nodes of {@link #nodes()} list this image name in status.images (ImageLocality's spread). */
+    default int nodesWithImage(String image) {
+        int count = 0;
+        for (NodeState n : nodes()) {
+            if (n.images().containsKey(image)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     Optional<Claim> claim(String namespace, String name);
 
     Optional<Volume> volume(String name);

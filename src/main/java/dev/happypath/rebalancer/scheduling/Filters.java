@@ -46,6 +46,8 @@ public final class Filters {
 
     public static final NodeFilter NODE_AFFINITY = simple("NodeAffinity", (pod, node, view) -> requiredNodeMismatch(pod, node));
 
+    public static final NodeFilter NODE_PORTS = prepared("NodePorts", PortsCheck::new);
+
     public static final NodeFilter NODE_RESOURCES_FIT = simple("NodeResourcesFit", (pod, node, view) ->
             insufficient(pod, node, view, 1.0));
 
@@ -57,7 +59,7 @@ public final class Filters {
 
     /** The filters of the default profile that a pod's landing depends on, in the scheduler's order. */
     public static final List<NodeFilter> DEFAULT = List.of(
-            NODE_UNSCHEDULABLE, NODE_NAME, TAINT_TOLERATION, NODE_AFFINITY, NODE_RESOURCES_FIT, VOLUME_BINDING,
+            NODE_UNSCHEDULABLE, NODE_NAME, TAINT_TOLERATION, NODE_AFFINITY, NODE_PORTS, NODE_RESOURCES_FIT, VOLUME_BINDING,
             POD_TOPOLOGY_SPREAD, INTER_POD_AFFINITY);
 
     /** Every reason the node is refused, each prefixed with the filter's name. */
@@ -139,24 +141,37 @@ public final class Filters {
     }
 
     /**
-     * Requests of the pods on the node plus this pod's, against {@code fraction} of allocatable CPU and
-     * memory; at the full fraction (the scheduler's own check), also the pod count against allocatable pods.
+     * Requests of the pods on the node plus this pod's, against {@code fraction} of allocatable. At the full
+     * fraction (the scheduler's own check, fitsRequest) only the resources the pod requests are checked (a node
+     * already over-committed on a resource the pod asks none of is no reason to refuse it), and the pod count
+     * against allocatable pods; below it (the planner's headroom), CPU and memory always.
      */
     public static Optional<String> insufficient(PodState pod, NodeState node, ClusterView view, double fraction) {
         Resources used = view.requested(node.name());
         Resources need = pod.requests();
         Resources cap = node.allocatable();
         List<String> lacking = new ArrayList<>();
-        long memLimit = (long) Math.floor(cap.memoryBytes() * fraction);
-        long cpuLimit = (long) Math.floor(cap.milliCpu() * fraction);
         String of = fraction >= 1.0 ? "allocatable " : percent(fraction) + " of allocatable ";
-        if (used.memoryBytes() + need.memoryBytes() > memLimit) {
+        // Below the full fraction this is the planner's headroom rule, not the scheduler's check: a node past
+        // maxUtilization stays refused whatever the pod asks.
+        boolean headroom = fraction < 1.0;
+        if ((need.memoryBytes() > 0 || headroom) && used.memoryBytes() + need.memoryBytes() > (long) Math.floor(cap.memoryBytes() * fraction)) {
             lacking.add("memory " + Quantity.bytes(used.memoryBytes()) + " requested + " + Quantity.bytes(need.memoryBytes())
                     + " > " + of + Quantity.bytes(cap.memoryBytes()));
         }
-        if (used.milliCpu() + need.milliCpu() > cpuLimit) {
+        if ((need.milliCpu() > 0 || headroom) && used.milliCpu() + need.milliCpu() > (long) Math.floor(cap.milliCpu() * fraction)) {
             lacking.add("cpu " + Quantity.cpu(used.milliCpu()) + " requested + " + Quantity.cpu(need.milliCpu())
                     + " > " + of + Quantity.cpu(cap.milliCpu()));
+        }
+        // ephemeral-storage, hugepages-*, extended resources: a node that does not list one has none of it
+        for (Map.Entry<String, Long> e : need.others().entrySet()) {
+            String name = e.getKey();
+            long has = cap.amount(name);
+            long usedOf = used.amount(name);
+            if (e.getValue() > 0 && usedOf + e.getValue() > (long) Math.floor(has * fraction)) {
+                lacking.add(name + " " + Quantity.amount(name, usedOf) + " requested + " + Quantity.amount(name, e.getValue())
+                        + " > " + of + Quantity.amount(name, has));
+            }
         }
         if (fraction >= 1.0 && node.allocatablePods() > 0) {
             int pods = view.podsOn(node.name()).size();
@@ -183,6 +198,11 @@ public final class Filters {
                 continue; // unbound: the volume is provisioned where the pod lands (WaitForFirstConsumer)
             }
             Optional<Volume> volume = view.volume(volumeName);
+            if (volume.isEmpty()) {
+                // the scheduler refuses every node: "pvc(s) bound to non-existent pv(s)"
+                return Optional.of("PersistentVolumeClaim " + claimName + " is bound to PersistentVolume " + volumeName
+                        + ", which does not exist");
+            }
             if (volume.isPresent() && volume.get().nodeAffinity() != null && !volume.get().nodeAffinity().matches(node)) {
                 return Optional.of("PersistentVolume " + volumeName + " (claim " + claimName + ") is pinned by node affinity to "
                         + describePin(volume.get().nodeAffinity()));
@@ -224,8 +244,12 @@ public final class Filters {
         private final List<PodAffinityTerm> anti;
         private final List<Map<String, String>> antiMatches = new ArrayList<>();
         private final List<PodAffinityTerm> affinity;
-        private final List<Set<String>> affinityDomains = new ArrayList<>();
-        private final List<Boolean> affinityMatchesAnywhere = new ArrayList<>();
+        /**
+         * "topologyKey=value" -> how many placed pods matching ALL the required affinity terms sit in that domain
+         * (affinityCounts: each such pod counts once per term, on a node that carries the term's key).
+         */
+        private final Map<String, Integer> affinityCounts = new HashMap<>();
+        private final boolean selfMatchesAllTerms;
 
         InterPodAffinityCheck(PodState pod, ClusterView view) {
             this.pod = pod;
@@ -248,10 +272,6 @@ public final class Filters {
             for (PodAffinityTerm term : anti) {
                 antiMatches.add(new HashMap<>());
             }
-            for (PodAffinityTerm term : affinity) {
-                affinityDomains.add(new HashSet<>());
-                affinityMatchesAnywhere.add(false);
-            }
             // Term by term over the pods its selector can match, in node order then pod order: the first
             // matching pod of each domain is the one named, as when scanning every pod of every node.
             for (int i = 0; i < anti.size(); i++) {
@@ -268,22 +288,33 @@ public final class Filters {
                     }
                 }
             }
-            for (int i = 0; i < affinity.size(); i++) {
-                PodAffinityTerm term = affinity.get(i);
-                for (PlacedPod placed : view.podsSelectable(term.selector())) {
+            // A pod counts only if it matches every term (podMatchesAllAffinityTerms): those the first term's
+            // selector can match are enough to look at.
+            if (!affinity.isEmpty()) {
+                for (PlacedPod placed : view.podsSelectable(affinity.get(0).selector())) {
                     PodState other = placed.pod();
-                    if (other.uid().equals(pod.uid())) {
+                    if (other.uid().equals(pod.uid()) || !matchesAll(affinity, other, pod.namespace())) {
                         continue;
                     }
-                    if (term.selects(other, pod.namespace(), false)) {
-                        affinityMatchesAnywhere.set(i, true);
-                        String value = view.node(placed.node()).orElseThrow().labels().get(term.topologyKey());
+                    NodeState n = view.node(placed.node()).orElseThrow();
+                    for (PodAffinityTerm term : affinity) {
+                        String value = n.labels().get(term.topologyKey());
                         if (value != null) {
-                            affinityDomains.get(i).add(value);
+                            affinityCounts.merge(term.topologyKey() + "=" + value, 1, Integer::sum);
                         }
                     }
                 }
             }
+            this.selfMatchesAllTerms = matchesAll(affinity, pod, pod.namespace());
+        }
+
+        private static boolean matchesAll(List<PodAffinityTerm> terms, PodState candidate, String ownerNamespace) {
+            for (PodAffinityTerm term : terms) {
+                if (!term.selects(candidate, ownerNamespace, false)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override
@@ -300,17 +331,21 @@ public final class Filters {
                     return Optional.of("its anti-affinity (" + anti.get(i) + ") matches " + antiMatches.get(i).get(value));
                 }
             }
-            for (int i = 0; i < affinity.size(); i++) {
-                PodAffinityTerm term = affinity.get(i);
+            PodAffinityTerm missing = null;
+            for (PodAffinityTerm term : affinity) {
                 String value = node.labels().get(term.topologyKey());
                 if (value == null) {
                     return Optional.of("node has no " + term.topologyKey() + " label, required by its pod affinity");
                 }
-                // The first pod of a group that selects itself may go anywhere, as long as no matching pod exists yet.
-                boolean firstOfGroup = !affinityMatchesAnywhere.get(i) && term.selects(pod, pod.namespace(), false);
-                if (!affinityDomains.get(i).contains(value) && !firstOfGroup) {
-                    return Optional.of("its pod affinity (" + term + ") finds no matching pod in that " + term.topologyKey() + " domain");
+                if (missing == null && affinityCounts.getOrDefault(term.topologyKey() + "=" + value, 0) <= 0) {
+                    missing = term;
                 }
+            }
+            // The first pod of a group that selects itself may go anywhere, but only while no pod matching all
+            // its terms sits in any domain (satisfyPodAffinity: len(affinityCounts) == 0).
+            if (missing != null && !(affinityCounts.isEmpty() && selfMatchesAllTerms)) {
+                return Optional.of("its pod affinity (" + missing + ") finds no matching pod in that "
+                        + missing.topologyKey() + " domain");
             }
             return Optional.empty();
         }
@@ -354,6 +389,61 @@ public final class Filters {
                 }
             }
             return Optional.empty();
+        }
+    }
+
+    /**
+     * NodePorts: a host port the pod wants (protocol, port, address) must not be held on the node by a pod already
+     * there. Two claims on the same protocol and port conflict when their addresses are the same or either is every
+     * address (0.0.0.0). A pod that wants no host port skips the filter (PreFilter Skip).
+     */
+    private static final class PortsCheck implements NodeFilter.NodeCheck {
+        private final List<HostPort> wanted;
+        private final ClusterView view;
+
+        PortsCheck(PodState pod, ClusterView view) {
+            this.view = view;
+            this.wanted = pod.hostPorts().stream().map(HostPort::parse).toList();
+        }
+
+        @Override
+        public Optional<String> reject(NodeState node) {
+            if (wanted.isEmpty()) {
+                return Optional.empty();
+            }
+            for (PodState other : view.podsOn(node.name())) {
+                for (String held : other.hostPorts()) {
+                    HostPort h = HostPort.parse(held);
+                    for (HostPort w : wanted) {
+                        if (w.conflicts(h)) {
+                            return Optional.of("host port " + w + " is held by " + other.key() + " (" + h + ")");
+                        }
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** A host port as PodState keeps it: "8080/TCP" (every address) or "127.0.0.1:8080/TCP". */
+    record HostPort(String address, int port, String protocol) {
+
+        static HostPort parse(String text) {
+            int slash = text.lastIndexOf('/');
+            String left = text.substring(0, slash);
+            int colon = left.lastIndexOf(':');
+            String address = colon < 0 ? "0.0.0.0" : left.substring(0, colon);
+            return new HostPort(address, Integer.parseInt(left.substring(colon + 1)), text.substring(slash + 1));
+        }
+
+        boolean conflicts(HostPort other) {
+            return port == other.port && protocol.equals(other.protocol)
+                    && (address.equals(other.address) || address.equals("0.0.0.0") || other.address.equals("0.0.0.0"));
+        }
+
+        @Override
+        public String toString() {
+            return (address.equals("0.0.0.0") ? "" : address + ":") + port + "/" + protocol;
         }
     }
 

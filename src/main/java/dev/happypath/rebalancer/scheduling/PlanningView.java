@@ -212,7 +212,7 @@ public final class PlanningView implements ClusterView {
     }
 
     private static Resources minus(Resources a, Resources b) {
-        return new Resources(a.milliCpu() - b.milliCpu(), a.memoryBytes() - b.memoryBytes());
+        return a.minus(b);
     }
 
     @Override
@@ -260,6 +260,14 @@ public final class PlanningView implements ClusterView {
     @Override
     public Resources nonZeroRequested(String nodeName) {
         return nonZero.getOrDefault(nodeName, Resources.NONE);
+    }
+
+    private final Map<String, Integer> nodesWithImage = new HashMap<>();
+
+    @Override
+    public int nodesWithImage(String image) {
+        // asked per image of every pod predicted: counted once per view
+        return nodesWithImage.computeIfAbsent(image, ClusterView.super::nodesWithImage);
     }
 
     @Override

@@ -224,10 +224,12 @@ public final class Scores {
                     }
                     NodeState n = feasible.get(i);
                     String v = n.labels().get(key);
-                    if (v == null && !system) {
+                    if (v == null) {
+                        // only a node that carries the key is scored on it (Score: "if tpVal, ok := node.Labels[key]");
+                        // a zone-less node still made "" one of the domains the weight counts (PreScore)
                         continue;
                     }
-                    int count = hostname ? byNode.getOrDefault(n.name(), 0) : byDomain.getOrDefault(v == null ? "" : v, 0);
+                    int count = hostname ? byNode.getOrDefault(n.name(), 0) : byDomain.getOrDefault(v, 0);
                     raw[i] += count * weight + (s.constraint().maxSkew() - 1);
                 }
             }
@@ -255,9 +257,55 @@ public final class Scores {
         }
     };
 
-    /** The default profile's score plugins that the prediction models. */
+    /** ImageLocality's bounds of the sum of image sizes, per container (maxContainerThreshold) and in all (minThreshold). */
+    static final long IMAGE_MB = 1024L * 1024;
+    static final long IMAGE_MIN_THRESHOLD = 23 * IMAGE_MB;
+    static final long IMAGE_MAX_CONTAINER_THRESHOLD = 1000 * IMAGE_MB;
+
+    /**
+     * ImageLocality, weight 1: the images of the pod's containers and init containers that the node already holds
+     * (status.images), each counted at its size scaled by the share of all nodes that hold it (so an image every
+     * node has does not pull pods to one), the sum mapped linearly from [23MB, 1000MB x containers] onto 0..100.
+     * No normalisation.
+     */
+    public static final ScorePlugin IMAGE_LOCALITY = new Plugin("ImageLocality", 1) {
+        @Override
+        public long[] score(PodState pod, List<NodeState> feasible, ClusterView view) {
+            long[] scores = new long[feasible.size()];
+            if (pod.images().isEmpty()) {
+                return scores;
+            }
+            int total = view.nodes().size();
+            long maxThreshold = IMAGE_MAX_CONTAINER_THRESHOLD * pod.images().size();
+            for (int i = 0; i < scores.length; i++) {
+                Map<String, Long> held = feasible.get(i).images();
+                long sum = 0;
+                if (!held.isEmpty()) {
+                    for (String image : pod.images()) {
+                        String name = normalizedImageName(image);
+                        Long size = held.get(name);
+                        if (size != null) {
+                            double spread = view.nodesWithImage(name) / (double) total;
+                            sum += (long) (size * spread);
+                        }
+                    }
+                }
+                sum = Math.max(IMAGE_MIN_THRESHOLD, Math.min(maxThreshold, sum));
+                scores[i] = MAX * (sum - IMAGE_MIN_THRESHOLD) / (maxThreshold - IMAGE_MIN_THRESHOLD);
+            }
+            return scores;
+        }
+    };
+
+    /** An image named without a tag or digest is the ":latest" one, as the node lists it. */
+    static String normalizedImageName(String name) {
+        return name.lastIndexOf(':') <= name.lastIndexOf('/') ? name + ":latest" : name;
+    }
+
+    /** The default profile's score plugins that the prediction models, in the profile's order. */
     public static final List<ScorePlugin> DEFAULT = List.of(
-            TAINT_TOLERATION, NODE_AFFINITY, LEAST_ALLOCATED, POD_TOPOLOGY_SPREAD, INTER_POD_AFFINITY, BALANCED_ALLOCATION);
+            TAINT_TOLERATION, NODE_AFFINITY, LEAST_ALLOCATED, POD_TOPOLOGY_SPREAD, INTER_POD_AFFINITY, BALANCED_ALLOCATION,
+            IMAGE_LOCALITY);
 
     /** helper.DefaultNormalizeScore: scale so the highest raw score becomes 100 (optionally reversed). */
     static long[] defaultNormalize(long[] raw, boolean reverse) {

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * One term of a node selector: all expressions (on labels) and all fields (only {@code metadata.name}) must hold.
- * As in Kubernetes, a term with no requirement at all matches no node.
+ * As in Kubernetes, a term with no requirement at all matches no node, nor does one with an invalid expression.
  */
 public record NodeSelectorTerm(List<Requirement> matchExpressions, List<Requirement> matchFields) {
 
@@ -20,7 +20,7 @@ public record NodeSelectorTerm(List<Requirement> matchExpressions, List<Requirem
             return false;
         }
         for (Requirement r : matchExpressions) {
-            if (!r.matches(node.labels())) {
+            if (!r.valid() || !r.matches(node.labels())) {
                 return false;
             }
         }

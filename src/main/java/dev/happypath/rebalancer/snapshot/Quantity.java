@@ -102,6 +102,12 @@ public final class Quantity {
         return Long.toString(value);
     }
 
+    /** Human form of an amount of a resource other than CPU: bytes for storage and hugepages, else a count. */
+    public static String amount(String resource, long value) {
+        return resource.equals("memory") || resource.equals("ephemeral-storage") || resource.startsWith("hugepages-")
+                ? bytes(value) : Long.toString(value);
+    }
+
     /** Human form of millicores: "250m", "2". */
     public static String cpu(long milli) {
         return milli % 1000 == 0 ? Long.toString(milli / 1000) : milli + "m";

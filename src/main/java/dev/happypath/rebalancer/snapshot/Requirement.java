@@ -26,6 +26,21 @@ public record Requirement(String key, Operator operator, List<String> values) {
         };
     }
 
+    private static final java.util.regex.Pattern LABEL_VALUE = java.util.regex.Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
+
+    /**
+     * Whether the API machinery would accept it as a selector requirement (labels.NewRequirement): In/NotIn with
+     * valid label values, Exists/DoesNotExist with none, Gt/Lt with one whole number. A node selector term with an
+     * invalid one matches no node, whatever the labels.
+     */
+    public boolean valid() {
+        return switch (operator) {
+            case In, NotIn -> !values.isEmpty() && values.stream().allMatch(v -> v.length() <= 63 && LABEL_VALUE.matcher(v).matches());
+            case Exists, DoesNotExist -> values.isEmpty();
+            case Gt, Lt -> values.size() == 1 && values.get(0).matches("[+-]?[0-9]+");
+        };
+    }
+
     private boolean compare(String value) {
         if (value == null || values.size() != 1) {
             return false;

@@ -81,10 +81,26 @@ final class Fabric8ModelConverter {
         long cpu = 0;
         long memory = 0;
         long pods = 0;
+        Map<String, Long> others = new java.util.TreeMap<>();
         if (alloc != null) {
             cpu = milli(alloc.get("cpu"), allocPath + ".cpu");
             memory = units(alloc.get("memory"), allocPath + ".memory");
             pods = units(alloc.get("pods"), allocPath + ".pods");
+            for (var e : alloc.entrySet()) {
+                if (!e.getKey().equals("cpu") && !e.getKey().equals("memory") && !e.getKey().equals("pods")) {
+                    others.put(e.getKey(), units(e.getValue(), allocPath + "." + e.getKey()));
+                }
+            }
+        }
+        Map<String, Long> images = new java.util.HashMap<>();
+        if (status != null && status.getImages() != null) {
+            for (var image : status.getImages()) {
+                if (image.getNames() != null) {
+                    for (String n : image.getNames()) {
+                        images.put(n, image.getSizeBytes() == null ? 0 : image.getSizeBytes());
+                    }
+                }
+            }
         }
         Map<String, Condition> conditions = new LinkedHashMap<>();
         if (status != null && status.getConditions() != null) {
@@ -100,7 +116,7 @@ final class Fabric8ModelConverter {
         }
         boolean unschedulable = spec != null && Boolean.TRUE.equals(spec.getUnschedulable());
         return new NodeState(meta.getName(), meta.getUid(), labels(meta), taints, unschedulable,
-                new Resources(cpu, memory), pods, conditions);
+                new Resources(cpu, memory, others), pods, conditions, images);
     }
 
     public static PodState pod(Pod pod) {
@@ -160,31 +176,32 @@ final class Fabric8ModelConverter {
         }
         java.util.TreeSet<String> unsimulated = new java.util.TreeSet<>();
         java.util.TreeSet<String> hostPorts = new java.util.TreeSet<>();
+        List<String> images = new ArrayList<>();
         List<Container> all = new ArrayList<>();
         if (spec.getContainers() != null) {
             all.addAll(spec.getContainers());
         }
+        int regular = all.size();
         if (spec.getInitContainers() != null) {
             all.addAll(spec.getInitContainers());
         }
-        for (Container c : all) {
-            if (c.getResources() != null) {
-                for (var m : java.util.Arrays.asList(c.getResources().getRequests(), c.getResources().getLimits())) {
-                    if (m != null) {
-                        m.forEach((n, q) -> {
-                            if (q != null && ModelConverter.unsimulated(n)) {
-                                unsimulated.add(n);
-                            }
-                        });
+        for (int k = 0; k < all.size(); k++) {
+            Container c = all.get(k);
+            if (c.getImage() != null && !c.getImage().isEmpty()) {
+                images.add(c.getImage());
+            }
+            boolean holdsPorts = k < regular || "Always".equals(c.getRestartPolicy());
+            if (holdsPorts && c.getPorts() != null) {
+                for (var port : c.getPorts()) {
+                    if (port.getHostPort() != null && port.getHostPort() > 0) {
+                        hostPorts.add(ModelConverter.hostPort(port.getHostPort(), port.getProtocol(), port.getHostIP()));
                     }
                 }
             }
-            if (c.getPorts() != null) {
-                for (var port : c.getPorts()) {
-                    if (port.getHostPort() != null && port.getHostPort() > 0) {
-                        hostPorts.add(port.getHostPort() + "/" + (port.getProtocol() == null || port.getProtocol().isEmpty() ? "TCP" : port.getProtocol()));
-                    }
-                }
+        }
+        if (spec.getResourceClaims() != null) {
+            for (var claim : spec.getResourceClaims()) {
+                unsimulated.add(ModelConverter.unsimulatedClaim(claim.getName()));
             }
         }
         String waiting = null;
@@ -214,7 +231,7 @@ final class Fabric8ModelConverter {
                 requests(spec, false), requests(spec, true), spec.getNodeSelector() == null ? Map.of() : spec.getNodeSelector(),
                 affinity(spec.getAffinity()), tolerations, spreads(spec), claims, hostPaths, spec.getSchedulerName(),
                 emptyDirs, disruption, List.copyOf(unsimulated), List.copyOf(hostPorts),
-                status == null ? null : ModelConverter.emptyToNull(status.getNominatedNodeName()), waiting, restarts);
+                status == null ? null : ModelConverter.emptyToNull(status.getNominatedNodeName()), waiting, restarts, images);
     }
 
     public static DisruptionBudget budget(PodDisruptionBudget pdb) {
@@ -309,7 +326,7 @@ final class Fabric8ModelConverter {
             var podLevel = spec.getResources().getRequests();
             long cpu = podLevel.containsKey("cpu") ? milli(podLevel.get("cpu"), "spec.resources.requests.cpu") : total.milliCpu();
             long mem = podLevel.containsKey("memory") ? units(podLevel.get("memory"), "spec.resources.requests.memory") : total.memoryBytes();
-            total = new Resources(cpu, mem);
+            total = new Resources(cpu, mem, total.others());
         }
         if (spec.getOverhead() != null && !spec.getOverhead().isEmpty()) {
             total = total.plus(new Resources(milli(spec.getOverhead().get("cpu"), "spec.overhead.cpu"),
@@ -342,7 +359,18 @@ final class Fabric8ModelConverter {
         } else {
             mem = nonZero ? DEFAULT_MEMORY_REQUEST : 0;
         }
-        return new Resources(cpu, mem);
+        Map<String, Long> others = new java.util.TreeMap<>();
+        for (var e : lim.entrySet()) {
+            if (!e.getKey().equals("cpu") && !e.getKey().equals("memory") && !req.containsKey(e.getKey())) {
+                others.put(e.getKey(), units(e.getValue(), path + ".resources.limits." + e.getKey()));
+            }
+        }
+        for (var e : req.entrySet()) {
+            if (!e.getKey().equals("cpu") && !e.getKey().equals("memory")) {
+                others.put(e.getKey(), units(e.getValue(), path + ".resources.requests." + e.getKey()));
+            }
+        }
+        return new Resources(cpu, mem, others);
     }
 
     private static long milli(io.fabric8.kubernetes.api.model.Quantity q, String path) {

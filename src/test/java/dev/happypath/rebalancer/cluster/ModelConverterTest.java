@@ -189,11 +189,15 @@ class ModelConverterTest {
                 spec:
                   containers:
                     - name: c
+                      image: registry.example.com/c:v1
                       resources: { requests: { cpu: 1, memory: 1Gi, ephemeral-storage: 2Gi }, limits: { nvidia.com/gpu: 1 } }
                       ports: [ { containerPort: 80 }, { containerPort: 53, hostPort: 53, protocol: UDP }, { containerPort: 9100, hostPort: "9100" } ]
-                    - { name: d, resources: { requests: { hugepages-2Mi: 64Mi } } }
+                    - { name: d, image: d, resources: { requests: { hugepages-2Mi: 64Mi } } }
                   initContainers:
-                    - { name: i, ports: [ { containerPort: 7, hostPort: 7 } ] }
+                    - { name: i, image: init, ports: [ { containerPort: 7, hostPort: 7 } ] }
+                    - { name: s, restartPolicy: Always, ports: [ { containerPort: 8443, hostPort: 8443, hostIP: 127.0.0.1 } ] }
+                  resourceClaims:
+                    - { name: gpu, resourceClaimTemplateName: one-gpu }
                 status:
                   phase: Running
                   nominatedNodeName: n2
@@ -207,8 +211,13 @@ class ModelConverterTest {
         assertThat(p.disruptionAnnotations()).containsOnlyKeys("cluster-autoscaler.kubernetes.io/safe-to-evict",
                 "karpenter.sh/do-not-disrupt", "happypath.dev/evict");
         assertThat(p.annotation("happypath.dev/evict")).isEqualTo("never");
-        assertThat(p.unsimulatedResources()).containsExactly("ephemeral-storage", "hugepages-2Mi", "nvidia.com/gpu");
-        assertThat(p.hostPorts()).containsExactly("53/UDP", "7/TCP", "9100/TCP");
+        // every resource name is read (NodeResourcesFit checks them all); only a DRA claim is beyond the model
+        assertThat(p.requests().others()).containsExactly(java.util.Map.entry("ephemeral-storage", 2L << 30),
+                java.util.Map.entry("hugepages-2Mi", 64L << 20), java.util.Map.entry("nvidia.com/gpu", 1L));
+        assertThat(p.unsimulatedResources()).containsExactly("resource claim gpu");
+        // a plain init container's port is released before the pod runs; a sidecar's is held, on its own address
+        assertThat(p.hostPorts()).containsExactly("127.0.0.1:8443/TCP", "53/UDP", "9100/TCP");
+        assertThat(p.images()).containsExactly("registry.example.com/c:v1", "d", "init");
         assertThat(p.nominatedNodeName()).isEqualTo("n2");
         assertThat(p.waitingReason()).isEqualTo("CrashLoopBackOff");
         assertThat(p.restarts()).isEqualTo(14);

@@ -38,7 +38,8 @@ class SnapshotFileTest {
                 .containsExactly("k3d-idp-demo-server-0", "k3d-idp-demo-agent-0", "k3d-idp-demo-agent-1");
         assertThat(s.node("k3d-idp-demo-server-0").orElseThrow().taints())
                 .containsExactly(new Taint("node-role.kubernetes.io/control-plane", "", Taint.Effect.NoSchedule));
-        assertThat(s.node("k3d-idp-demo-agent-0").orElseThrow().allocatable()).isEqualTo(new Resources(4000, 4091904L * 1024));
+        assertThat(s.node("k3d-idp-demo-agent-0").orElseThrow().allocatable())
+                .isEqualTo(new Resources(4000, 4091904L * 1024, java.util.Map.of("ephemeral-storage", 59536883694L)));
         assertThat(s.pods()).hasSize(45);
         assertThat(s.claims()).hasSize(7);
         assertThat(s.volumes()).hasSize(7);

@@ -35,7 +35,9 @@ import java.util.UUID;
  *   - { ns: argocd, name: argocd-server-1, node: k3d-idp-demo-server-0, memory: 128Mi,
  *       tolerations: ["node-role.kubernetes.io/control-plane:NoSchedule"] }
  *   # also: annotations: {..}, emptyDir: [data | {name, medium, sizeLimit}], extraRequests: {nvidia.com/gpu: 1},
- *   #       hostPorts: [8080], nominatedNode: <node>, ready: false, waiting: CrashLoopBackOff, restarts: 12
+ *   #       hostPorts: [8080 | {hostPort, protocol, hostIP}], nominatedNode: <node>, ready: false, waiting: CrashLoopBackOff,
+ *   #       restarts: 12, image: repo/app:v1, resourceClaims: [{name, resourceClaimTemplateName}]
+ *   # a compact node also takes allocatable: {nvidia.com/gpu: "1"} (besides cpu, memory, pods) and images: [{names, sizeBytes}]
  * pdbs / pvcs (phase: Pending) / pvs: ...
  * expect: ...          # read by the scenario test
  * </pre>
@@ -215,6 +217,14 @@ public final class Scenario {
         alloc.put("cpu", c.path("cpu").asText("4"));
         alloc.put("memory", c.path("memory").asText("4Gi"));
         alloc.put("pods", c.path("pods").asText("110"));
+        if (c.has("allocatable")) {
+            // allocatable: { nvidia.com/gpu: "2", ephemeral-storage: 50Gi } adds what the node offers besides cpu/memory
+            alloc.setAll((ObjectNode) c.get("allocatable"));
+        }
+        if (c.has("images")) {
+            // images: [ { names: [repo/app:v1], sizeBytes: 300000000 } ], as status.images lists them
+            status.set("images", c.get("images"));
+        }
         ArrayNode conditions = status.putArray("conditions");
         String since = c.path("readySince").asText(DEFAULT_SINCE);
         if (!c.path("noReadyCondition").asBoolean(false)) {
@@ -313,7 +323,7 @@ public final class Scenario {
         ObjectNode spec = p.putObject("spec");
         ObjectNode container = spec.putArray("containers").addObject();
         container.put("name", "main");
-        container.put("image", "example/main");
+        container.put("image", c.path("image").asText("example/main"));
         if (!c.path("bestEffort").asBoolean(false)) {
             ObjectNode requests = container.putObject("resources").putObject("requests");
             requests.put("cpu", c.path("cpu").asText("100m"));
@@ -325,10 +335,18 @@ public final class Scenario {
             container.with("resources").with("limits").setAll((ObjectNode) c.get("extraRequests"));
         }
         for (JsonNode port : c.path("hostPorts")) {
+            if (port.isObject()) {
+                // { hostPort: 53, protocol: UDP, hostIP: 127.0.0.1 }
+                container.withArray("ports").add(port);
+                continue;
+            }
             ObjectNode p0 = container.withArray("ports").addObject();
             p0.put("containerPort", port.asInt());
             p0.put("hostPort", port.asInt());
             p0.put("protocol", "TCP");
+        }
+        if (c.has("resourceClaims")) {
+            spec.set("resourceClaims", c.get("resourceClaims"));
         }
         if (c.has("priority")) {
             spec.put("priority", c.get("priority").asInt());
