@@ -21,20 +21,21 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "init", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class, description = {
-        "Proposes a Happy Path (rebalancer.yaml, commented) from a healthy cluster as it is: workers and lifeboats,",
-        "one rule per workload with its home, separations its pods declare. Reads the cluster of the current kube",
-        "context, or a kubectl dump (--snapshot). Refuses (exit 2) while a node is down, cordoned or unreachable,",
-        "because it would learn the outage, unless --force."})
+        "Proposes a Happy Path (a commented rebalancer.yaml) from a healthy cluster:",
+        "workers and lifeboats, one rule per workload with its home, the separations",
+        "its pods declare. Reads the cluster of the current kube context, or a dump.",
+        "Refuses (exit 2) while a node is down, cordoned or unreachable: it would",
+        "learn the outage. Changes nothing in the cluster."})
 final class InitCommand implements Callable<Integer> {
 
     @Option(names = "--snapshot", paramLabel = "FILE",
-            description = "kubectl dump of nodes, pods, pdb, pvc, pv ('-': standard input) instead of the live cluster.")
+            description = "kubectl dump of nodes, pods, pdb, pvc, pv ('-': standard input), not the live cluster.")
     String snapshot;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the configuration to FILE (default: standard output).")
     Path output;
 
-    @Option(names = "--force", description = "Propose even while nodes are degraded (the file then says which, at its top).")
+    @Option(names = "--force", description = "Propose even while nodes are degraded (the file says which, at its top).")
     boolean force;
 
     @Mixin
