@@ -63,9 +63,6 @@ public final class HappyPathProposer {
     }
 
     private record Workload(String namespace, String kind, String name, List<PodState> pods) {
-        String key() {
-            return namespace + "/" + kind + "/" + name;
-        }
     }
 
     /** A workload's rule as it will be written, or why it cannot be. */
