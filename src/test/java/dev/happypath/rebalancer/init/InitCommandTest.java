@@ -62,6 +62,11 @@ class InitCommandTest {
         assertThat(r.out()).isEmpty();
         assertThat(HappyPathLoader.load(file).workloads()).hasSize(30);
         assertThat(r.err()).contains("written to " + file);
+
+        // the README's next step: checked against the cluster it was proposed from, it is GREEN with nothing to move
+        Run check = cli("plan", "--config", file.toString(), "--snapshot", GREEN, "--now", "2026-11-21T10:00:00Z");
+        assertThat(check.code()).as(check.err()).isZero();
+        assertThat(check.out()).contains("Cluster state: GREEN", "Gate: OPEN").doesNotContain("Moves (");
     }
 
     @Test
