@@ -79,6 +79,7 @@ public final class Cli {
         // every command logs one line per event (--log-format may then switch to JSON)
         LogOptions.use(LogOptions.LogFormat.human);
         CommandLine cmd = new CommandLine(new Root(), new Factory());
+        cmd.addSubcommand(InitCommand.class);
         try {
             cmd.addSubcommand(Class.forName(DEMO_COMMAND));
         } catch (ClassNotFoundException e) {
