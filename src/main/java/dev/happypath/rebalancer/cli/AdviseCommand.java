@@ -74,7 +74,7 @@ final class AdviseCommand implements Callable<Integer> {
                 case json -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(Map.of("advice", advice)) + "\n";
                 case yaml -> YAMLMapper.builder().enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                         .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE).build().writeValueAsString(Map.of("advice", advice));
-                case table -> table(advice);
+                case table, wide -> table(advice);
             };
         } catch (IOException e) {
             throw new UncheckedIOException(e);

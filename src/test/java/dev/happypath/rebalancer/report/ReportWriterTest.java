@@ -39,6 +39,7 @@ class ReportWriterTest {
                     .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .build().writeValueAsString(report);
             case table -> ReportTable.render(report);
+            case wide -> ReportTable.render(report, 100, true);
         };
     }
 
