@@ -2,11 +2,11 @@ package dev.happypath.rebalancer.cli;
 
 import dev.happypath.rebalancer.InvalidInputException;
 import dev.happypath.rebalancer.cluster.LedgerFile;
-import dev.happypath.rebalancer.cluster.SnapshotFile;
 import dev.happypath.rebalancer.config.ClusterFit;
 import dev.happypath.rebalancer.config.HappyPath;
 import dev.happypath.rebalancer.ledger.Ledger;
 import dev.happypath.rebalancer.plan.Decision;
+import dev.happypath.rebalancer.plan.Scope;
 import dev.happypath.rebalancer.report.Report;
 import dev.happypath.rebalancer.report.ReportBuilder;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
         "The dump is what 'kubectl get nodes,pods,pdb,pvc,pv -A -o yaml' (or -o json) prints."})
 final class PlanCommand implements Callable<Integer> {
 
-    @Option(names = "--snapshot", paramLabel = "FILE", required = true, description = "kubectl dump of nodes, pods, pdb, pvc, pv.")
+    @Option(names = "--snapshot", paramLabel = "FILE", required = true, description = "kubectl dump of nodes, pods, pdb, pvc, pv; '-' reads it from stdin.")
     Path snapshot;
 
     @Option(names = "--now", paramLabel = "RFC3339",
@@ -38,6 +38,9 @@ final class PlanCommand implements Callable<Integer> {
 
     @Mixin
     ConfigOption config;
+
+    @Mixin
+    ScopeOptions scope;
 
     @Mixin
     ReportOptions report;
@@ -57,9 +60,10 @@ final class PlanCommand implements Callable<Integer> {
         HappyPath happyPath = config.load();
         report.checkWritable();
         Ledger past = ledger == null ? Ledger.EMPTY : LedgerFile.read(ledger);
-        ClusterSnapshot cluster = SnapshotFile.read(snapshot, at);
+        Scope only = scope.scope(happyPath);
+        ClusterSnapshot cluster = SnapshotInput.read(cli, snapshot, at);
         ClusterFit.check(happyPath, cluster);
-        Decision decision = Decision.decide(cluster, happyPath, past, at);
+        Decision decision = Decision.decide(cluster, happyPath, past, at, only);
         Report built = ReportBuilder.build(true, at, Cli.newRunId(), happyPath, cluster, decision.comparison(), decision.gate(),
                 decision.plan().moves(), report.explain);
         return cli.finish(built, decision.plan().moves(), null, report);

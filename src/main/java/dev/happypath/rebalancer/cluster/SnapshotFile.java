@@ -96,6 +96,20 @@ public final class SnapshotFile {
         return reader.snapshot(readAt);
     }
 
+    /**
+     * A dump piped in ({@code kubectl get ... -o yaml | happypath-rebalancer plan --snapshot -}); messages
+     * name it {@code source}. The caller owns the stream.
+     */
+    public static ClusterSnapshot read(InputStream stream, String source, Instant readAt) {
+        SnapshotFile reader = new SnapshotFile(source);
+        try {
+            reader.parse(new BufferedInputStream(stream, 1 << 16));
+        } catch (IOException e) {
+            throw reader.unreadable(e);
+        }
+        return reader.snapshot(readAt);
+    }
+
     private void parse(InputStream in) throws IOException {
         in.mark(4096);
         int first;
