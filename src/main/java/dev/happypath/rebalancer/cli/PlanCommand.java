@@ -29,7 +29,7 @@ final class PlanCommand implements Callable<Integer> {
     Path snapshot;
 
     @Option(names = "--now", paramLabel = "RFC3339",
-            description = "The instant at which the gate is judged, to replay an incident (default: now).")
+            description = "The instant at which the gate is judged (default: when the dump was taken, its newest node heartbeat).")
     String now;
 
     @Option(names = "--ledger", paramLabel = "FILE",
@@ -56,17 +56,34 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Instant at = now == null ? cli.clock().instant() : parseNow(now);
+        Instant given = now == null ? null : parseNow(now);
         HappyPath happyPath = config.load();
         report.checkWritable();
         Ledger past = ledger == null ? Ledger.EMPTY : LedgerFile.read(ledger);
         Scope only = scope.scope(happyPath);
-        ClusterSnapshot cluster = SnapshotInput.read(cli, snapshot, at);
+        ClusterSnapshot cluster = SnapshotInput.read(cli, snapshot, given);
+        // judged as of when the dump was taken unless told otherwise: a dump of a worker down is read as one
+        Instant at = cluster.readAt();
+        if (given == null) {
+            report.asOf = asOf(cluster, at);
+        }
         ClusterFit.check(happyPath, cluster);
         Decision decision = Decision.decide(cluster, happyPath, past, at, only);
         Report built = ReportBuilder.build(true, at, Cli.newRunId(), happyPath, cluster, decision.comparison(), decision.gate(),
                 decision.plan().moves(), report.explain);
         return cli.finish(built, decision.plan().moves(), null, report);
+    }
+
+    /** What the header says of the instant a dump is judged at when --now is not given. */
+    private String asOf(ClusterSnapshot cluster, Instant at) {
+        Instant newestChange = cluster.nodes().stream().flatMap(n -> n.conditions().values().stream())
+                .map(c -> c.lastTransitionTime()).filter(java.util.Objects::nonNull).max(Instant::compareTo).orElse(null);
+        if (newestChange == null && at.equals(cli.clock().instant())) {
+            return "as of now: the dump tells no time (no node conditions); --now sets one";
+        }
+        // the heartbeat is not kept in the model: when the instant is no condition change, it was a heartbeat
+        return "as of " + at + " (the newest " + (at.equals(newestChange) ? "node condition change" : "node heartbeat")
+                + " in the dump); --now overrides";
     }
 
     static Instant parseNow(String text) {

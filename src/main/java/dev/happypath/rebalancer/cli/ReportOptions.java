@@ -31,6 +31,9 @@ final class ReportOptions {
     @Option(names = "--explain", description = "Show, per move, every node's filter verdicts and per-plugin scores.")
     boolean explain;
 
+    /** For the table's header: the instant the pass was judged at and where it comes from, when not the clock's now. */
+    String asOf;
+
     /** Checked before the cluster is touched: a report that cannot be written is invalid input. */
     void checkWritable() {
         if (reportFile != null) {
@@ -51,12 +54,12 @@ final class ReportOptions {
 
     void write(Report report, PrintWriter out) {
         if (reportFile == null) {
-            ReportWriter.write(report, output, width(), out);
+            ReportWriter.write(report, output, width(), asOf, out);
             out.flush();
             return;
         }
         try (Writer file = Files.newBufferedWriter(reportFile, StandardCharsets.UTF_8)) {
-            ReportWriter.write(report, output, width(), file);
+            ReportWriter.write(report, output, width(), asOf, file);
         } catch (IOException | UncheckedIOException e) {
             throw new dev.happypath.rebalancer.RuntimeFailure("cannot write the report to " + reportFile + ": " + e.getMessage(), e);
         }

@@ -20,7 +20,12 @@ final class SnapshotInput {
         return snapshot.toString().equals(STDIN);
     }
 
+    /**
+     * @param at the instant to judge it at; null: when the dump was taken (its newest node heartbeat), or
+     *           the clock's now when it tells no time
+     */
     static ClusterSnapshot read(Cli cli, Path snapshot, Instant at) {
-        return isStdin(snapshot) ? SnapshotFile.read(cli.in(), STDIN_NAME, at) : SnapshotFile.read(snapshot, at);
+        Instant now = cli.clock().instant();
+        return isStdin(snapshot) ? SnapshotFile.read(cli.in(), STDIN_NAME, at, now) : SnapshotFile.read(snapshot, at, now);
     }
 }

@@ -19,14 +19,18 @@ final class ReportTable {
 
     /** At the default width. */
     static String render(Report r) {
-        return render(r, TextLayout.DEFAULT_WIDTH, false);
+        return render(r, TextLayout.DEFAULT_WIDTH, false, null);
+    }
+
+    static String render(Report r, int width, boolean wide) {
+        return render(r, width, wide, null);
     }
 
     /**
      * @param width the terminal's width, which no line exceeds (unless {@code wide})
      * @param wide  full node names, and every move on one line whatever its length (for grep, or a wide screen)
      */
-    static String render(Report r, int width, boolean wide) {
+    static String render(Report r, int width, boolean wide, String asOf) {
         int w = wide ? Integer.MAX_VALUE : width;
         List<String> nodeNames = r.nodes().stream().map(Report.NodeView::name).toList();
         Map<String, String> names = wide ? Map.of() : TextLayout.shortNodeNames(nodeNames);
@@ -34,6 +38,9 @@ final class ReportTable {
         StringBuilder b = new StringBuilder();
         b.append(TextLayout.wrap("happypath-rebalancer " + r.mode() + " pass at " + r.generatedAt() + TextLayout.KEEP + " (config: " + r.config() + ")",
                 w, "", "  "));
+        if (asOf != null) {
+            b.append(TextLayout.wrap(asOf, w, "  ", "  "));
+        }
         b.append('\n');
         b.append("Cluster state: ").append(r.clusterState()).append('\n');
         if (r.gate().open()) {
@@ -67,8 +74,9 @@ final class ReportTable {
         }
         List<String> idle = r.summary().rulesWithoutPods();
         if (idle != null && !idle.isEmpty()) {
-            b.append(TextLayout.wrap("Rules that name no pod now (not an error: workloads come and go; check the selector if one should): "
-                    + String.join(", ", idle), w, "", "  "));
+            b.append(TextLayout.wrap("Rules that name no pod now (not an error: workloads come and go; check the selector if one should):",
+                    w, "", "  "));
+            b.append(TextLayout.wrap(String.join(", ", idle), w, "  ", "  "));
         }
 
         if (!r.moves().isEmpty()) {

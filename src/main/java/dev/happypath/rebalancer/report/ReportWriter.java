@@ -38,7 +38,7 @@ public final class ReportWriter {
 
     /** At the default width of the table for people (100 columns). */
     public static void write(Report report, ReportFormat format, Writer out) {
-        write(report, format, TextLayout.DEFAULT_WIDTH, out);
+        write(report, format, TextLayout.DEFAULT_WIDTH, null, out);
     }
 
     /** The width the table for people fits: COLUMNS when it is a number no smaller than a sane minimum, else 100. */
@@ -59,7 +59,12 @@ public final class ReportWriter {
      * report of a 30,000-pod snapshot runs to megabytes: built as one String first it took several times
      * that in heap (docs/performance.md).
      */
-    public static void write(Report report, ReportFormat format, int width, Writer out) {
+    /**
+     * @param width the table's width (COLUMNS)
+     * @param asOf  for the table's header, when the pass was judged at another instant than now and why
+     *              (plan on a dump: when it was taken), or null
+     */
+    public static void write(Report report, ReportFormat format, int width, String asOf, Writer out) {
         try {
             switch (format) {
                 case json -> {
@@ -67,8 +72,8 @@ public final class ReportWriter {
                     out.write(System.lineSeparator());
                 }
                 case yaml -> YAML_OUT.writeValue(out, report);
-                case table -> out.write(ReportTable.render(report, width, false));
-                case wide -> out.write(ReportTable.render(report, width, true));
+                case table -> out.write(ReportTable.render(report, width, false, asOf));
+                case wide -> out.write(ReportTable.render(report, width, true, asOf));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

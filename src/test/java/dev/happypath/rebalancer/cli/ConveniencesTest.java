@@ -35,6 +35,36 @@ class ConveniencesTest {
         return new PlanCommandTest.Run(code, out.toString(), err.toString());
     }
 
+    /** The CLI with its clock a month after the example dumps were taken. */
+    private static PlanCommandTest.Run aMonthLater(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new Cli(new PrintWriter(out, true), new PrintWriter(err, true), Clock.fixed(Instant.parse("2026-12-21T10:00:00Z"), ZoneOffset.UTC),
+                Sleeper.REAL, null).execute(args);
+        return new PlanCommandTest.Run(code, out.toString(), err.toString());
+    }
+
+    @ParameterizedTest(name = "{0}: {1}, gate open {2}")
+    @CsvSource({"idp-green, GREEN, true", "idp-worker-down, YELLOW, false", "idp-worker-not-stable, RECOVERING, false",
+            "idp-lifeboat-after-recovery, RECOVERING, true"})
+    void aDumpIsJudgedAsOfWhenItWasTakenAndSaysWhatItsNameSays(String example, String state, boolean open) throws Exception {
+        JsonNode json = aMonthLater("plan", "--snapshot", example(example), "-o", "json").json();
+        assertThat(json.get("generatedAt").asText()).as("the newest heartbeat in the dump").isEqualTo(NOW);
+        assertThat(json.get("clusterState").asText()).isEqualTo(state);
+        assertThat(json.get("gate").get("open").asBoolean()).isEqualTo(open);
+        String table = aMonthLater("plan", "--snapshot", example(example)).out();
+        assertThat(table).contains("as of " + NOW + " (the newest node heartbeat in the dump); --now overrides");
+    }
+
+    @Test
+    void nowStillOverridesWhenTheDumpWasTaken() throws Exception {
+        JsonNode json = aMonthLater("plan", "--snapshot", example("idp-worker-not-stable"), "--now", "2026-11-21T10:04:00Z", "-o", "json").json();
+        assertThat(json.get("generatedAt").asText()).isEqualTo("2026-11-21T10:04:00Z");
+        assertThat(json.get("gate").get("open").asBoolean()).as("stable for 6m at 10:04").isTrue();
+        assertThat(aMonthLater("plan", "--snapshot", example("idp-worker-not-stable"), "--now", "2026-11-21T10:04:00Z").out())
+                .doesNotContain("as of");
+    }
+
     @Test
     void aDumpPipedInIsTheSameAsTheFile() throws Exception {
         byte[] dump = Files.readAllBytes(Path.of(example("idp-colocated")));
