@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
         "Reads the current cluster, or a kubectl dump with --snapshot. Changes nothing."})
 final class AdviseCommand implements Callable<Integer> {
 
-    @Option(names = "--snapshot", paramLabel = "FILE", description = "Advise from a kubectl dump instead of the cluster.")
+    @Option(names = "--snapshot", paramLabel = "FILE", description = "Advise from a kubectl dump instead of the cluster; '-' reads it from stdin.")
     Path snapshot;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
@@ -55,7 +55,7 @@ final class AdviseCommand implements Callable<Integer> {
         HappyPath happyPath = config.load();
         ClusterSnapshot s;
         if (snapshot != null) {
-            s = SnapshotFile.read(snapshot, cli.clock().instant());
+            s = SnapshotInput.read(cli, snapshot, cli.clock().instant());
         } else {
             try (KubernetesClient client = cli.connect(cluster)) {
                 s = new ClusterReader(client, cli.clock()).read();
@@ -75,7 +75,7 @@ final class AdviseCommand implements Callable<Integer> {
                 case jsonl -> new ObjectMapper().writeValueAsString(Map.of("advice", advice)) + "\n";
                 case yaml -> YAMLMapper.builder().enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                         .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE).build().writeValueAsString(Map.of("advice", advice));
-                case table -> table(advice);
+                case table, wide -> table(advice);
             };
         } catch (IOException e) {
             throw new UncheckedIOException(e);

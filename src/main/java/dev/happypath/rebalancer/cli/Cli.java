@@ -37,6 +37,7 @@ public final class Cli {
     private final Sleeper sleeper;
     private final Function<ClusterOptions, KubernetesClient> connector;
     private final Shutdown shutdown = new Shutdown();
+    private java.io.InputStream in = System.in;
 
     public Cli(PrintWriter out, PrintWriter err, Clock clock, Sleeper sleeper, Function<ClusterOptionsView, KubernetesClient> connector) {
         this.out = out;
@@ -44,6 +45,16 @@ public final class Cli {
         this.clock = clock;
         this.sleeper = sleeper;
         this.connector = connector == null ? ClusterOptions::connect : o -> connector.apply(new ClusterOptionsView(o.kubeconfig, o.context));
+    }
+
+    /** Where '--snapshot -' reads the dump from (stdin; a test gives its own). */
+    public Cli withStdin(java.io.InputStream stdin) {
+        this.in = stdin;
+        return this;
+    }
+
+    java.io.InputStream in() {
+        return in;
     }
 
     /** What a test sees of --kubeconfig and --context. */
@@ -88,8 +99,11 @@ public final class Cli {
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        CommandHelp.listWholeSentences(cmd);
         cmd.setParameterExceptionHandler((ex, a) -> {
             err.println("error: " + ex.getMessage());
+            // a mistyped command or option: picocli knows the near ones ("Did you mean: plan?")
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             CommandLine c = ex.getCommandLine();
             err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
             return ExitCode.INVALID_INPUT;
@@ -170,7 +184,8 @@ public final class Cli {
 
     @CommandLine.Command(name = "happypath-rebalancer", mixinStandardHelpOptions = true,
             versionProvider = Version.class,
-            subcommands = {PlanCommand.class, RunCommand.class, DaemonCommand.class, AdviseCommand.class, CommandLine.HelpCommand.class},
+            subcommands = {PlanCommand.class, RunCommand.class, DaemonCommand.class, AdviseCommand.class, CommandLine.HelpCommand.class,
+                    CheckCommand.class, VersionCommand.class, CompletionCommand.class},
             description = {"Moves pods back to the Happy Path once a small cluster's workers have recovered:",
                     "safely, one at a time, through the Eviction API."},
             exitCodeListHeading = "%nExit codes:%n",
@@ -183,7 +198,7 @@ public final class Cli {
 
         @Override
         public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (plan, run, daemon, advise, demo)");
+            throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (plan, run, daemon, advise, check, version, completion, demo)");
         }
     }
 
@@ -204,8 +219,16 @@ public final class Cli {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
+            return lines();
+        }
+
+        /** This build (the jar manifest's Implementation-Version), the Java runtime, the Kubernetes client. */
+        static String[] lines() {
             String v = Cli.class.getPackage().getImplementationVersion();
-            return new String[]{"happypath-rebalancer " + (v == null ? "(development build)" : v)};
+            return new String[]{"happypath-rebalancer " + (v == null ? "(development build)" : v),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
+                            + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")",
+                    "fabric8 kubernetes-client " + io.fabric8.kubernetes.client.Version.clientVersion()};
         }
     }
 }

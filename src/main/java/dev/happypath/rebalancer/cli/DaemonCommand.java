@@ -4,6 +4,7 @@ import dev.happypath.rebalancer.InvalidInputException;
 import dev.happypath.rebalancer.RuntimeFailure;
 import dev.happypath.rebalancer.cluster.NodeWatch;
 import dev.happypath.rebalancer.config.HappyPath;
+import dev.happypath.rebalancer.daemon.ApiWatchdog;
 import dev.happypath.rebalancer.daemon.Daemon;
 import dev.happypath.rebalancer.events.PassEvents;
 import dev.happypath.rebalancer.lease.PassLease;
@@ -28,7 +29,7 @@ import java.util.concurrent.Callable;
 @Command(name = "daemon", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class, description = {
         "Runs live passes on a cron schedule and, with --on-node-recovery, as soon as a recovered worker has been stable for gate.stableFor.",
         "Only the holder of the Lease 'happypath-rebalancer' acts; the others wait to take over.",
-        "Serves Prometheus metrics on /metrics. Stops cleanly on SIGTERM."})
+        "Serves Prometheus metrics on /metrics, and /healthz and /readyz for probes. Stops cleanly on SIGTERM."})
 final class DaemonCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DaemonCommand.class);
@@ -43,8 +44,12 @@ final class DaemonCommand implements Callable<Integer> {
     boolean onNodeRecovery;
 
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9090",
-            description = "Port of the Prometheus endpoint /metrics (default: ${DEFAULT-VALUE}).")
+            description = "Port of /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}).")
     int metricsPort;
+
+    @Option(names = "--api-check-interval", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "How often the daemon checks it can reach the API server and its Lease: /readyz, and a warning line when not (default: ${DEFAULT-VALUE}).")
+    Duration apiCheckInterval;
 
     // jsonl by default: a daemon's stdout is a container log, where each line is one entry (Loki, jq -c)
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "jsonl",
@@ -81,6 +86,9 @@ final class DaemonCommand implements Callable<Integer> {
         if (metricsPort < 1 || metricsPort > 65535) {
             throw InvalidInputException.at(null, "--metrics-port", "expected a port from 1 to 65535, got " + metricsPort);
         }
+        if (apiCheckInterval.isZero() || apiCheckInterval.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw InvalidInputException.at(null, "--api-check-interval", "expected a duration from 1s to 10m, got " + dev.happypath.rebalancer.config.ConfigNode.format(apiCheckInterval));
+        }
         ReportOptions report = new ReportOptions();
         report.output = output;
         report.reportFile = reportFile;
@@ -88,11 +96,12 @@ final class DaemonCommand implements Callable<Integer> {
 
         PassMetrics metrics = new PassMetrics();
         try (KubernetesClient client = cli.connect(cluster);
-             MetricsEndpoint endpoint = serve(metrics)) {
+             ApiWatchdog watchdog = ApiWatchdog.start(client, lease.namespace(), apiCheckInterval);
+             MetricsEndpoint endpoint = serve(metrics, watchdog)) {
             Daemon daemon = new Daemon(client, lease.namespace(), PassLease.newIdentity(), timing, metrics,
                     (trigger, identity) -> pass(client, happyPath, report, metrics, trigger, identity));
             daemon.start();
-            LOG.info("daemon: passes on '{}' (UTC){}; metrics on :{}/metrics", schedule,
+            LOG.info("daemon: passes on '{}' (UTC){}; metrics on :{}/metrics, probes on /healthz and /readyz", schedule,
                     onNodeRecovery ? " and on node recovery" : "", endpoint.port());
             try (CronSchedule timetable = CronSchedule.start(cron, () -> daemon.trigger("schedule"));
                  GateOpening gate = onNodeRecovery ? new GateOpening(happyPath, cli.clock(), false, v -> daemon.trigger("node-recovery")) : null;
@@ -109,9 +118,9 @@ final class DaemonCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private MetricsEndpoint serve(PassMetrics metrics) {
+    private MetricsEndpoint serve(PassMetrics metrics, ApiWatchdog watchdog) {
         try {
-            return MetricsEndpoint.serve(metricsPort, metrics);
+            return MetricsEndpoint.serve(metricsPort, metrics, watchdog::problem);
         } catch (IOException e) {
             throw new RuntimeFailure("cannot serve metrics on port " + metricsPort + ": " + e.getMessage(), e);
         }

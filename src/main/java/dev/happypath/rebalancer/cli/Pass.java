@@ -11,6 +11,7 @@ import dev.happypath.rebalancer.execute.Executor;
 import dev.happypath.rebalancer.plan.Decision;
 import dev.happypath.rebalancer.plan.Move;
 import dev.happypath.rebalancer.plan.Outcome;
+import dev.happypath.rebalancer.plan.Scope;
 import dev.happypath.rebalancer.report.Report;
 import dev.happypath.rebalancer.report.ReportBuilder;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
@@ -52,12 +53,17 @@ final class Pass {
 
     /** Reads the cluster and the ledger once, checks the configuration fits the cluster, decides. Touches nothing. */
     static Decided decide(Cli cli, KubernetesClient client, HappyPath happyPath) {
+        return decide(cli, client, happyPath, Scope.ALL);
+    }
+
+    /** Restricted to a scope (--namespace, --rule): the rest is read and counted, never moved. */
+    static Decided decide(Cli cli, KubernetesClient client, HappyPath happyPath, Scope scope) {
         Instant started = cli.clock().instant();
         ClusterReader reader = new ClusterReader(client, cli.clock());
         ClusterSnapshot snapshot = reader.read();
         ClusterFit.check(happyPath, snapshot);
         LedgerStore ledger = new LedgerStore(client, happyPath.antiFlap());
-        Decision decision = Decision.decide(snapshot, happyPath, ledger.read(), cli.clock().instant());
+        Decision decision = Decision.decide(snapshot, happyPath, ledger.read(), cli.clock().instant(), scope);
         return new Decided(reader, ledger, snapshot, decision, started);
     }
 
@@ -69,9 +75,14 @@ final class Pass {
      */
     static Result run(Cli cli, KubernetesClient client, HappyPath happyPath, boolean dryRun, String runId, PassEvents events,
                       boolean explain) {
+        return run(cli, client, happyPath, dryRun, runId, events, explain, Scope.ALL);
+    }
+
+    static Result run(Cli cli, KubernetesClient client, HappyPath happyPath, boolean dryRun, String runId, PassEvents events,
+                      boolean explain, Scope scope) {
         MDC.put("runId", runId);
         try {
-            Decided d = decide(cli, client, happyPath);
+            Decided d = decide(cli, client, happyPath, scope);
             log(dryRun, runId, d);
             if (dryRun) {
                 return complete(cli, happyPath, d, true, runId, d.decision().plan().moves(), null, events, explain);

@@ -8,6 +8,7 @@ import dev.happypath.rebalancer.config.HappyPath;
 import dev.happypath.rebalancer.events.PassEvents;
 import dev.happypath.rebalancer.gate.GateVerdict;
 import dev.happypath.rebalancer.lease.PassLease;
+import dev.happypath.rebalancer.plan.Scope;
 import dev.happypath.rebalancer.trigger.GateOpening;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
@@ -42,6 +43,9 @@ final class RunCommand implements Callable<Integer> {
     ConfigOption config;
 
     @Mixin
+    ScopeOptions scope;
+
+    @Mixin
     ReportOptions report;
 
     @Mixin
@@ -62,6 +66,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         HappyPath happyPath = config.load();
+        Scope only = scope.scope(happyPath);
         report.checkWritable();
         PassLease.Timing timing = lease.timing();
         if (waitForGate != null && (waitForGate.isZero() || waitForGate.compareTo(Duration.ofDays(1)) > 0)) {
@@ -75,10 +80,10 @@ final class RunCommand implements Callable<Integer> {
             }
             String runId = Cli.newRunId();
             if (dryRun) {
-                Pass.Result result = Pass.run(cli, client, happyPath, true, runId, null, report.explain);
+                Pass.Result result = Pass.run(cli, client, happyPath, true, runId, null, report.explain, only);
                 return cli.finish(result.report(), result.moves(), result.abort(), report);
             }
-            return live(client, happyPath, timing, runId);
+            return live(client, happyPath, timing, runId, only);
         }
     }
 
@@ -88,8 +93,8 @@ final class RunCommand implements Callable<Integer> {
      * pass ends there and writes nothing, not even the Lease; when there is, the Lease is taken and the
      * cluster read again, because another rebalancer may have acted in between.
      */
-    private int live(KubernetesClient client, HappyPath happyPath, PassLease.Timing timing, String runId) throws InterruptedException {
-        Pass.Decided first = Pass.decide(cli, client, happyPath);
+    private int live(KubernetesClient client, HappyPath happyPath, PassLease.Timing timing, String runId, Scope only) throws InterruptedException {
+        Pass.Decided first = Pass.decide(cli, client, happyPath, only);
         if (!first.hasPlannedMoves()) {
             Pass.Result result = Pass.nothingToExecute(cli, happyPath, first, runId, null, report.explain);
             return cli.finish(result.report(), result.moves(), result.abort(), report);
@@ -118,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
                         + " that keeps two rebalancers from evicting at once: " + held.lastError());
                 default -> throw new IllegalStateException();
             }
-            Pass.Result result = Pass.run(cli, client, happyPath, false, runId, new PassEvents(client, identity), report.explain);
+            Pass.Result result = Pass.run(cli, client, happyPath, false, runId, new PassEvents(client, identity), report.explain, only);
             // an interrupt meant for the pass must not cut the Lease's release short
             boolean cutShort = Thread.interrupted() && cli.shutdown().requested();
             if (lost.get()) {

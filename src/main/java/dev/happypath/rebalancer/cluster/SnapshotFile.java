@@ -77,13 +77,28 @@ public final class SnapshotFile {
     private final List<Volume> volumes = new ArrayList<>();
     private final Map<String, Integer> ignored = new TreeMap<>();
     private int itemIndex;
+    /** The newest node heartbeat and condition change seen: the instant the dump was taken, near enough. */
+    private Instant newestHeartbeat;
+    private Instant newestTransition;
+    /** When the dump tells no time at all (no node conditions): the caller's now. */
+    private Instant undated;
 
     private SnapshotFile(String source) {
         this.source = source;
     }
 
+    /**
+     * @param readAt the instant the gate is judged at; null: when the dump was taken (its newest node
+     *               heartbeat, else its newest condition change), as {@link ClusterSnapshot#readAt()}
+     */
     public static ClusterSnapshot read(Path file, Instant readAt) {
+        return read(file, readAt, null);
+    }
+
+    /** As {@link #read(Path, Instant)}; a dump that tells no time at all is judged at {@code undated}. */
+    public static ClusterSnapshot read(Path file, Instant readAt, Instant undated) {
         SnapshotFile reader = new SnapshotFile(file.toString());
+        reader.undated = undated;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             reader.parse(in);
         } catch (NoSuchFileException e) {
@@ -93,6 +108,21 @@ public final class SnapshotFile {
         }
         if (!reader.ignored.isEmpty()) {
             LOG.debug("{}: ignored items of kinds that play no part in rebalancing: {}", file, reader.ignored);
+        }
+        return reader.snapshot(readAt);
+    }
+
+    /**
+     * A dump piped in ({@code kubectl get ... -o yaml | happypath-rebalancer plan --snapshot -}); messages
+     * name it {@code source}. The caller owns the stream.
+     */
+    public static ClusterSnapshot read(InputStream stream, String source, Instant readAt, Instant undated) {
+        SnapshotFile reader = new SnapshotFile(source);
+        reader.undated = undated;
+        try {
+            reader.parse(new BufferedInputStream(stream, 1 << 16));
+        } catch (IOException e) {
+            throw reader.unreadable(e);
         }
         return reader.snapshot(readAt);
     }
@@ -164,7 +194,10 @@ public final class SnapshotFile {
         }
         try {
             switch (kind) {
-                case "Node" -> nodes.add(ModelConverter.node(node));
+                case "Node" -> {
+                    nodes.add(ModelConverter.node(node));
+                    noteTimes(node);
+                }
                 case "Pod" -> pods.add(ModelConverter.pod(node));
                 case "PodDisruptionBudget" -> budgets.add(ModelConverter.budget(node));
                 case "PersistentVolumeClaim" -> claims.add(ModelConverter.claim(node));
@@ -180,11 +213,36 @@ public final class SnapshotFile {
         }
     }
 
+    /** A kubelet renews its conditions' heartbeats while it runs: the newest one is when the dump was taken, within minutes. */
+    private void noteTimes(JsonNode node) {
+        for (JsonNode c : node.path("status").path("conditions")) {
+            newestHeartbeat = later(newestHeartbeat, c.path("lastHeartbeatTime").asText(""));
+            newestTransition = later(newestTransition, c.path("lastTransitionTime").asText(""));
+        }
+    }
+
+    private static Instant later(Instant seen, String text) {
+        if (text.isEmpty()) {
+            return seen;
+        }
+        try {
+            Instant t = java.time.OffsetDateTime.parse(text).toInstant();
+            return seen == null || t.isAfter(seen) ? t : seen;
+        } catch (java.time.format.DateTimeParseException e) {
+            return seen; // the converter judges the field; an odd time only does not date the dump
+        }
+    }
+
+    /**
+     * @param readAt the instant to judge the dump at, or null for when it was taken: its newest node
+     *               heartbeat, else its newest condition change
+     */
     private ClusterSnapshot snapshot(Instant readAt) {
         if (nodes.isEmpty()) {
             throw InvalidInputException.at(source, null, "holds no Node; expected the output of " + HOW_TO);
         }
-        return new ClusterSnapshot(readAt, nodes, pods, budgets, claims, volumes);
+        Instant at = readAt != null ? readAt : newestHeartbeat != null ? newestHeartbeat : newestTransition;
+        return new ClusterSnapshot(at == null ? undated : at, nodes, pods, budgets, claims, volumes);
     }
 
     private InvalidInputException unreadable(IOException e) {

@@ -18,10 +18,30 @@ import java.util.Optional;
 public record Decision(Comparison comparison, GateVerdict gate, Plan plan) {
 
     public static Decision decide(ClusterSnapshot snapshot, HappyPath happyPath, Ledger ledger, Instant now) {
+        return decide(snapshot, happyPath, ledger, now, Scope.ALL);
+    }
+
+    /**
+     * Restricted to a scope: only its strays are planned (so that the pass's limits and budgets go to
+     * them); the others come after, SKIPPED {@link MoveCode#OUT_OF_SCOPE}. The comparison stays whole: the
+     * report shows every pod, and the planner still sees every pod on every node.
+     */
+    public static Decision decide(ClusterSnapshot snapshot, HappyPath happyPath, Ledger ledger, Instant now, Scope scope) {
         Comparison comparison = HappyPathComparer.compare(snapshot, happyPath);
         GateVerdict gate = gate(snapshot, happyPath, ledger, now);
-        Plan plan = Planner.plan(snapshot, happyPath, comparison, gate, ledger, now);
-        return new Decision(comparison, gate, plan);
+        if (scope.everything()) {
+            return new Decision(comparison, gate, Planner.plan(snapshot, happyPath, comparison, gate, ledger, now));
+        }
+        Comparison inScope = new Comparison(comparison.placements().stream().filter(scope::includes).toList(), comparison.roles(),
+                comparison.state());
+        java.util.List<Move> moves = new java.util.ArrayList<>(Planner.plan(snapshot, happyPath, inScope, gate, ledger, now).moves());
+        for (Placement stray : comparison.strays()) {
+            if (!scope.includes(stray)) {
+                moves.add(new Move(stray, null, Outcome.SKIPPED, MoveCode.OUT_OF_SCOPE, java.util.List.of("out of scope: this pass moves only "
+                        + scope.describe() + " (rule " + stray.ruleName() + ", namespace " + stray.pod().namespace() + ")")));
+            }
+        }
+        return new Decision(comparison, gate, new Plan(moves));
     }
 
     /** The nodes' gate and whether earlier moves have settled: both must allow a move. */

@@ -93,5 +93,9 @@ public enum MoveCode {
     /** The pod of that name was recreated (another UID) since the plan, or the API refused the eviction's UID precondition (409). */
     RECREATED_SINCE_PLAN,
     /** By the time of its eviction the pod is on one of its homes: nothing to move. */
-    ALREADY_HOME
+    ALREADY_HOME,
+
+    // --- ux-cli
+    /** SKIPPED: --namespace or --rule restricts the pass to other workloads; it is reported, never moved. */
+    OUT_OF_SCOPE
 }

@@ -38,12 +38,35 @@ public final class ReportWriter {
         return text.toString();
     }
 
+    /** At the default width of the table for people (100 columns). */
+    public static void write(Report report, ReportFormat format, Writer out) {
+        write(report, format, TextLayout.DEFAULT_WIDTH, null, out);
+    }
+
+    /** The width the table for people fits: COLUMNS when it is a number no smaller than a sane minimum, else 100. */
+    public static int width(String columns) {
+        if (columns == null) {
+            return TextLayout.DEFAULT_WIDTH;
+        }
+        try {
+            int w = Integer.parseInt(columns.strip());
+            return w < TextLayout.MIN_WIDTH ? TextLayout.DEFAULT_WIDTH : w;
+        } catch (NumberFormatException e) {
+            return TextLayout.DEFAULT_WIDTH;
+        }
+    }
+
     /**
      * Writes the report to {@code out} as it is serialised, the same text {@link #render} returns. A JSON
      * report of a 30,000-pod snapshot runs to megabytes: built as one String first it took several times
      * that in heap (docs/performance.md).
      */
-    public static void write(Report report, ReportFormat format, Writer out) {
+    /**
+     * @param width the table's width (COLUMNS)
+     * @param asOf  for the table's header, when the pass was judged at another instant than now and why
+     *              (plan on a dump: when it was taken), or null
+     */
+    public static void write(Report report, ReportFormat format, int width, String asOf, Writer out) {
         try {
             switch (format) {
                 case json -> {
@@ -56,7 +79,8 @@ public final class ReportWriter {
                     out.write('\n');
                 }
                 case yaml -> YAML_OUT.writeValue(out, report);
-                case table -> out.write(ReportTable.render(report));
+                case table -> out.write(ReportTable.render(report, width, false, asOf));
+                case wide -> out.write(ReportTable.render(report, width, true, asOf));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

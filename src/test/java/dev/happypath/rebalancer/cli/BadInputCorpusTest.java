@@ -202,7 +202,7 @@ class BadInputCorpusTest {
                     assertThat(json(r).at("/summary/rulesWithoutPods").toString()).as(c + "\n" + r).contains("\"" + c.expected().get(0) + "\"");
                 }
                 Ran table = cli("plan", "--snapshot", snapshot, "--config", file.toString(), "--now", NOW.toString());
-                assertThat(table.out()).contains("Rules that name no pod now (not an error: workloads come and go; check the selector if one should): "
+                assertThat(table.out()).contains("Rules that name no pod now (not an error: workloads come and go; check the selector if one should):\n  "
                         + c.expected().get(0));
             }
             default -> throw new AssertionError(c.toString());

@@ -27,14 +27,31 @@ class OneLineLogsTest {
     void aLibraryExceptionIsOneLineWithoutAStackTrace(LogOptions.LogFormat format) {
         try (CapturedStderr err = CapturedStderr.start()) {
             LogOptions.use(format);
-            LoggerFactory.getLogger("io.fabric8.kubernetes.client.informers.impl.cache.Reflector").error(
-                    "listSyncAndWatch failed for v1/namespaces/argocd/pods, will stop",
-                    new KubernetesClientException("Failure executing: GET", new IOException("Connection reset")));
+            LoggerFactory.getLogger("io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector").error(
+                    "Exception occurred while releasing lock 'LeaseLock: happypath-rebalancer - happypath-rebalancer'",
+                    new KubernetesClientException("Failure executing: PUT", new IOException("Connection reset")));
 
-            assertThat(err.text()).contains("listSyncAndWatch failed for v1/namespaces/argocd/pods, will stop");
+            assertThat(err.text()).contains("Exception occurred while releasing lock 'LeaseLock: happypath-rebalancer - happypath-rebalancer'");
             assertThat(err.text().lines().filter(l -> !l.isBlank())).hasSize(1);
             assertThat(CapturedStderr.stackTraceLines(err.text())).isEmpty();
             assertThat(err.text()).doesNotContain("stack_trace").doesNotContain("KubernetesClientException");
+        }
+    }
+
+    /**
+     * An informer's failure is reported by the code that started it, in its words (NodeWatch: "cannot reach
+     * the API server ... to watch nodes"; the replacement wait): the informer's own line before it was
+     * the raw fabric8 text a daemon with --on-node-recovery printed before exiting (issue 14).
+     */
+    @ParameterizedTest
+    @EnumSource(LogOptions.LogFormat.class)
+    void anInformersOwnFailureLineIsLeftToTheCodeThatReportsIt(LogOptions.LogFormat format) {
+        try (CapturedStderr err = CapturedStderr.start()) {
+            LogOptions.use(format);
+            LoggerFactory.getLogger("io.fabric8.kubernetes.client.informers.impl.DefaultSharedIndexInformer").error(
+                    "listSyncAndWatch failed for v1/nodes, will stop",
+                    new KubernetesClientException("Failure executing: GET", new IOException("Connection reset")));
+            assertThat(err.text()).isEmpty();
         }
     }
 }

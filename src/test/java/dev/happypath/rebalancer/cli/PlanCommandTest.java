@@ -50,7 +50,7 @@ class PlanCommandTest {
         Run r = cli("plan", "--snapshot", example("idp-lifeboat-after-recovery"), "--now", NOW);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("Cluster state: RECOVERING", "Gate: OPEN", "LIFEBOATED  argocd/argocd-application-controller-0",
-                "1. PLANNED  argocd/argocd-application-controller-0  k3d-idp-demo-server-0 -> k3d-idp-demo-agent-0  [LIFEBOATED]",
+                "1. PLANNED  argocd/argocd-application-controller-0  server-0 -> agent-0  [LIFEBOATED]",
                 "Summary: 3 PLANNED, 2 DEFERRED; drift remains");
         assertThat(r.err()).isEmpty();
     }
@@ -169,8 +169,11 @@ class PlanCommandTest {
     void explainShowsEveryNodesFilterVerdictsAndPluginScores() throws Exception {
         Run table = cli("plan", "--snapshot", example("idp-colocated"), "--now", NOW, "--explain");
         assertThat(table.code()).as(table.err()).isZero();
-        assertThat(table.out()).contains("NODE", "FILTERS", "Taint(x3)", "NodeAff(x2)", "LeastAlloc(x1)", "Spread(x2)", "PodAff(x2)", "Balanced(x1)", "TOTAL")
-                .contains("TaintToleration: untolerated taint node-role.kubernetes.io/control-plane:NoSchedule");
+        assertThat(table.out()).contains("NODE", "Taint(x3)", "NodeAff(x2)", "LeastAlloc(x1)", "Spread(x2)", "PodAff(x2)", "Balanced(x1)", "TOTAL")
+                .contains("server-0: filtered out\n", "TaintToleration: untolerated taint node-role.kubernetes.io/control-plane:NoSchedule");
+        Run wide = cli("plan", "--snapshot", example("idp-colocated"), "--now", NOW, "--explain", "-o", "wide");
+        assertThat(wide.out()).contains("NODE", "FILTERS", "TOTAL")
+                .contains("k3d-idp-demo-server-0  TaintToleration: untolerated taint node-role.kubernetes.io/control-plane:NoSchedule");
 
         JsonNode json = cli("plan", "--snapshot", example("idp-colocated"), "--now", NOW, "--explain", "-o", "json").json();
         JsonNode first = json.get("moves").get(0);

@@ -40,6 +40,7 @@ class ReportWriterTest {
                     .build().writeValueAsString(report);
             case table -> ReportTable.render(report);
             case jsonl -> JsonMapper.builder().build().writeValueAsString(report) + "\n";
+            case wide -> ReportTable.render(report, 100, true);
         };
     }
 
