@@ -219,8 +219,8 @@ public final class Planner {
     private Prediction predict(PodState pod, boolean scoreSample) {
         expected.evicting(pod);
         try {
-            return scoreSample ? LandingPredictor.predictScoringAll(pod.replacement(), expected)
-                    : LandingPredictor.predict(pod.replacement(), expected);
+            return scoreSample ? LandingPredictor.predictScoringAll(pod.replacement(), expected, happyPath.scheduler())
+                    : LandingPredictor.predict(pod.replacement(), expected, happyPath.scheduler());
         } finally {
             expected.notEvicting(pod);
         }

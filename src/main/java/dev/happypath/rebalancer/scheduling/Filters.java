@@ -67,18 +67,25 @@ public final class Filters {
 
     /** The default filters prepared once for this pod, to check many nodes. */
     public static Prepared prepare(PodState pod, ClusterView view) {
-        List<NodeFilter.NodeCheck> checks = new ArrayList<>(DEFAULT.size());
-        for (NodeFilter f : DEFAULT) {
-            checks.add(f.prepare(pod, view));
-        }
-        return new Prepared(checks);
+        return prepare(pod, view, DEFAULT);
     }
 
-    /** The default filters, prepared for one pod. */
+    /** These filters (a scheduler profile's) prepared once for this pod, to check many nodes. */
+    public static Prepared prepare(PodState pod, ClusterView view, List<NodeFilter> filters) {
+        List<NodeFilter.NodeCheck> checks = new ArrayList<>(filters.size());
+        for (NodeFilter f : filters) {
+            checks.add(f.prepare(pod, view));
+        }
+        return new Prepared(filters, checks);
+    }
+
+    /** Filters, prepared for one pod. */
     public static final class Prepared {
+        private final List<NodeFilter> filters;
         private final List<NodeFilter.NodeCheck> checks;
 
-        private Prepared(List<NodeFilter.NodeCheck> checks) {
+        private Prepared(List<NodeFilter> filters, List<NodeFilter.NodeCheck> checks) {
+            this.filters = filters;
             this.checks = checks;
         }
 
@@ -91,7 +98,7 @@ public final class Filters {
                     if (reasons == null) {
                         reasons = new ArrayList<>(2);
                     }
-                    reasons.add(DEFAULT.get(i).name() + ": " + r.get());
+                    reasons.add(filters.get(i).name() + ": " + r.get());
                 }
             }
             return reasons == null ? List.of() : reasons;
