@@ -180,10 +180,6 @@ public final class Planner {
             prediction = predict(pod, true);
         }
         List<String> candidates = prediction.candidates();
-        Optional<String> preemptor = DisruptionRules.nominatedPreemptor(pod, candidates, snapshot);
-        if (preemptor.isPresent()) {
-            return new Move(stray, null, Outcome.SKIPPED, MoveCode.CANNOT_PREDICT, List.of(preemptor.get()), prediction, null);
-        }
         Optional<String> targetLimit = budget.exceededAsTarget(pod, candidates);
         if (targetLimit.isPresent()) {
             return new Move(stray, null, Outcome.DEFERRED, MoveCode.LIMIT_REACHED, List.of(targetLimit.get()), prediction, null);
