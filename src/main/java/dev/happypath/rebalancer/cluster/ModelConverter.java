@@ -229,7 +229,8 @@ public final class ModelConverter {
                 requests(spec, false), requests(spec, true), textMap(spec, "nodeSelector", "spec.nodeSelector"),
                 affinity(affinity), tolerations, spreads(spec), claims, hostPaths, text(spec, "schedulerName", "spec.schedulerName"),
                 emptyDirs, disruption, List.copyOf(unsimulated), List.copyOf(hostPorts),
-                emptyToNull(text(status, "nominatedNodeName", "status.nominatedNodeName")), waiting, restarts);
+                emptyToNull(text(status, "nominatedNodeName", "status.nominatedNodeName")), waiting, restarts,
+                emptyToNull(text(spec, "preemptionPolicy", "spec.preemptionPolicy")));
     }
 
     /**

@@ -93,5 +93,17 @@ public enum MoveCode {
     /** The pod of that name was recreated (another UID) since the plan, or the API refused the eviction's UID precondition (409). */
     RECREATED_SINCE_PLAN,
     /** By the time of its eviction the pod is on one of its homes: nothing to move. */
-    ALREADY_HOME
+    ALREADY_HOME,
+
+    // --- sched-cfg
+    /**
+     * SKIPPED: its replacement fits on no node, but outranks pods the scheduler would preempt to make room
+     * (they are named): evicting it would evict them too, past their PodDisruptionBudgets. Never planned.
+     */
+    WOULD_PREEMPT,
+    /**
+     * SKIPPED: a filter the prediction depends on needs what a dump cannot show (a CSI volume's attach limit,
+     * a volume whose PersistentVolume is not in the dump): the filter is named, and the landing is not certain.
+     */
+    CANNOT_JUDGE_FILTER
 }

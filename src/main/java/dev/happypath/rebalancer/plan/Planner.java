@@ -11,6 +11,7 @@ import dev.happypath.rebalancer.scheduling.Filters;
 import dev.happypath.rebalancer.scheduling.LandingPredictor;
 import dev.happypath.rebalancer.scheduling.NodeVerdict;
 import dev.happypath.rebalancer.scheduling.PlanningView;
+import dev.happypath.rebalancer.scheduling.Preemption;
 import dev.happypath.rebalancer.scheduling.Prediction;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.DisruptionBudget;
@@ -158,6 +159,9 @@ public final class Planner {
         }
         if (refusal.isPresent()) {
             List<String> details = new ArrayList<>();
+            Optional<Preemption.Plan> preempts = Preemption.wouldPreempt(pod.replacement(), expected, happyPath.scheduler(), prediction);
+            // Never planned: the scheduler would evict the victims to make room, and no budget of theirs would be asked
+            preempts.ifPresent(p -> details.add(describePreemption(stray, p)));
             details.add(refusal.get());
             // Say why the scheduler would not use each home it refused (or every node, when it refuses all).
             // by node name: the same cluster, however its nodes were listed, gives the same report
@@ -166,7 +170,8 @@ public final class Planner {
                     details.add(node + ": " + String.join("; ", reasons));
                 }
             });
-            return new Move(stray, null, Outcome.SKIPPED, MoveCode.WOULD_NOT_LAND_HOME, details, prediction, null);
+            return new Move(stray, null, Outcome.SKIPPED, preempts.isPresent() ? MoveCode.WOULD_PREEMPT : MoveCode.WOULD_NOT_LAND_HOME,
+                    details, prediction, null);
         }
         return planned(stray, prediction, pdbs, onlyReplica);
     }
@@ -252,6 +257,17 @@ public final class Planner {
             }
         }
         return Optional.empty();
+    }
+
+    /** "would preempt ns/a, ns/b on NODE ...": the victims named, most important first. */
+    private static String describePreemption(Placement stray, Preemption.Plan plan) {
+        PodState pod = stray.pod();
+        List<String> victims = plan.victims().stream().map(v -> v.key() + " (priority " + v.priority() + ")").toList();
+        return "would preempt " + String.join(", ", victims) + " on " + plan.node()
+                + (stray.homeNodes().contains(plan.node()) ? " (a home)" : " (not its home)")
+                + ": its replacement (priority " + pod.priority() + (pod.priorityClassName() == null ? "" : ", " + pod.priorityClassName())
+                + ") fits on no node, and the scheduler would make room by evicting lower-priority pods, whatever their"
+                + " PodDisruptionBudgets allow; the rebalancer never causes that";
     }
 
     private static String runnerUp(Prediction prediction, List<String> homes) {

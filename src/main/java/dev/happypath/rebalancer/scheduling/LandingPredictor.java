@@ -158,7 +158,7 @@ public final class LandingPredictor {
      * at least this pod's priority counted there, and without them. It must pass both; what only the first
      * finds is said with the pods that caused it.
      */
-    private static List<String> withNominated(PodState pod, NodeState node, ClusterView view, SchedulerProfile profile, List<String> without) {
+    static List<String> withNominated(PodState pod, NodeState node, ClusterView view, SchedulerProfile profile, List<String> without) {
         List<PodState> nominated = WithNominated.counted(view, node.name(), pod);
         if (nominated.isEmpty()) {
             return without;

@@ -27,6 +27,8 @@ import java.util.Map;
  * @param nominatedNodeName  status.nominatedNodeName: the node a preemption has promised it, or null
  * @param waitingReason      why the first waiting container waits (CrashLoopBackOff, ImagePullBackOff, ...), or null
  * @param restarts           restarts of its containers, summed
+ * @param preemptionPolicy   spec.preemptionPolicy (admission copies it from the PriorityClass): "Never" means the
+ *                           pod never preempts others; null or PreemptLowerPriority, it may
  */
 public record PodState(String namespace, String name, String uid, Map<String, String> labels,
                        String nodeName, String phase, boolean ready, Instant creationTimestamp,
@@ -36,7 +38,8 @@ public record PodState(String namespace, String name, String uid, Map<String, St
                        List<TopologySpreadConstraint> topologySpreadConstraints,
                        List<String> claimNames, List<String> hostPathVolumes, String schedulerName,
                        List<EmptyDir> emptyDirs, Map<String, String> disruptionAnnotations, List<String> unsimulatedResources,
-                       List<String> hostPorts, String nominatedNodeName, String waitingReason, int restarts) {
+                       List<String> hostPorts, String nominatedNodeName, String waitingReason, int restarts,
+                       String preemptionPolicy) {
 
     /** system-cluster-critical: kube-system's own critical add-ons sit at or above it. */
     public static final int SYSTEM_CLUSTER_CRITICAL = 2_000_000_000;
@@ -65,6 +68,27 @@ public record PodState(String namespace, String name, String uid, Map<String, St
         affinity = affinity == null ? Affinity.NONE : affinity;
         requests = requests == null ? Resources.NONE : requests;
         nonZeroRequests = nonZeroRequests == null ? requests : nonZeroRequests;
+    }
+
+    /** A pod that may preempt (no spec.preemptionPolicy), as pods built before issue 13 were. */
+    public PodState(String namespace, String name, String uid, Map<String, String> labels,
+                    String nodeName, String phase, boolean ready, Instant creationTimestamp,
+                    Instant deletionTimestamp, int priority, String priorityClassName,
+                    OwnerRef controller, boolean mirror, Resources requests, Resources nonZeroRequests,
+                    Map<String, String> nodeSelector, Affinity affinity, List<Toleration> tolerations,
+                    List<TopologySpreadConstraint> topologySpreadConstraints,
+                    List<String> claimNames, List<String> hostPathVolumes, String schedulerName,
+                    List<EmptyDir> emptyDirs, Map<String, String> disruptionAnnotations, List<String> unsimulatedResources,
+                    List<String> hostPorts, String nominatedNodeName, String waitingReason, int restarts) {
+        this(namespace, name, uid, labels, nodeName, phase, ready, creationTimestamp, deletionTimestamp, priority, priorityClassName,
+                controller, mirror, requests, nonZeroRequests, nodeSelector, affinity, tolerations, topologySpreadConstraints,
+                claimNames, hostPathVolumes, schedulerName, emptyDirs, disruptionAnnotations, unsimulatedResources, hostPorts,
+                nominatedNodeName, waitingReason, restarts, null);
+    }
+
+    /** Whether the scheduler may preempt lower-priority pods to place it (spec.preemptionPolicy is not Never). */
+    public boolean mayPreempt() {
+        return !"Never".equals(preemptionPolicy);
     }
 
     /**
@@ -155,7 +179,7 @@ public record PodState(String namespace, String name, String uid, Map<String, St
         return new PodState(namespace, newName, "replacement-of-" + uid, labels, null, "Pending", false, null, null, priority,
                 priorityClassName, controller, mirror, requests, nonZeroRequests, nodeSelector, affinity, tolerations,
                 topologySpreadConstraints, claimNames, hostPathVolumes, schedulerName, emptyDirs, disruptionAnnotations,
-                unsimulatedResources, hostPorts, null, null, 0);
+                unsimulatedResources, hostPorts, null, null, 0, preemptionPolicy);
     }
 
     /** The same pod with another spec for scheduling, to ask "and if it preferred this?". */
@@ -163,7 +187,7 @@ public record PodState(String namespace, String name, String uid, Map<String, St
         return new PodState(namespace, name, uid, labels, nodeName, phase, ready, creationTimestamp, deletionTimestamp, priority,
                 priorityClassName, controller, mirror, requests, nonZeroRequests, nodeSelector, other, tolerations,
                 topologySpreadConstraints, claimNames, hostPathVolumes, schedulerName, emptyDirs, disruptionAnnotations,
-                unsimulatedResources, hostPorts, nominatedNodeName, waitingReason, restarts);
+                unsimulatedResources, hostPorts, nominatedNodeName, waitingReason, restarts, preemptionPolicy);
     }
 
     @Override

@@ -214,7 +214,8 @@ final class Fabric8ModelConverter {
                 requests(spec, false), requests(spec, true), spec.getNodeSelector() == null ? Map.of() : spec.getNodeSelector(),
                 affinity(spec.getAffinity()), tolerations, spreads(spec), claims, hostPaths, spec.getSchedulerName(),
                 emptyDirs, disruption, List.copyOf(unsimulated), List.copyOf(hostPorts),
-                status == null ? null : ModelConverter.emptyToNull(status.getNominatedNodeName()), waiting, restarts);
+                status == null ? null : ModelConverter.emptyToNull(status.getNominatedNodeName()), waiting, restarts,
+                ModelConverter.emptyToNull(spec.getPreemptionPolicy()));
     }
 
     public static DisruptionBudget budget(PodDisruptionBudget pdb) {

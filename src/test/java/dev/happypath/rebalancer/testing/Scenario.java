@@ -35,7 +35,8 @@ import java.util.UUID;
  *   - { ns: argocd, name: argocd-server-1, node: k3d-idp-demo-server-0, memory: 128Mi,
  *       tolerations: ["node-role.kubernetes.io/control-plane:NoSchedule"] }
  *   # also: annotations: {..}, emptyDir: [data | {name, medium, sizeLimit}], extraRequests: {nvidia.com/gpu: 1},
- *   #       hostPorts: [8080], nominatedNode: <node>, ready: false, waiting: CrashLoopBackOff, restarts: 12
+ *   #       hostPorts: [8080], nominatedNode: <node>, ready: false, waiting: CrashLoopBackOff, restarts: 12,
+ *   #       priority: 1000, preemptionPolicy: Never
  * pdbs / pvcs (phase: Pending) / pvs: ...
  * expect: ...          # read by the scenario test
  * </pre>
@@ -332,6 +333,9 @@ public final class Scenario {
         }
         if (c.has("priority")) {
             spec.put("priority", c.get("priority").asInt());
+        }
+        if (c.has("preemptionPolicy")) {
+            spec.put("preemptionPolicy", c.get("preemptionPolicy").asText());
         }
         if (c.has("topologySpreadConstraints")) {
             spec.set("topologySpreadConstraints", c.get("topologySpreadConstraints"));
