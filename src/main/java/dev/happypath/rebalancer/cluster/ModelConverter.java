@@ -261,7 +261,8 @@ public final class ModelConverter {
         JsonNode spec = object(pvc, "spec", "spec");
         JsonNode status = object(pvc, "status", "status");
         return new Claim(text(meta, "namespace", "metadata.namespace"), name(meta), emptyToNull(text(spec, "volumeName", "spec.volumeName")),
-                text(status, "phase", "status.phase"), text(spec, "storageClassName", "spec.storageClassName"));
+                text(status, "phase", "status.phase"), text(spec, "storageClassName", "spec.storageClassName"),
+                texts(spec, "accessModes", "spec.accessModes"));
     }
 
     public static Volume volume(JsonNode pv) {
@@ -274,7 +275,9 @@ public final class ModelConverter {
         }
         JsonNode claimRef = object(spec, "claimRef", "spec.claimRef");
         return new Volume(name(meta), affinity, text(claimRef, "namespace", "spec.claimRef.namespace"),
-                text(claimRef, "name", "spec.claimRef.name"), text(spec, "storageClassName", "spec.storageClassName"));
+                text(claimRef, "name", "spec.claimRef.name"), text(spec, "storageClassName", "spec.storageClassName"),
+                Volume.zoneLabelsOf(textMap(meta, "labels", "metadata.labels")),
+                emptyToNull(text(object(spec, "csi", "spec.csi"), "driver", "spec.csi.driver")));
     }
 
     // ---------------------------------------------------------------------------------------------

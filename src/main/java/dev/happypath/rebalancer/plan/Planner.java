@@ -12,6 +12,8 @@ import dev.happypath.rebalancer.scheduling.LandingPredictor;
 import dev.happypath.rebalancer.scheduling.NodeVerdict;
 import dev.happypath.rebalancer.scheduling.PlanningView;
 import dev.happypath.rebalancer.scheduling.Preemption;
+import dev.happypath.rebalancer.scheduling.SchedulerProfile;
+import dev.happypath.rebalancer.scheduling.VolumeFilters;
 import dev.happypath.rebalancer.scheduling.Prediction;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.DisruptionBudget;
@@ -150,6 +152,12 @@ public final class Planner {
             return new Move(stray, null, Outcome.DEFERRED, MoveCode.LIMIT_REACHED, List.of(limit.get()));
         }
 
+        Optional<String> unjudged = VolumeFilters.cannotJudge(pod.replacement(), expected,
+                happyPath.scheduler().profileFor(pod.replacement()).orElse(SchedulerProfile.defaults()));
+        if (unjudged.isPresent()) {
+            // a filter the landing depends on cannot be run on a dump: the landing would be a guess
+            return new Move(stray, null, Outcome.SKIPPED, MoveCode.CANNOT_JUDGE_FILTER, List.of(unjudged.get()));
+        }
         Prediction first = predict(pod, false);
         Optional<String> refusal = refuse(stray, first);
         // every feasible node found so far is a home with room: the rest must be too, so look at them all

@@ -57,8 +57,8 @@ public final class Filters {
 
     /** The filters of the default profile that a pod's landing depends on, in the scheduler's order. */
     public static final List<NodeFilter> DEFAULT = List.of(
-            NODE_UNSCHEDULABLE, NODE_NAME, TAINT_TOLERATION, NODE_AFFINITY, NODE_RESOURCES_FIT, VOLUME_BINDING,
-            POD_TOPOLOGY_SPREAD, INTER_POD_AFFINITY);
+            NODE_UNSCHEDULABLE, NODE_NAME, TAINT_TOLERATION, NODE_AFFINITY, NODE_RESOURCES_FIT, VolumeFilters.VOLUME_RESTRICTIONS,
+            VolumeFilters.NODE_VOLUME_LIMITS, VOLUME_BINDING, VolumeFilters.VOLUME_ZONE, POD_TOPOLOGY_SPREAD, INTER_POD_AFFINITY);
 
     /** Every reason the node is refused, each prefixed with the filter's name. */
     public static List<String> rejections(PodState pod, NodeState node, ClusterView view) {

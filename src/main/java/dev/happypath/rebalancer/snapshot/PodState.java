@@ -41,6 +41,9 @@ public record PodState(String namespace, String name, String uid, Map<String, St
                        List<String> hostPorts, String nominatedNodeName, String waitingReason, int restarts,
                        String preemptionPolicy) {
 
+    /** How a replacement's uid is made from its original's ({@link #replacement()}). */
+    public static final String REPLACEMENT_UID_PREFIX = "replacement-of-";
+
     /** system-cluster-critical: kube-system's own critical add-ons sit at or above it. */
     public static final int SYSTEM_CLUSTER_CRITICAL = 2_000_000_000;
 
@@ -176,7 +179,7 @@ public record PodState(String namespace, String name, String uid, Map<String, St
     public PodState replacement() {
         String newName = controller != null && "StatefulSet".equals(controller.kind()) ? name : name + "-replacement";
         // a new pod: not nominated anywhere, no container has run or waited yet
-        return new PodState(namespace, newName, "replacement-of-" + uid, labels, null, "Pending", false, null, null, priority,
+        return new PodState(namespace, newName, REPLACEMENT_UID_PREFIX + uid, labels, null, "Pending", false, null, null, priority,
                 priorityClassName, controller, mirror, requests, nonZeroRequests, nodeSelector, affinity, tolerations,
                 topologySpreadConstraints, claimNames, hostPathVolumes, schedulerName, emptyDirs, disruptionAnnotations,
                 unsimulatedResources, hostPorts, null, null, 0, preemptionPolicy);

@@ -236,7 +236,8 @@ final class Fabric8ModelConverter {
         ObjectMeta meta = meta(pvc.getMetadata());
         var spec = pvc.getSpec();
         return new Claim(meta.getNamespace(), meta.getName(), spec == null ? null : ModelConverter.emptyToNull(spec.getVolumeName()),
-                pvc.getStatus() == null ? null : pvc.getStatus().getPhase(), spec == null ? null : spec.getStorageClassName());
+                pvc.getStatus() == null ? null : pvc.getStatus().getPhase(), spec == null ? null : spec.getStorageClassName(),
+                spec == null || spec.getAccessModes() == null ? List.of() : spec.getAccessModes());
     }
 
     public static Volume volume(PersistentVolume pv) {
@@ -256,7 +257,8 @@ final class Fabric8ModelConverter {
             }
             storageClass = spec.getStorageClassName();
         }
-        return new Volume(meta.getName(), affinity, claimNs, claimName, storageClass);
+        String csiDriver = spec == null || spec.getCsi() == null ? null : ModelConverter.emptyToNull(spec.getCsi().getDriver());
+        return new Volume(meta.getName(), affinity, claimNs, claimName, storageClass, Volume.zoneLabelsOf(meta.getLabels()), csiDriver);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ import java.util.UUID;
  *   # also: annotations: {..}, emptyDir: [data | {name, medium, sizeLimit}], extraRequests: {nvidia.com/gpu: 1},
  *   #       hostPorts: [8080], nominatedNode: <node>, ready: false, waiting: CrashLoopBackOff, restarts: 12,
  *   #       priority: 1000, preemptionPolicy: Never
- * pdbs / pvcs (phase: Pending) / pvs: ...
+ * pdbs / pvcs (phase: Pending, accessModes: [ReadWriteOncePod]) / pvs (node, labels, csiDriver): ...
  * expect: ...          # read by the scenario test
  * </pre>
  */
@@ -450,6 +450,9 @@ public final class Scenario {
             spec.put("volumeName", c.get("volume").asText());
         }
         spec.put("storageClassName", "local-path");
+        if (c.has("accessModes")) {
+            spec.set("accessModes", c.get("accessModes"));
+        }
         o.putObject("status").put("phase", c.path("phase").asText(c.has("volume") ? "Bound" : "Pending"));
         return o;
     }
@@ -458,9 +461,16 @@ public final class Scenario {
         ObjectNode o = F.objectNode();
         o.put("apiVersion", "v1");
         o.put("kind", "PersistentVolume");
-        o.putObject("metadata").put("name", c.get("name").asText());
+        ObjectNode pvMeta = o.putObject("metadata");
+        pvMeta.put("name", c.get("name").asText());
+        if (c.has("labels")) {
+            pvMeta.set("labels", c.get("labels")); // zone labels: { topology.kubernetes.io/zone: a }
+        }
         ObjectNode spec = o.putObject("spec");
         spec.put("storageClassName", "local-path");
+        if (c.has("csiDriver")) {
+            spec.putObject("csi").put("driver", c.get("csiDriver").asText()).put("volumeHandle", c.get("name").asText());
+        }
         if (c.has("node")) {
             ObjectNode expr = spec.putObject("nodeAffinity").putObject("required").putArray("nodeSelectorTerms")
                     .addObject().putArray("matchExpressions").addObject();
