@@ -169,8 +169,8 @@ public final class Planner {
             List<String> details = new ArrayList<>();
             Optional<Preemption.Plan> preempts = Preemption.wouldPreempt(pod.replacement(), expected, happyPath.scheduler(), prediction);
             // Never planned: the scheduler would evict the victims to make room, and no budget of theirs would be asked
-            preempts.ifPresent(p -> details.add(describePreemption(stray, p)));
             details.add(refusal.get());
+            preempts.ifPresent(p -> details.add(describePreemption(stray, p)));
             // Say why the scheduler would not use each home it refused (or every node, when it refuses all).
             // by node name: the same cluster, however its nodes were listed, gives the same report
             new java.util.TreeMap<>(prediction.rejected()).forEach((node, reasons) -> {
