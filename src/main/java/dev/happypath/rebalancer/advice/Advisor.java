@@ -100,8 +100,8 @@ public final class Advisor {
     private Prediction predict(PodState pod, List<NodeState> nodes, boolean everything) {
         PlanningView view = new PlanningView(base, nodes);
         view.depart(pod);
-        return everything ? LandingPredictor.predictScoringAll(pod.replacement(), view)
-                : LandingPredictor.predict(pod.replacement(), view);
+        return everything ? LandingPredictor.predictScoringAll(pod.replacement(), view, happyPath.scheduler())
+                : LandingPredictor.predict(pod.replacement(), view, happyPath.scheduler());
     }
 
     /**

@@ -252,7 +252,8 @@ public final class ModelConverter {
                 requests(spec, false), requests(spec, true), textMap(spec, "nodeSelector", "spec.nodeSelector"),
                 affinity(affinity), tolerations, spreads(spec), claims, hostPaths, text(spec, "schedulerName", "spec.schedulerName"),
                 emptyDirs, disruption, List.copyOf(unsimulated), List.copyOf(hostPorts),
-                emptyToNull(text(status, "nominatedNodeName", "status.nominatedNodeName")), waiting, restarts, images);
+                emptyToNull(text(status, "nominatedNodeName", "status.nominatedNodeName")), waiting, restarts, images,
+                emptyToNull(text(spec, "preemptionPolicy", "spec.preemptionPolicy")));
     }
 
     /**
@@ -294,7 +295,8 @@ public final class ModelConverter {
         JsonNode spec = object(pvc, "spec", "spec");
         JsonNode status = object(pvc, "status", "status");
         return new Claim(text(meta, "namespace", "metadata.namespace"), name(meta), emptyToNull(text(spec, "volumeName", "spec.volumeName")),
-                text(status, "phase", "status.phase"), text(spec, "storageClassName", "spec.storageClassName"));
+                text(status, "phase", "status.phase"), text(spec, "storageClassName", "spec.storageClassName"),
+                texts(spec, "accessModes", "spec.accessModes"));
     }
 
     public static Volume volume(JsonNode pv) {
@@ -307,7 +309,9 @@ public final class ModelConverter {
         }
         JsonNode claimRef = object(spec, "claimRef", "spec.claimRef");
         return new Volume(name(meta), affinity, text(claimRef, "namespace", "spec.claimRef.namespace"),
-                text(claimRef, "name", "spec.claimRef.name"), text(spec, "storageClassName", "spec.storageClassName"));
+                text(claimRef, "name", "spec.claimRef.name"), text(spec, "storageClassName", "spec.storageClassName"),
+                Volume.zoneLabelsOf(textMap(meta, "labels", "metadata.labels")),
+                emptyToNull(text(object(spec, "csi", "spec.csi"), "driver", "spec.csi.driver")));
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package dev.happypath.rebalancer.config;
 
+import dev.happypath.rebalancer.scheduling.SchedulerConfig;
 import dev.happypath.rebalancer.snapshot.NodeState;
 import dev.happypath.rebalancer.snapshot.PodState;
 
@@ -16,15 +17,24 @@ import java.util.Set;
  * @param ignoreNamespaces pods here are never managed unless a workload rule names them
  * @param stableFor        how long every worker must have been healthy before anything moves
  * @param antiFlap         cooldown, daily cap and where the ledger of moves is kept
+ * @param scheduler        the kube-scheduler's configuration the landing predictions use (scheduler.configFile or
+ *                         --scheduler-config; the v1.33 default profile when neither is given)
  */
 public record HappyPath(String source, NodeRoles nodes, List<WorkloadRule> workloads,
                         List<SeparationRule> separations, Set<String> ignoreNamespaces,
-                        Duration stableFor, EvictionPolicy eviction, AntiFlap antiFlap) {
+                        Duration stableFor, EvictionPolicy eviction, AntiFlap antiFlap,
+                        SchedulerConfig scheduler) {
 
     public HappyPath {
         workloads = List.copyOf(workloads);
         separations = List.copyOf(separations);
         ignoreNamespaces = Set.copyOf(ignoreNamespaces);
+        scheduler = scheduler == null ? SchedulerConfig.DEFAULT : scheduler;
+    }
+
+    /** The same Happy Path predicting with another scheduler configuration (--scheduler-config). */
+    public HappyPath withScheduler(SchedulerConfig other) {
+        return new HappyPath(source, nodes, workloads, separations, ignoreNamespaces, stableFor, eviction, antiFlap, other);
     }
 
     public NodeRole roleOf(NodeState node) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.happypath.rebalancer.InvalidInputException;
+import dev.happypath.rebalancer.scheduling.SchedulerConfig;
 import dev.happypath.rebalancer.snapshot.LabelSelector;
 import dev.happypath.rebalancer.snapshot.Requirement;
 import dev.happypath.rebalancer.snapshot.Taint;
@@ -116,7 +117,7 @@ public final class HappyPathLoader {
     }
 
     static HappyPath read(ConfigNode root) {
-        root.allowOnly("antiFlap", "apiVersion", "eviction", "gate", "ignoreNamespaces", "kind", "nodes", "separations", "workloads");
+        root.allowOnly("antiFlap", "apiVersion", "eviction", "gate", "ignoreNamespaces", "kind", "nodes", "scheduler", "separations", "workloads");
         ConfigNode apiVersion = root.required("apiVersion");
         if (!API_VERSION.equals(apiVersion.string())) {
             throw apiVersion.error("expected " + API_VERSION + ", got '" + apiVersion.string() + "'");
@@ -142,7 +143,8 @@ public final class HappyPathLoader {
         }
         EvictionPolicy eviction = readEviction(root.field("eviction"));
         AntiFlap antiFlap = readAntiFlap(root.field("antiFlap"));
-        return new HappyPath(root.file(), nodes, workloads, separations, ignore, stableFor, eviction, antiFlap);
+        SchedulerConfig scheduler = readScheduler(root.field("scheduler"));
+        return new HappyPath(root.file(), nodes, workloads, separations, ignore, stableFor, eviction, antiFlap, scheduler);
     }
 
     private static NodeRoles readNodes(ConfigNode nodes) {
@@ -315,6 +317,26 @@ public final class HappyPathLoader {
             }
         }
         return new EvictionPolicy(maxPerRun, maxPerNode, maxPerNamespace, maxUtilization, pdbTimeout, readyTimeout, kinds, allowDowntime);
+    }
+
+    /**
+     * scheduler.configFile: the kube-scheduler's KubeSchedulerConfiguration, relative to this file's directory
+     * when not absolute (the two are usually kept side by side).
+     */
+    private static SchedulerConfig readScheduler(ConfigNode node) {
+        if (node.isNull()) {
+            return SchedulerConfig.DEFAULT;
+        }
+        node.allowOnly("configFile");
+        if (!node.has("configFile")) {
+            return SchedulerConfig.DEFAULT;
+        }
+        Path file = Path.of(node.field("configFile").string());
+        if (!file.isAbsolute() && node.file() != null && !node.file().startsWith("(built-in)")) {
+            Path dir = Path.of(node.file()).toAbsolutePath().getParent();
+            file = dir == null ? file : dir.resolve(file);
+        }
+        return SchedulerConfigLoader.load(file);
     }
 
     private static AntiFlap readAntiFlap(ConfigNode node) {

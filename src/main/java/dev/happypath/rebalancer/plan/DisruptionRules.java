@@ -15,8 +15,8 @@ import java.util.Optional;
 
 /**
  * What a move does to the workload and to the node it leaves: the "not now" rules (the pod, a sibling or
- * its node is not healthy), the only replica, a node promised to a preemptor. Each is a small named check;
- * the answers come from the snapshot's indexes (a workload's replicas, a node's nominated pods), never from a
+ * its node is not healthy), the only replica. Each is a small named check;
+ * the answers come from the snapshot's indexes (a workload's replicas), never from a
  * scan of every pod. Pure.
  */
 final class DisruptionRules {
@@ -76,24 +76,6 @@ final class DisruptionRules {
         Boolean rule = stray.rule() == null ? null : happyPath.rule(stray.rule()).map(WorkloadRule::allowDowntime).orElse(null);
         return rule != null ? "workload rule " + stray.rule() + " says allowDowntime: " + rule
                 : "eviction.allowDowntime is " + happyPath.eviction().allowDowntime();
-    }
-
-    /**
-     * A node the replacement may land on that the scheduler has promised to a preemptor (a Pending pod whose
-     * status.nominatedNodeName names it): the room the model sees there is not free.
-     */
-    static Optional<String> nominatedPreemptor(PodState pod, List<String> candidates, ClusterSnapshot snapshot) {
-        for (String node : candidates) {
-            List<PodState> nominated = snapshot.nominatedTo(node).stream().filter(p -> !p.uid().equals(pod.uid()))
-                    .sorted(Comparator.comparing(PodState::key)).toList();
-            if (!nominated.isEmpty()) {
-                PodState first = nominated.get(0);
-                return Optional.of("cannot predict: " + first.key() + " (priority " + first.priority() + ")"
-                        + (nominated.size() > 1 ? " and " + (nominated.size() - 1) + " more are" : " is")
-                        + " nominated to " + node + " (status.nominatedNodeName): a preemption holds room there that the model does not count");
-            }
-        }
-        return Optional.empty();
     }
 
     /** The other pods of its workload that still count: not Terminating (they are on their way out). */

@@ -95,7 +95,19 @@ public enum MoveCode {
     /** By the time of its eviction the pod is on one of its homes: nothing to move. */
     ALREADY_HOME,
 
-    // --- ux-cli
+    // --- issue 14: the pass restricted by the command line
     /** SKIPPED: --namespace or --rule restricts the pass to other workloads; it is reported, never moved. */
-    OUT_OF_SCOPE
+    OUT_OF_SCOPE,
+
+    // --- issue 13: scheduler fidelity
+    /**
+     * SKIPPED: its replacement fits on no node, but outranks pods the scheduler would preempt to make room
+     * (they are named): evicting it would evict them too, past their PodDisruptionBudgets. Never planned.
+     */
+    WOULD_PREEMPT,
+    /**
+     * SKIPPED: a filter the prediction depends on needs what a dump cannot show (a CSI volume's attach limit,
+     * a volume whose PersistentVolume is not in the dump): the filter is named, and the landing is not certain.
+     */
+    CANNOT_JUDGE_FILTER
 }

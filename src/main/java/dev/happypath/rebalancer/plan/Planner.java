@@ -11,6 +11,9 @@ import dev.happypath.rebalancer.scheduling.Filters;
 import dev.happypath.rebalancer.scheduling.LandingPredictor;
 import dev.happypath.rebalancer.scheduling.NodeVerdict;
 import dev.happypath.rebalancer.scheduling.PlanningView;
+import dev.happypath.rebalancer.scheduling.Preemption;
+import dev.happypath.rebalancer.scheduling.SchedulerProfile;
+import dev.happypath.rebalancer.scheduling.VolumeFilters;
 import dev.happypath.rebalancer.scheduling.Prediction;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.DisruptionBudget;
@@ -149,6 +152,12 @@ public final class Planner {
             return new Move(stray, null, Outcome.DEFERRED, MoveCode.LIMIT_REACHED, List.of(limit.get()));
         }
 
+        Optional<String> unjudged = VolumeFilters.cannotJudge(pod.replacement(), expected,
+                happyPath.scheduler().profileFor(pod.replacement()).orElse(SchedulerProfile.defaults()));
+        if (unjudged.isPresent()) {
+            // a filter the landing depends on cannot be run on a dump: the landing would be a guess
+            return new Move(stray, null, Outcome.SKIPPED, MoveCode.CANNOT_JUDGE_FILTER, List.of(unjudged.get()));
+        }
         Prediction first = predict(pod, false);
         Optional<String> refusal = refuse(stray, first);
         // every feasible node found so far is a home with room: the rest must be too, so look at them all
@@ -158,7 +167,10 @@ public final class Planner {
         }
         if (refusal.isPresent()) {
             List<String> details = new ArrayList<>();
+            Optional<Preemption.Plan> preempts = Preemption.wouldPreempt(pod.replacement(), expected, happyPath.scheduler(), prediction);
+            // Never planned: the scheduler would evict the victims to make room, and no budget of theirs would be asked
             details.add(refusal.get());
+            preempts.ifPresent(p -> details.add(describePreemption(stray, p)));
             // Say why the scheduler would not use each home it refused (or every node, when it refuses all).
             // by node name: the same cluster, however its nodes were listed, gives the same report
             new java.util.TreeMap<>(prediction.rejected()).forEach((node, reasons) -> {
@@ -166,7 +178,8 @@ public final class Planner {
                     details.add(node + ": " + String.join("; ", reasons));
                 }
             });
-            return new Move(stray, null, Outcome.SKIPPED, MoveCode.WOULD_NOT_LAND_HOME, details, prediction, null);
+            return new Move(stray, null, Outcome.SKIPPED, preempts.isPresent() ? MoveCode.WOULD_PREEMPT : MoveCode.WOULD_NOT_LAND_HOME,
+                    details, prediction, null);
         }
         return planned(stray, prediction, pdbs, onlyReplica);
     }
@@ -180,10 +193,6 @@ public final class Planner {
             prediction = predict(pod, true);
         }
         List<String> candidates = prediction.candidates();
-        Optional<String> preemptor = DisruptionRules.nominatedPreemptor(pod, candidates, snapshot);
-        if (preemptor.isPresent()) {
-            return new Move(stray, null, Outcome.SKIPPED, MoveCode.CANNOT_PREDICT, List.of(preemptor.get()), prediction, null);
-        }
         Optional<String> targetLimit = budget.exceededAsTarget(pod, candidates);
         if (targetLimit.isPresent()) {
             return new Move(stray, null, Outcome.DEFERRED, MoveCode.LIMIT_REACHED, List.of(targetLimit.get()), prediction, null);
@@ -219,8 +228,8 @@ public final class Planner {
     private Prediction predict(PodState pod, boolean scoreSample) {
         expected.evicting(pod);
         try {
-            return scoreSample ? LandingPredictor.predictScoringAll(pod.replacement(), expected)
-                    : LandingPredictor.predict(pod.replacement(), expected);
+            return scoreSample ? LandingPredictor.predictScoringAll(pod.replacement(), expected, happyPath.scheduler())
+                    : LandingPredictor.predict(pod.replacement(), expected, happyPath.scheduler());
         } finally {
             expected.notEvicting(pod);
         }
@@ -256,6 +265,17 @@ public final class Planner {
             }
         }
         return Optional.empty();
+    }
+
+    /** "would preempt ns/a, ns/b on NODE ...": the victims named, most important first. */
+    private static String describePreemption(Placement stray, Preemption.Plan plan) {
+        PodState pod = stray.pod();
+        List<String> victims = plan.victims().stream().map(v -> v.key() + " (priority " + v.priority() + ")").toList();
+        return "would preempt " + String.join(", ", victims) + " on " + plan.node()
+                + (stray.homeNodes().contains(plan.node()) ? " (a home)" : " (not its home)")
+                + ": its replacement (priority " + pod.priority() + (pod.priorityClassName() == null ? "" : ", " + pod.priorityClassName())
+                + ") fits on no node, and the scheduler would make room by evicting lower-priority pods, whatever their"
+                + " PodDisruptionBudgets allow; the rebalancer never causes that";
     }
 
     private static String runnerUp(Prediction prediction, List<String> homes) {

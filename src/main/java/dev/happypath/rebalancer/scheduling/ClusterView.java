@@ -101,6 +101,14 @@ public interface ClusterView {
         return count;
     }
 
+    /**
+     * The Pending pods whose status.nominatedNodeName is this node (a preemption promised them room there),
+     * which the scheduler counts on it when it filters a pod of no higher priority. None by default.
+     */
+    default List<PodState> nominatedTo(String nodeName) {
+        return List.of();
+    }
+
     Optional<Claim> claim(String namespace, String name);
 
     Optional<Volume> volume(String name);

@@ -59,7 +59,8 @@ public final class Filters {
 
     /** The filters of the default profile that a pod's landing depends on, in the scheduler's order. */
     public static final List<NodeFilter> DEFAULT = List.of(
-            NODE_UNSCHEDULABLE, NODE_NAME, TAINT_TOLERATION, NODE_AFFINITY, NODE_PORTS, NODE_RESOURCES_FIT, VOLUME_BINDING,
+            NODE_UNSCHEDULABLE, NODE_NAME, TAINT_TOLERATION, NODE_AFFINITY, NODE_PORTS, NODE_RESOURCES_FIT,
+            VolumeFilters.VOLUME_RESTRICTIONS, VolumeFilters.NODE_VOLUME_LIMITS, VOLUME_BINDING, VolumeFilters.VOLUME_ZONE,
             POD_TOPOLOGY_SPREAD, INTER_POD_AFFINITY);
 
     /** Every reason the node is refused, each prefixed with the filter's name. */
@@ -69,18 +70,25 @@ public final class Filters {
 
     /** The default filters prepared once for this pod, to check many nodes. */
     public static Prepared prepare(PodState pod, ClusterView view) {
-        List<NodeFilter.NodeCheck> checks = new ArrayList<>(DEFAULT.size());
-        for (NodeFilter f : DEFAULT) {
-            checks.add(f.prepare(pod, view));
-        }
-        return new Prepared(checks);
+        return prepare(pod, view, DEFAULT);
     }
 
-    /** The default filters, prepared for one pod. */
+    /** These filters (a scheduler profile's) prepared once for this pod, to check many nodes. */
+    public static Prepared prepare(PodState pod, ClusterView view, List<NodeFilter> filters) {
+        List<NodeFilter.NodeCheck> checks = new ArrayList<>(filters.size());
+        for (NodeFilter f : filters) {
+            checks.add(f.prepare(pod, view));
+        }
+        return new Prepared(filters, checks);
+    }
+
+    /** Filters, prepared for one pod. */
     public static final class Prepared {
+        private final List<NodeFilter> filters;
         private final List<NodeFilter.NodeCheck> checks;
 
-        private Prepared(List<NodeFilter.NodeCheck> checks) {
+        private Prepared(List<NodeFilter> filters, List<NodeFilter.NodeCheck> checks) {
+            this.filters = filters;
             this.checks = checks;
         }
 
@@ -93,7 +101,7 @@ public final class Filters {
                     if (reasons == null) {
                         reasons = new ArrayList<>(2);
                     }
-                    reasons.add(DEFAULT.get(i).name() + ": " + r.get());
+                    reasons.add(filters.get(i).name() + ": " + r.get());
                 }
             }
             return reasons == null ? List.of() : reasons;

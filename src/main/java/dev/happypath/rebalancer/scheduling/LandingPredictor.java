@@ -34,23 +34,36 @@ public final class LandingPredictor {
      * scheduler does, once more feasible nodes than the sample are found: it is then not {@link Prediction#complete}.
      */
     public static Prediction predict(PodState pod, ClusterView view) {
-        return predict(pod, view, false);
+        return predict(pod, view, SchedulerConfig.DEFAULT, false);
     }
 
     /** As {@link #predict}, but filters every node and scores every feasible one even where the scheduler samples. */
     public static Prediction predictScoringAll(PodState pod, ClusterView view) {
-        return predict(pod, view, true);
+        return predict(pod, view, SchedulerConfig.DEFAULT, true);
     }
 
-    private static Prediction predict(PodState pod, ClusterView view, boolean everything) {
-        int sample = numFeasibleNodesToFind(view.nodes().size());
+    /** As {@link #predict}, under the scheduler's configuration: the profile the pod's schedulerName names. */
+    public static Prediction predict(PodState pod, ClusterView view, SchedulerConfig config) {
+        return predict(pod, view, config, false);
+    }
+
+    /** As {@link #predictScoringAll}, under the scheduler's configuration. */
+    public static Prediction predictScoringAll(PodState pod, ClusterView view, SchedulerConfig config) {
+        return predict(pod, view, config, true);
+    }
+
+    private static Prediction predict(PodState pod, ClusterView view, SchedulerConfig config, boolean everything) {
+        java.util.Optional<SchedulerProfile> claimed = config.profileFor(pod);
+        // a pod no profile claims is someone else's: predicted with the default profile, and said to be uncertain
+        SchedulerProfile profile = claimed.orElse(SchedulerProfile.defaults());
+        int sample = numFeasibleNodesToFind(view.nodes().size(), profile.percentageOfNodesToScore());
         // Where a search may stop, nodes go by name: which ones a stopped search saw must not depend on listing order.
         List<NodeState> nodes = view.nodes().size() >= MIN_FEASIBLE_NODES_TO_FIND ? view.nodesByName() : view.nodes();
         List<NodeState> feasible = new ArrayList<>();
         List<List<String>> rejections = new ArrayList<>();
-        Filters.Prepared filters = Filters.prepare(pod, view);
+        Filters.Prepared filters = Filters.prepare(pod, view, profile.filters());
         for (NodeState n : nodes) {
-            List<String> reasons = filters.rejections(n);
+            List<String> reasons = withNominated(pod, n, view, profile, filters.rejections(n));
             rejections.add(reasons);
             if (reasons.isEmpty()) {
                 feasible.add(n);
@@ -62,11 +75,20 @@ public final class LandingPredictor {
         boolean complete = rejections.size() == nodes.size();
         String uncertainty = null;
         boolean sampled = feasible.size() > sample;
-        if (pod.schedulerName() != null && !pod.schedulerName().isEmpty() && !pod.schedulerName().equals("default-scheduler")) {
-            uncertainty = "it is scheduled by " + pod.schedulerName() + ", not the default scheduler";
+        if (claimed.isEmpty()) {
+            String name = pod.schedulerName() == null || pod.schedulerName().isEmpty() ? SchedulerProfile.DEFAULT_SCHEDULER : pod.schedulerName();
+            uncertainty = config.source() == null
+                    ? "it is scheduled by " + name + ", not the default scheduler"
+                    : "it is scheduled by " + name + ", which no profile of " + config.source() + " names (its profiles: "
+                    + String.join(", ", config.schedulerNames()) + ")";
+        } else if (!profile.unmodelled().isEmpty()) {
+            uncertainty = "its scheduler profile (" + profile.source() + ") enables " + String.join(", ", profile.unmodelled())
+                    + ", which the model does not simulate";
         } else if (sampled) {
             uncertainty = "the cluster is large enough (" + nodes.size() + " nodes) that the scheduler scores only a sample of "
-                    + sample + " feasible nodes, so any feasible node may win";
+                    + sample + " feasible nodes" + (profile.percentageOfNodesToScore() > 0
+                    ? " (percentageOfNodesToScore " + profile.percentageOfNodesToScore() + " in " + profile.source() + ")" : "")
+                    + ", so any feasible node may win";
         }
         boolean scored = !sampled || everything;
         // per feasible node (in node order), each plugin's weighted score in plugin order
@@ -76,12 +98,13 @@ public final class LandingPredictor {
             for (int i = 0; i < feasible.size(); i++) {
                 scores.add(new LinkedHashMap<>());
             }
-            for (ScorePlugin plugin : Scores.DEFAULT) {
+            for (SchedulerProfile.Weighted weighted : profile.scores()) {
+                ScorePlugin plugin = weighted.plugin();
                 long[] s = plugin.score(pod, feasible, view);
                 for (int i = 0; i < s.length; i++) {
-                    long weighted = s[i] * plugin.weight();
-                    scores.get(i).put(plugin.name(), weighted);
-                    totals[i] += weighted;
+                    long w = s[i] * weighted.weight();
+                    scores.get(i).put(plugin.name(), w);
+                    totals[i] += w;
                 }
             }
         }
@@ -115,10 +138,39 @@ public final class LandingPredictor {
 
     /** The default percentageOfNodesToScore (adaptive): all nodes below 100, else 50 - n/125 percent, at least 5 %. */
     static int numFeasibleNodesToFind(int nodes) {
+        return numFeasibleNodesToFind(nodes, 0);
+    }
+
+    /**
+     * How many feasible nodes the scheduler looks for (numFeasibleNodesToFind): every node below 100; else the
+     * configured percentage (0: the adaptive default), and never fewer than 100.
+     */
+    static int numFeasibleNodesToFind(int nodes, int percentageOfNodesToScore) {
         if (nodes < MIN_FEASIBLE_NODES_TO_FIND) {
             return nodes;
         }
-        int percent = Math.max(5, 50 - nodes / 125);
+        int percent = percentageOfNodesToScore > 0 ? percentageOfNodesToScore : Math.max(5, 50 - nodes / 125);
         return Math.max(MIN_FEASIBLE_NODES_TO_FIND, nodes * percent / 100);
+    }
+
+    /**
+     * The node judged twice when pods are nominated to it, as the scheduler does: with the nominated pods of
+     * at least this pod's priority counted there, and without them. It must pass both; what only the first
+     * finds is said with the pods that caused it.
+     */
+    static List<String> withNominated(PodState pod, NodeState node, ClusterView view, SchedulerProfile profile, List<String> without) {
+        List<PodState> nominated = WithNominated.counted(view, node.name(), pod);
+        if (nominated.isEmpty()) {
+            return without;
+        }
+        List<String> with = Filters.prepare(pod, new WithNominated(view, node.name(), nominated), profile.filters()).rejections(node);
+        List<String> all = new ArrayList<>(without);
+        String who = String.join(", ", nominated.stream().map(PodState::key).sorted().toList());
+        for (String r : with) {
+            if (!without.contains(r)) {
+                all.add(r + " (counting " + who + ", nominated to it by a preemption)");
+            }
+        }
+        return all;
     }
 }

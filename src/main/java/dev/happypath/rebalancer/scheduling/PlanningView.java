@@ -253,6 +253,11 @@ public final class PlanningView implements ClusterView {
     }
 
     @Override
+    public List<PodState> nominatedTo(String nodeName) {
+        return snapshot.nominatedTo(nodeName);
+    }
+
+    @Override
     public Resources requested(String nodeName) {
         return requested.getOrDefault(nodeName, Resources.NONE);
     }

@@ -29,6 +29,8 @@ import java.util.Map;
  * @param restarts           restarts of its containers, summed
  * @param images             the image of each container, then of each init container, as written in the spec
  *                           (what the ImageLocality score reads)
+ * @param preemptionPolicy   spec.preemptionPolicy (admission copies it from the PriorityClass): "Never" means the
+ *                           pod never preempts others; null or PreemptLowerPriority, it may
  */
 public record PodState(String namespace, String name, String uid, Map<String, String> labels,
                        String nodeName, String phase, boolean ready, Instant creationTimestamp,
@@ -39,7 +41,10 @@ public record PodState(String namespace, String name, String uid, Map<String, St
                        List<String> claimNames, List<String> hostPathVolumes, String schedulerName,
                        List<EmptyDir> emptyDirs, Map<String, String> disruptionAnnotations, List<String> unsimulatedResources,
                        List<String> hostPorts, String nominatedNodeName, String waitingReason, int restarts,
-                       List<String> images) {
+                       List<String> images, String preemptionPolicy) {
+
+    /** How a replacement's uid is made from its original's ({@link #replacement()}). */
+    public static final String REPLACEMENT_UID_PREFIX = "replacement-of-";
 
     /** system-cluster-critical: kube-system's own critical add-ons sit at or above it. */
     public static final int SYSTEM_CLUSTER_CRITICAL = 2_000_000_000;
@@ -71,7 +76,7 @@ public record PodState(String namespace, String name, String uid, Map<String, St
         nonZeroRequests = nonZeroRequests == null ? requests : nonZeroRequests;
     }
 
-    /** A pod whose container images are not known (built in code). */
+    /** A pod whose container images are not known and that may preempt (no spec.preemptionPolicy): built in code. */
     public PodState(String namespace, String name, String uid, Map<String, String> labels,
                     String nodeName, String phase, boolean ready, Instant creationTimestamp,
                     Instant deletionTimestamp, int priority, String priorityClassName,
@@ -84,7 +89,12 @@ public record PodState(String namespace, String name, String uid, Map<String, St
         this(namespace, name, uid, labels, nodeName, phase, ready, creationTimestamp, deletionTimestamp, priority, priorityClassName,
                 controller, mirror, requests, nonZeroRequests, nodeSelector, affinity, tolerations, topologySpreadConstraints,
                 claimNames, hostPathVolumes, schedulerName, emptyDirs, disruptionAnnotations, unsimulatedResources, hostPorts,
-                nominatedNodeName, waitingReason, restarts, List.of());
+                nominatedNodeName, waitingReason, restarts, List.of(), null);
+    }
+
+    /** Whether the scheduler may preempt lower-priority pods to place it (spec.preemptionPolicy is not Never). */
+    public boolean mayPreempt() {
+        return !"Never".equals(preemptionPolicy);
     }
 
     /**
@@ -172,10 +182,10 @@ public record PodState(String namespace, String name, String uid, Map<String, St
     public PodState replacement() {
         String newName = controller != null && "StatefulSet".equals(controller.kind()) ? name : name + "-replacement";
         // a new pod: not nominated anywhere, no container has run or waited yet
-        return new PodState(namespace, newName, "replacement-of-" + uid, labels, null, "Pending", false, null, null, priority,
+        return new PodState(namespace, newName, REPLACEMENT_UID_PREFIX + uid, labels, null, "Pending", false, null, null, priority,
                 priorityClassName, controller, mirror, requests, nonZeroRequests, nodeSelector, affinity, tolerations,
                 topologySpreadConstraints, claimNames, hostPathVolumes, schedulerName, emptyDirs, disruptionAnnotations,
-                unsimulatedResources, hostPorts, null, null, 0, images);
+                unsimulatedResources, hostPorts, null, null, 0, images, preemptionPolicy);
     }
 
     /** The same pod with another spec for scheduling, to ask "and if it preferred this?". */
@@ -183,7 +193,7 @@ public record PodState(String namespace, String name, String uid, Map<String, St
         return new PodState(namespace, name, uid, labels, nodeName, phase, ready, creationTimestamp, deletionTimestamp, priority,
                 priorityClassName, controller, mirror, requests, nonZeroRequests, nodeSelector, other, tolerations,
                 topologySpreadConstraints, claimNames, hostPathVolumes, schedulerName, emptyDirs, disruptionAnnotations,
-                unsimulatedResources, hostPorts, nominatedNodeName, waitingReason, restarts, images);
+                unsimulatedResources, hostPorts, nominatedNodeName, waitingReason, restarts, images, preemptionPolicy);
     }
 
     @Override

@@ -231,7 +231,8 @@ final class Fabric8ModelConverter {
                 requests(spec, false), requests(spec, true), spec.getNodeSelector() == null ? Map.of() : spec.getNodeSelector(),
                 affinity(spec.getAffinity()), tolerations, spreads(spec), claims, hostPaths, spec.getSchedulerName(),
                 emptyDirs, disruption, List.copyOf(unsimulated), List.copyOf(hostPorts),
-                status == null ? null : ModelConverter.emptyToNull(status.getNominatedNodeName()), waiting, restarts, images);
+                status == null ? null : ModelConverter.emptyToNull(status.getNominatedNodeName()), waiting, restarts, images,
+                ModelConverter.emptyToNull(spec.getPreemptionPolicy()));
     }
 
     public static DisruptionBudget budget(PodDisruptionBudget pdb) {
@@ -252,7 +253,8 @@ final class Fabric8ModelConverter {
         ObjectMeta meta = meta(pvc.getMetadata());
         var spec = pvc.getSpec();
         return new Claim(meta.getNamespace(), meta.getName(), spec == null ? null : ModelConverter.emptyToNull(spec.getVolumeName()),
-                pvc.getStatus() == null ? null : pvc.getStatus().getPhase(), spec == null ? null : spec.getStorageClassName());
+                pvc.getStatus() == null ? null : pvc.getStatus().getPhase(), spec == null ? null : spec.getStorageClassName(),
+                spec == null || spec.getAccessModes() == null ? List.of() : spec.getAccessModes());
     }
 
     public static Volume volume(PersistentVolume pv) {
@@ -272,7 +274,8 @@ final class Fabric8ModelConverter {
             }
             storageClass = spec.getStorageClassName();
         }
-        return new Volume(meta.getName(), affinity, claimNs, claimName, storageClass);
+        String csiDriver = spec == null || spec.getCsi() == null ? null : ModelConverter.emptyToNull(spec.getCsi().getDriver());
+        return new Volume(meta.getName(), affinity, claimNs, claimName, storageClass, Volume.zoneLabelsOf(meta.getLabels()), csiDriver);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -121,7 +121,7 @@ class HappyPathLoaderTest {
                 arguments("wrong apiVersion", HEAD.replace("v1alpha1", "v2") + WORKLOADS,
                         "bad.yaml: apiVersion: expected happypath.dev/v1alpha1, got 'happypath.dev/v2'"),
                 arguments("unknown top-level key", HEAD + WORKLOADS + "evictions: {}\n",
-                        "bad.yaml: evictions: unknown key (allowed here: antiFlap, apiVersion, eviction, gate, ignoreNamespaces, kind, nodes, separations, workloads)"),
+                        "bad.yaml: evictions: unknown key (allowed here: antiFlap, apiVersion, eviction, gate, ignoreNamespaces, kind, nodes, scheduler, separations, workloads)"),
                 arguments("unknown nested key", HEAD + WORKLOADS + "gate: { stableFour: 5m }\n", "bad.yaml: gate.stableFour: unknown key (allowed here: stableFor)"),
                 arguments("duplicate key", HEAD + WORKLOADS + "gate: { stableFor: 5m, stableFor: 6m }\n", "Duplicate field 'stableFor'"),
                 arguments("wrong type", HEAD + WORKLOADS + "eviction: { maxPerRun: five }\n",

@@ -409,10 +409,13 @@ class EvictionRaceTest {
 
             assertThat(r.exitCode()).as(r.toString()).isZero();
             assertMove(r, "a-web-2", "EVICTED", "LANDED_HOME", "Ready on " + AGENT1);
-            assertMove(r, "b-loki-0", "SKIPPED", "WOULD_NOT_LAND_HOME",
+            // b-loki-0 (priority 1) outranks the new batch pods (priority 0): the scheduler would preempt one to make room
+            // (issue 13), so the re-check's no is WOULD_PREEMPT rather than WOULD_NOT_LAND_HOME
+            assertMove(r, "b-loki-0", "SKIPPED", "WOULD_PREEMPT",
                     "re-checked before the eviction: the scheduler would find no node for its replacement (it would stay Pending)");
             assertThat(r.move("b-loki-0").get("detail").asText())
-                    .contains(AGENT0 + ": NodeResourcesFit: insufficient memory 3.1Gi requested + 2Gi > allocatable 4Gi");
+                    .contains(AGENT0 + ": NodeResourcesFit: insufficient memory 3.1Gi requested + 2Gi > allocatable 4Gi")
+                    .contains("would preempt batch/batch-" + AGENT0 + " (priority 0) on " + AGENT0 + " (a home)");
             assertThat(evicted(c)).containsExactly(web);
         }
     }

@@ -292,6 +292,9 @@ public final class KubectlDump {
             g.writeStringField("priorityClassName", p.priorityClassName());
         }
         g.writeStringField("restartPolicy", "Always");
+        if (p.preemptionPolicy() != null) {
+            g.writeStringField("preemptionPolicy", p.preemptionPolicy());
+        }
         if (p.schedulerName() != null) {
             g.writeStringField("schedulerName", p.schedulerName());
         }

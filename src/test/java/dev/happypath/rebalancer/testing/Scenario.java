@@ -36,9 +36,10 @@ import java.util.UUID;
  *       tolerations: ["node-role.kubernetes.io/control-plane:NoSchedule"] }
  *   # also: annotations: {..}, emptyDir: [data | {name, medium, sizeLimit}], extraRequests: {nvidia.com/gpu: 1},
  *   #       hostPorts: [8080 | {hostPort, protocol, hostIP}], nominatedNode: <node>, ready: false, waiting: CrashLoopBackOff,
- *   #       restarts: 12, image: repo/app:v1, resourceClaims: [{name, resourceClaimTemplateName}]
+ *   #       restarts: 12, image: repo/app:v1, resourceClaims: [{name, resourceClaimTemplateName}],
+ *   #       priority: 1000, preemptionPolicy: Never
  *   # a compact node also takes allocatable: {nvidia.com/gpu: "1"} (besides cpu, memory, pods) and images: [{names, sizeBytes}]
- * pdbs / pvcs (phase: Pending) / pvs: ...
+ * pdbs / pvcs (phase: Pending, accessModes: [ReadWriteOncePod]) / pvs (node, labels, csiDriver): ...
  * expect: ...          # read by the scenario test
  * </pre>
  */
@@ -351,6 +352,9 @@ public final class Scenario {
         if (c.has("priority")) {
             spec.put("priority", c.get("priority").asInt());
         }
+        if (c.has("preemptionPolicy")) {
+            spec.put("preemptionPolicy", c.get("preemptionPolicy").asText());
+        }
         if (c.has("topologySpreadConstraints")) {
             spec.set("topologySpreadConstraints", c.get("topologySpreadConstraints"));
         }
@@ -464,6 +468,9 @@ public final class Scenario {
             spec.put("volumeName", c.get("volume").asText());
         }
         spec.put("storageClassName", "local-path");
+        if (c.has("accessModes")) {
+            spec.set("accessModes", c.get("accessModes"));
+        }
         o.putObject("status").put("phase", c.path("phase").asText(c.has("volume") ? "Bound" : "Pending"));
         return o;
     }
@@ -472,9 +479,16 @@ public final class Scenario {
         ObjectNode o = F.objectNode();
         o.put("apiVersion", "v1");
         o.put("kind", "PersistentVolume");
-        o.putObject("metadata").put("name", c.get("name").asText());
+        ObjectNode pvMeta = o.putObject("metadata");
+        pvMeta.put("name", c.get("name").asText());
+        if (c.has("labels")) {
+            pvMeta.set("labels", c.get("labels")); // zone labels: { topology.kubernetes.io/zone: a }
+        }
         ObjectNode spec = o.putObject("spec");
         spec.put("storageClassName", "local-path");
+        if (c.has("csiDriver")) {
+            spec.putObject("csi").put("driver", c.get("csiDriver").asText()).put("volumeHandle", c.get("name").asText());
+        }
         if (c.has("node")) {
             ObjectNode expr = spec.putObject("nodeAffinity").putObject("required").putArray("nodeSelectorTerms")
                     .addObject().putArray("matchExpressions").addObject();
