@@ -53,7 +53,7 @@ final class Pass {
     /** Reads the cluster and the ledger once, checks the configuration fits the cluster, decides. Touches nothing. */
     static Decided decide(Cli cli, KubernetesClient client, HappyPath happyPath) {
         Instant started = cli.clock().instant();
-        ClusterReader reader = new ClusterReader(client, cli.clock());
+        ClusterReader reader = new ClusterReader(client, cli.clock(), cli.listChunkSize());
         ClusterSnapshot snapshot = reader.read();
         ClusterFit.check(happyPath, snapshot);
         LedgerStore ledger = new LedgerStore(client, happyPath.antiFlap());
