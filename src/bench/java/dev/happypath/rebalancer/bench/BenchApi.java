@@ -55,6 +55,10 @@ final class BenchApi implements AutoCloseable {
         this.objects = items.size();
     }
 
+    String url() {
+        return api.url();
+    }
+
     double seedSeconds() {
         return seedSeconds;
     }
