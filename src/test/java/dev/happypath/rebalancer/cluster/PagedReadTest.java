@@ -6,7 +6,9 @@ import dev.happypath.rebalancer.RuntimeFailure;
 import dev.happypath.rebalancer.sim.ApiDispatcher;
 import dev.happypath.rebalancer.sim.InProcessApi;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
+import dev.happypath.rebalancer.cli.Cli;
 import dev.happypath.rebalancer.testing.ClusterGenerator;
+import dev.happypath.rebalancer.testing.FakeTime;
 import dev.happypath.rebalancer.testing.Kubectl;
 import dev.happypath.rebalancer.testing.KubectlDump;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -213,6 +215,35 @@ class PagedReadTest {
             assertThatThrownBy(() -> seeded.seed(List.of(objects.get(5))))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("409");
             assertThat(seeded.pods()).hasSameSizeAs(created.pods());
+        }
+    }
+
+    /** Runs the CLI against {@code api} at the generated cluster's time; exit code and stderr. */
+    private Object[] cli(InProcessApi api, String... args) throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        FakeTime time = new FakeTime(ClusterGenerator.NOW);
+        int code = new Cli(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), time, time,
+                options -> KubernetesClients.create(api.clientConfig())).execute(args);
+        return new Object[]{code, err.toString()};
+    }
+
+    @Test
+    void theCommandsPageByChunkSizeAndRefuseANegativeOne() throws Exception {
+        Path config = dir.resolve("generated.yaml");
+        java.nio.file.Files.writeString(config, ClusterGenerator.CONFIG.formatted(5, 3, 3));
+        try (InProcessApi api = seeded()) {
+            Object[] paged = cli(api, "run", "--dry-run", "--chunk-size", "40", "--config", config.toString(), "-o", "json");
+            assertThat(paged[0]).as(String.valueOf(paged[1])).isEqualTo(0);
+            // 300 pods in pages of 40: the first page and 7 continued ones
+            assertThat(lists(api, "/api/v1/pods", false)).isEqualTo(1);
+            assertThat(lists(api, "/api/v1/pods", true)).isEqualTo(7);
+            api.dispatcher().clearRequests();
+
+            Object[] refused = cli(api, "run", "--dry-run", "--chunk-size", "-1", "--config", config.toString());
+            assertThat(refused[0]).isEqualTo(2);
+            assertThat(((String) refused[1]).strip()).doesNotContain("\n").contains("--chunk-size").contains("got -1");
+            assertThat(api.dispatcher().requests()).isEmpty();
         }
     }
 }
