@@ -51,7 +51,7 @@ import java.util.stream.Collectors;
  * </ol>
  * and prints one table with every figure's median and its target. It reports; it asserts nothing about
  * speed (a figure short of its target is printed as such). System properties: {@code bench.runs}
- * (whole-process repetitions, default 10), {@code bench.sections} (any of {@code idp,snapshot,planner}), {@code bench.sizes}
+ * (whole-process repetitions, default 10), {@code bench.sections} (any of {@code idp,snapshot,live,overhead,planner}), {@code bench.sizes}
  * (the planner's cluster sizes in pods, default 3000,30000,150000).
  */
 public final class Bench {
@@ -93,7 +93,7 @@ public final class Bench {
         deleteTree(work);
         Files.createDirectories(work);
         int runs = Integer.getInteger("bench.runs", 10);
-        Set<String> sections = Set.of(System.getProperty("bench.sections", "idp,snapshot,planner").split(","));
+        Set<String> sections = Set.of(System.getProperty("bench.sections", "idp,snapshot,live,overhead,planner").split(","));
         Bench bench = new Bench(work, runs);
         String before = loadAverage();
         System.out.println("happypath-rebalancer benchmark: " + machine() + "; load average before: " + before);
@@ -102,6 +102,12 @@ public final class Bench {
         }
         if (sections.contains("snapshot")) {
             bench.snapshot();
+        }
+        if (sections.contains("live")) {
+            bench.live();
+        }
+        if (sections.contains("overhead")) {
+            bench.notes.addAll(LivePassOverhead.measure(runs, bench::row));
         }
         if (sections.contains("planner")) {
             bench.planner();
@@ -227,13 +233,25 @@ public final class Bench {
 
     // --- 2. plan --snapshot of a 30,000-pod dump --------------------------------------------------
 
-    private void snapshot() throws Exception {
-        System.out.println("[snapshot] generating a " + SNAPSHOT_PODS + "-pod kubectl JSON dump ...");
-        ClusterSnapshot generated = PlannerBenchmark.cluster(SNAPSHOT_PODS);
+    /** The generated 30,000-pod cluster as a kubectl JSON dump (made once), and its configuration beside it. */
+    private Path largeDump() throws IOException {
         Path dump = work.resolve("snapshot-" + SNAPSHOT_PODS + ".json");
-        KubectlDump.write(generated, dump);
-        Path config = work.resolve("generated-rebalancer.yaml");
-        Files.writeString(config, ClusterGenerator.CONFIG.formatted(5, 3, 3));
+        if (!Files.exists(dump)) {
+            System.out.println("[snapshot] generating a " + SNAPSHOT_PODS + "-pod kubectl JSON dump ...");
+            KubectlDump.write(PlannerBenchmark.cluster(SNAPSHOT_PODS), dump);
+            Files.writeString(largeConfig(), ClusterGenerator.CONFIG.formatted(5, 3, 3));
+        }
+        return dump;
+    }
+
+    private Path largeConfig() {
+        return work.resolve("generated-rebalancer.yaml");
+    }
+
+    private void snapshot() throws Exception {
+        Path dump = largeDump();
+        Path config = largeConfig();
+        ClusterSnapshot generated = PlannerBenchmark.cluster(SNAPSHOT_PODS);
         // The dump must say what the generated cluster says: the same plan from both.
         HappyPath hp = PlannerBenchmark.happyPath();
         java.time.Instant now = java.time.Instant.parse(NOW);
@@ -276,6 +294,63 @@ public final class Bench {
                 spread(small, Processes.Sample::wallSeconds, "%.2f"), "", null);
         row("`plan --snapshot` 30,000 pods, -XX:+UseSerialGC -Xmx" + BOUNDED_HEAP + ": peak RSS", mib(median(small, s -> s.peakRssKib() / 1024.0)),
                 spread(small, s -> s.peakRssKib() / 1024.0, "%.0f"), "", null);
+    }
+
+    // --- 2b. a live dry run against the 30,000-pod cluster served over the API -----------------------
+
+    private void live() throws Exception {
+        Path dump = largeDump();
+        System.out.println("[live] seeding an in-process API with " + dump.getFileName() + " in a process of its own ...");
+        Path kubeconfig = work.resolve("kubeconfig-large");
+        Process server = new ProcessBuilder("java", "-cp", System.getProperty("java.class.path"), ServeDump.class.getName(),
+                dump.toString(), kubeconfig.toString()).redirectError(work.resolve("serve-dump.err").toFile()).start();
+        try (java.io.BufferedReader fromServer = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream()));
+             java.io.PrintWriter toServer = new java.io.PrintWriter(server.getOutputStream(), true)) {
+            String ready = fromServer.readLine();
+            if (ready == null || !ready.startsWith("serving ")) {
+                throw new IllegalStateException("the API server process did not start: " + Files.readString(work.resolve("serve-dump.err")));
+            }
+            String[] f = ready.split(" ");
+            int objects = Integer.parseInt(f[1]);
+            row(String.format(Locale.ROOT, "in-process API: seeding %,d objects (30,000 pods)", objects),
+                    seconds(Double.parseDouble(f[2])), "", "", null);
+            List<String> pass = List.of("java", "-jar", JAR.toString(), "run", "--dry-run", "--kubeconfig", kubeconfig.toString(),
+                    "--config", largeConfig().toString(), "-o", "json");
+            int n = Math.max(3, runs / 2);
+            System.out.println("[live] " + n + " runs of `run --dry-run` over the API (after one warm-up run) ...");
+            Processes.Sample warm = check(processes.run(pass), "run --dry-run (30,000 pods)");
+            toServer.println("requests");
+            fromServer.readLine();
+            List<Processes.Sample> samples = new ArrayList<>();
+            List<Integer> requests = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                samples.add(check(processes.run(pass), "run --dry-run (30,000 pods)"));
+                toServer.println("requests");
+                requests.add(Integer.parseInt(fromServer.readLine().strip()));
+            }
+            JsonNode report = JSON.readTree(warm.stdout().toFile());
+            Map<String, Long> outcomes = new TreeMap<>();
+            report.path("moves").forEach(m -> outcomes.merge(m.path("outcome").asText(), 1L, Long::sum));
+            notes.add(String.format(Locale.ROOT, "Live dry run: the same 30,000-pod dump seeded into the in-process API (TLS, %,d objects,"
+                    + " in a process of its own), read by `java -jar target/happypath-rebalancer.jar run --dry-run` with the JVM's default"
+                    + " flags, paged LISTs of %d items; moves %s.", objects, dev.happypath.rebalancer.cluster.ClusterReader.DEFAULT_CHUNK_SIZE,
+                    outcomes));
+            double wall = median(samples, Processes.Sample::wallSeconds);
+            double rss = median(samples, s -> s.peakRssKib() / 1024.0);
+            row("live `run --dry-run` 30,000 pods: wall", seconds(wall), spread(samples, Processes.Sample::wallSeconds, "%.2f"), "≤ 8 s", wall <= 8);
+            row("live `run --dry-run` 30,000 pods: peak RSS", mib(rss), spread(samples, s -> s.peakRssKib() / 1024.0, "%.0f"), "≤ 512 MiB", rss <= 512);
+            if (Processes.GNU_TIME) {
+                row("live `run --dry-run` 30,000 pods: CPU, user + system", seconds(median(samples, Processes.Sample::cpuSeconds)),
+                        spread(samples, Processes.Sample::cpuSeconds, "%.2f"), "", null);
+            }
+            row("live `run --dry-run` 30,000 pods: API requests (pages)", String.format(Locale.ROOT, "%.0f", medianInt(requests)),
+                    spreadInt(requests), "", null);
+        } finally {
+            server.getOutputStream().close();
+            if (!server.waitFor(60, TimeUnit.SECONDS)) {
+                server.destroy();
+            }
+        }
     }
 
     // --- 3. the planner alone, under JMH -----------------------------------------------------------

@@ -58,7 +58,7 @@ final class AdviseCommand implements Callable<Integer> {
             s = SnapshotInput.read(cli, snapshot, cli.clock().instant());
         } else {
             try (KubernetesClient client = cli.connect(cluster)) {
-                s = new ClusterReader(client, cli.clock()).read();
+                s = new ClusterReader(client, cli.clock(), cli.listChunkSize()).read();
             }
         }
         ClusterFit.check(happyPath, s);

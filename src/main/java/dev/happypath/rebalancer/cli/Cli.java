@@ -38,6 +38,7 @@ public final class Cli {
     private final Function<ClusterOptions, KubernetesClient> connector;
     private final Shutdown shutdown = new Shutdown();
     private java.io.InputStream in = System.in;
+    private int listChunkSize = dev.happypath.rebalancer.cluster.ClusterReader.DEFAULT_CHUNK_SIZE;
 
     public Cli(PrintWriter out, PrintWriter err, Clock clock, Sleeper sleeper, Function<ClusterOptionsView, KubernetesClient> connector) {
         this.out = out;
@@ -149,7 +150,13 @@ public final class Cli {
     }
 
     KubernetesClient connect(ClusterOptions options) {
+        listChunkSize = options.chunkSize();
         return connector.apply(options);
+    }
+
+    /** Items per LIST request of the cluster connected last (--chunk-size). */
+    int listChunkSize() {
+        return listChunkSize;
     }
 
     /** A short id that names one pass in its report, its log lines and its Events. */

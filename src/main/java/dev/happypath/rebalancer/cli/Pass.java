@@ -59,7 +59,7 @@ final class Pass {
     /** Restricted to a scope (--namespace, --rule): the rest is read and counted, never moved. */
     static Decided decide(Cli cli, KubernetesClient client, HappyPath happyPath, Scope scope) {
         Instant started = cli.clock().instant();
-        ClusterReader reader = new ClusterReader(client, cli.clock());
+        ClusterReader reader = new ClusterReader(client, cli.clock(), cli.listChunkSize());
         ClusterSnapshot snapshot = reader.read();
         ClusterFit.check(happyPath, snapshot);
         LedgerStore ledger = new LedgerStore(client, happyPath.antiFlap());

@@ -15,10 +15,14 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.URLUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +32,8 @@ import java.util.function.Function;
 
 /**
  * Reads the cluster once: one LIST per kind (nodes, pods, PodDisruptionBudgets, claims, volumes) into a
- * snapshot. Nothing else in the decision path talks to the API.
+ * snapshot. Nothing else in the decision path talks to the API. Each LIST is paged ({@code limit} and
+ * {@code continue}, {@link #DEFAULT_CHUNK_SIZE} items a page), as kubectl reads.
  *
  * <p>Each LIST goes through the client's HTTP stack (its authentication, TLS and timeouts) but its body is
  * streamed: one item at a time is parsed into a small tree and converted to a record, so neither the whole
@@ -41,12 +46,32 @@ public final class ClusterReader {
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(64 << 20).build())
             .build();
 
+    /**
+     * Items per LIST request (the {@code limit} of each page; {@code --chunk-size}). kubectl's default: a page
+     * of 500 pods is about 2 MB of JSON, so neither the API server nor this process ever holds a whole large
+     * cluster's response, and a 30,000-pod cluster is 60 requests of a few tens of milliseconds each.
+     */
+    public static final int DEFAULT_CHUNK_SIZE = 500;
+    /** How often one LIST is started again after its continue token expired (410 Gone) before the pass gives up. */
+    static final int MAX_LIST_RESTARTS = 3;
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterReader.class);
+
     private final KubernetesClient client;
     private final Clock clock;
+    private final int chunkSize;
 
     public ClusterReader(KubernetesClient client, Clock clock) {
+        this(client, clock, DEFAULT_CHUNK_SIZE);
+    }
+
+    /** @param chunkSize items per LIST request; 0 reads each kind in one response */
+    public ClusterReader(KubernetesClient client, Clock clock, int chunkSize) {
+        if (chunkSize < 0) {
+            throw new IllegalArgumentException("chunkSize < 0: " + chunkSize);
+        }
         this.client = client;
         this.clock = clock;
+        this.chunkSize = chunkSize;
     }
 
     public ClusterSnapshot read() {
@@ -64,28 +89,62 @@ public final class ClusterReader {
     }
 
     private <R> List<R> list(String resource, String path, String kind, Function<JsonNode, R> convert) {
+        for (int restarts = 0; ; restarts++) {
+            List<R> out = new ArrayList<>();
+            String token = null;
+            try {
+                do {
+                    token = page(path, token, out, kind, convert);
+                } while (token != null);
+                return out;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 410 || token == null) {
+                    throw ApiErrors.describe(e, "list", resource, "at cluster scope", String.valueOf(client.getMasterUrl()));
+                }
+                // 410 Gone on a continue token: the API server no longer holds the view the first page was
+                // cut from (etcd compacted it). The pages read so far are of another moment than the rest
+                // would be: start the LIST again, a bounded number of times.
+                if (restarts >= MAX_LIST_RESTARTS) {
+                    throw new RuntimeFailure("the API server expired the continue token of the LIST of " + resource + " " + (restarts + 1)
+                            + " times (410 Gone) before the list was complete: the cluster changes faster than " + out.size()
+                            + "+ items can be read in chunks of " + chunkSize + "; try a larger --chunk-size (0 reads each kind"
+                            + " in one response)", e);
+                }
+                LOG.info("the API server expired the continue token of the LIST of {} after {} items (410 Gone): listing again ({}/{})",
+                        resource, out.size(), restarts + 1, MAX_LIST_RESTARTS);
+            }
+        }
+    }
+
+    /**
+     * Reads one page of a LIST into {@code out}, item by item, and returns the token of the next page, or
+     * null when this was the last (or the server does not page: it may ignore {@code limit}).
+     */
+    private <R> String page(String path, String token, List<R> out, String kind, Function<JsonNode, R> convert) {
         HttpClient http = client.getHttpClient();
+        StringBuilder uri = new StringBuilder(URLUtils.join(client.getMasterUrl().toString(), path));
+        if (chunkSize > 0) {
+            uri.append("?limit=").append(chunkSize);
+            if (token != null) {
+                uri.append("&continue=").append(URLEncoder.encode(token, StandardCharsets.UTF_8));
+            }
+        }
         HttpRequest request = http.newHttpRequestBuilder()
-                .uri(URLUtils.join(client.getMasterUrl().toString(), path))
+                .uri(uri.toString())
                 .timeout(client.getConfiguration().getRequestTimeout(), TimeUnit.MILLISECONDS)
                 .build();
-        List<R> out = new ArrayList<>();
-        try {
-            HttpResponse<InputStream> response = send(http, request);
-            try (InputStream body = response.body()) {
-                if (!response.isSuccessful()) {
-                    throw OperationSupport.requestFailure(request, OperationSupport.createStatus(response, client.getKubernetesSerialization()));
-                }
-                try (JsonParser parser = JSON.createParser(body)) {
-                    items(parser, item -> out.add(convert(item, kind, convert)));
-                }
-            } catch (IOException e) {
-                throw OperationSupport.requestException(request, e);
+        HttpResponse<InputStream> response = send(http, request);
+        try (InputStream body = response.body()) {
+            if (!response.isSuccessful()) {
+                throw OperationSupport.requestFailure(request, OperationSupport.createStatus(response, client.getKubernetesSerialization()));
             }
-        } catch (KubernetesClientException e) {
-            throw ApiErrors.describe(e, "list", resource, "at cluster scope", String.valueOf(client.getMasterUrl()));
+            try (JsonParser parser = JSON.createParser(body)) {
+                String next = items(parser, item -> out.add(convert(item, kind, convert)));
+                return next == null || next.isEmpty() || chunkSize <= 0 ? null : next;
+            }
+        } catch (IOException e) {
+            throw OperationSupport.requestException(request, e);
         }
-        return out;
     }
 
     /** Waits for the response as the client's own operations do, keeping the cause for the message. */
@@ -106,11 +165,16 @@ public final class ClusterReader {
         }
     }
 
-    /** Hands each element of the top-level {@code items} array to {@code each}, one at a time. */
-    private static void items(JsonParser parser, java.util.function.Consumer<JsonNode> each) throws IOException {
+    /**
+     * Hands each element of the top-level {@code items} array to {@code each}, one at a time, and returns
+     * the list's {@code metadata.continue} (null when there is none). A real server writes metadata before
+     * items, but either order is read.
+     */
+    private static String items(JsonParser parser, java.util.function.Consumer<JsonNode> each) throws IOException {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             throw new IOException("the response is not a Kubernetes List");
         }
+        String next = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
@@ -118,10 +182,21 @@ public final class ClusterReader {
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
                     each.accept(ItemTrees.read(parser));
                 }
+            } else if (field.equals("metadata") && value == JsonToken.START_OBJECT) {
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    JsonToken v = parser.nextToken();
+                    if (name.equals("continue") && v == JsonToken.VALUE_STRING) {
+                        next = parser.getText();
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
             } else {
                 parser.skipChildren();
             }
         }
+        return next;
     }
 
     private static <R> R convert(JsonNode item, String kind, Function<JsonNode, R> convert) {

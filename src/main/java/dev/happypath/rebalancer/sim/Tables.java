@@ -55,6 +55,10 @@ final class Tables {
         table.put("apiVersion", "meta.k8s.io/v1");
         ObjectNode meta = table.putObject("metadata");
         meta.put("resourceVersion", root.path("metadata").path("resourceVersion").asText(""));
+        if (root.path("metadata").hasNonNull("continue")) {
+            // kubectl asks for the next page of a paged list with the Table's own continue token
+            meta.put("continue", root.path("metadata").path("continue").asText());
+        }
         ArrayNode columns = table.putArray("columnDefinitions");
         ArrayNode rows = table.putArray("rows");
         switch (resource) {
