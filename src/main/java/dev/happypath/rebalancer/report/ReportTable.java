@@ -233,12 +233,14 @@ final class ReportTable {
 
     private static String shortName(String plugin) {
         return switch (plugin) {
-            case "TaintToleration" -> "Taint(x3)";
-            case "NodeAffinity" -> "NodeAff(x2)";
-            case "NodeResourcesFit" -> "LeastAlloc(x1)";
-            case "PodTopologySpread" -> "Spread(x2)";
-            case "InterPodAffinity" -> "PodAff(x2)";
-            case "NodeResourcesBalancedAllocation" -> "Balanced(x1)";
+            // no weight in the name: a scheduler configuration may change it; each column is normalised score x weight
+            case "TaintToleration" -> "Taint";
+            case "NodeAffinity" -> "NodeAff";
+            case "NodeResourcesFit" -> "Resources";
+            case "PodTopologySpread" -> "Spread";
+            case "InterPodAffinity" -> "PodAff";
+            case "NodeResourcesBalancedAllocation" -> "Balanced";
+            case "ImageLocality" -> "Image";
             default -> plugin;
         };
     }

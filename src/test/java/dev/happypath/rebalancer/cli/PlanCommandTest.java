@@ -169,7 +169,7 @@ class PlanCommandTest {
     void explainShowsEveryNodesFilterVerdictsAndPluginScores() throws Exception {
         Run table = cli("plan", "--snapshot", example("idp-colocated"), "--now", NOW, "--explain");
         assertThat(table.code()).as(table.err()).isZero();
-        assertThat(table.out()).contains("NODE", "Taint(x3)", "NodeAff(x2)", "LeastAlloc(x1)", "Spread(x2)", "PodAff(x2)", "Balanced(x1)", "TOTAL")
+        assertThat(table.out()).contains("NODE", "Taint", "NodeAff", "Resources", "Spread", "PodAff", "Balanced", "Image", "TOTAL")
                 .contains("server-0: filtered out\n", "TaintToleration: untolerated taint node-role.kubernetes.io/control-plane:NoSchedule");
         Run wide = cli("plan", "--snapshot", example("idp-colocated"), "--now", NOW, "--explain", "-o", "wide");
         assertThat(wide.out()).contains("NODE", "FILTERS", "TOTAL")
