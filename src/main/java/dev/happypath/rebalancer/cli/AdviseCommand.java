@@ -90,8 +90,13 @@ final class AdviseCommand implements Callable<Integer> {
         for (Advice a : advice) {
             b.append(a.workload()).append("  [").append(a.kind()).append(a.verified() ? ", verified" : ", NOT verified").append("]\n");
             b.append("  ").append(a.why()).append('\n');
+            // a snippet the prediction showed not to work is printed commented out: pasting it by mistake does nothing
+            String comment = a.verified() ? "" : "# ";
+            if (!a.verified() && !a.snippet().isBlank()) {
+                b.append("  # tried, and the prediction says it does not work:\n");
+            }
             for (String line : a.snippet().split("\n")) {
-                b.append("  ").append(line).append('\n');
+                b.append("  ").append(line.isBlank() ? "" : comment).append(line).append('\n');
             }
             b.append('\n');
         }

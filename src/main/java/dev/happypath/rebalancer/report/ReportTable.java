@@ -119,9 +119,14 @@ final class ReportTable {
                 b.append(TextLayout.wrap(a.workload() + " (" + a.kind() + (a.verified() ? ", verified by prediction" : ", NOT verified") + ")",
                         w, "  ", "    "));
                 b.append(TextLayout.wrap(a.why(), w, "    ", "    "));
-                // a snippet is pasted as it is printed: never wrapped, never shortened
+                // a snippet is pasted as it is printed: never wrapped, never shortened. One the prediction showed not
+                // to work is printed commented out, so that pasting it by mistake does nothing
+                String comment = a.verified() ? "" : "# ";
+                if (!a.verified() && !a.snippet().isBlank()) {
+                    b.append("    # tried, and the prediction says it does not work:\n");
+                }
                 for (String line : a.snippet().split("\n")) {
-                    b.append("    ").append(line).append('\n');
+                    b.append("    ").append(line.isBlank() ? "" : comment).append(line).append('\n');
                 }
             }
         }

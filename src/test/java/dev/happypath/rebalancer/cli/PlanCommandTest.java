@@ -229,6 +229,38 @@ class PlanCommandTest {
     }
 
     @Test
+    void adviceThePredictionShowsNotToWorkIsPrintedCommentedOut() throws Exception {
+        // api-0's scheduler choice is uncertain (121 nodes: sampled), so no preference can be verified
+        var scenario = dev.happypath.rebalancer.testing.Scenario.load(Path.of("src/test/resources/scenarios/large-cluster-sampling.yaml"));
+        Path dump = dir.resolve("large.json");
+        Files.writeString(dump, new ObjectMapper().writeValueAsString(scenario.kubectlList()));
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, new YAMLMapper().readTree(Path.of("src/test/resources/scenarios/large-cluster-sampling.yaml").toFile())
+                .get("config").asText());
+
+        JsonNode json = cli("advise", "--snapshot", dump.toString(), "--config", config.toString(), "-o", "json").json();
+        JsonNode api = null;
+        for (JsonNode a : json.get("advice")) {
+            api = a.get("workload").asText().contains("api-0") ? a : api;
+        }
+        assertThat(api).isNotNull();
+        assertThat(api.get("verified").asBoolean()).isFalse();
+        String snippet = api.get("snippet").asText();
+        assertThat(snippet).isNotBlank();
+
+        for (String[] command : new String[][] {{"advise", "--snapshot", dump.toString(), "--config", config.toString()},
+                {"plan", "--snapshot", dump.toString(), "--config", config.toString(), "--now", NOW}}) {
+            String out = cli(command).out();
+            assertThat(out).as(command[0]).contains("NOT verified", "# tried, and the prediction says it does not work:");
+            for (String line : snippet.split("\n")) {
+                if (!line.isBlank()) {
+                    assertThat(out).as(command[0]).contains("# " + line).doesNotContain("\n  " + line + "\n").doesNotContain("\n    " + line + "\n");
+                }
+            }
+        }
+    }
+
+    @Test
     void adviseSaysHowToMakeTheHappyPathSelfHealing() throws Exception {
         Path snapshot = dir.resolve("advice.json");
         Files.writeString(snapshot, dev.happypath.rebalancer.testing.Scenario.load(Path.of("src/test/resources/scenarios/advice.yaml"))
