@@ -17,14 +17,16 @@ import java.util.Set;
  * <ul>
  *   <li><b>VolumeZone</b>: a bound PersistentVolume's zone and region labels must match the node's (a value
  *       may list several zones joined by "__"). A node with no zone or region label at all passes: a
- *       single-zone cluster's nodes often have none.</li>
- *   <li><b>VolumeRestrictions</b>: a ReadWriteOncePod claim already used by another pod refuses every node.
+ *       single-zone cluster's nodes often have none. An unbound claim that names no StorageClass refuses every
+ *       node, as upstream: nothing will provision it where the pod lands.</li>
+ *   <li><b>VolumeRestrictions</b>: a ReadWriteOncePod claim already used by another pod, or a claim that is
+ *       missing, refuses every node.
  *       The pod being replaced does not count: the scheduler waits for it to be gone, then places its
  *       replacement. (The in-tree inline-volume conflicts, GCE PD, AWS EBS, RBD, iSCSI, are not modelled:
  *       the snapshot does not read inline volumes, and Kubernetes has migrated them to CSI.)</li>
  *   <li><b>NodeVolumeLimits</b>: a CSI volume counts against the node's attach limit for its driver, which
  *       is in CSINode objects a dump does not hold. Not judged: {@link #cannotJudge} names it, and the
- *       planner does not count such a landing as certain.</li>
+ *       planner does not count such a landing as certain. A missing claim refuses every node, as upstream.</li>
  * </ul>
  */
 public final class VolumeFilters {
@@ -43,8 +45,19 @@ public final class VolumeFilters {
             List<Volume> zoned = new ArrayList<>();
             for (String claimName : pod.claimNames()) {
                 Optional<Claim> claim = view.claim(pod.namespace(), claimName);
-                if (claim.isEmpty() || claim.get().volumeName() == null) {
-                    continue; // missing: VolumeBinding's; unbound: provisioned where the pod lands
+                if (claim.isEmpty()) {
+                    continue; // missing: VolumeBinding's
+                }
+                if (claim.get().volumeName() == null) {
+                    String storageClass = claim.get().storageClassName();
+                    if (storageClass == null || storageClass.isEmpty()) {
+                        // no class, so no provisioning where the pod lands: the scheduler refuses it outright
+                        // (a class in the beta annotation only is not read: refusing errs on the side of not moving)
+                        Optional<String> refusal = Optional.of("PersistentVolumeClaim " + claimName
+                                + " is bound to no PersistentVolume and names no StorageClass");
+                        return node -> refusal;
+                    }
+                    continue; // unbound with a class: provisioned where the pod lands (WaitForFirstConsumer)
                 }
                 view.volume(claim.get().volumeName()).filter(v -> !v.zoneLabels().isEmpty()).ifPresent(zoned::add);
             }
@@ -63,12 +76,16 @@ public final class VolumeFilters {
 
         @Override
         public NodeCheck prepare(PodState pod, ClusterView view) {
-            Optional<String> conflict = readWriteOncePodInUse(pod, view);
+            // the scheduler looks each claim up to read its access modes: one that is missing refuses the pod
+            Optional<String> conflict = missingClaim(pod, view).or(() -> readWriteOncePodInUse(pod, view));
             return node -> conflict;
         }
     };
 
-    /** Enabled or disabled like any filter; never refuses, since its input is not in a dump (see {@link #cannotJudge}). */
+    /**
+     * Enabled or disabled like any filter. It refuses only a pod whose claim is missing (the scheduler cannot count
+     * a volume it cannot look up); the attach limits themselves are not in a dump (see {@link #cannotJudge}).
+     */
     public static final NodeFilter NODE_VOLUME_LIMITS = new NodeFilter() {
         @Override
         public String name() {
@@ -77,9 +94,19 @@ public final class VolumeFilters {
 
         @Override
         public NodeCheck prepare(PodState pod, ClusterView view) {
-            return node -> Optional.empty();
+            Optional<String> missing = missingClaim(pod, view);
+            return node -> missing;
         }
     };
+
+    private static Optional<String> missingClaim(PodState pod, ClusterView view) {
+        for (String claimName : pod.claimNames()) {
+            if (view.claim(pod.namespace(), claimName).isEmpty()) {
+                return Optional.of("PersistentVolumeClaim " + claimName + " not found");
+            }
+        }
+        return Optional.empty();
+    }
 
     private static Optional<String> zoneConflict(List<Volume> zoned, NodeState node) {
         boolean nodeHasTopology = Volume.ZONE_LABELS.stream().anyMatch(node.labels()::containsKey);

@@ -61,7 +61,7 @@ class ConformanceDocsTest {
             int agreeing = r.cases() - r.known();
             total += r.cases();
             agree += agreeing;
-            String agreement = agreeing + " of " + r.cases() + (r.known() == 0 ? "" : " (" + r.known() + " a dump cannot express)");
+            String agreement = agreeing + " of " + r.cases() + (r.known() == 0 ? "" : " (" + r.known() + " known differences)");
             lines.add("| " + r.plugin() + " (" + r.kind() + ") | " + r.cases() + " | " + agreement + " | "
                     + (r.notModelled().isEmpty() ? "-" : r.notModelled()) + " |");
         }

@@ -45,10 +45,7 @@ class ConformanceTest {
         assertThat(all).hasSizeGreaterThanOrEqualTo(150);
         Set<String> filters = all.stream().filter(c -> c.kind().equals("filter")).map(ConformanceCase::plugin).collect(Collectors.toSet());
         Set<String> scores = all.stream().filter(c -> c.kind().equals("score")).map(ConformanceCase::plugin).collect(Collectors.toSet());
-        // TEMPORARY (merge of issue 13's two halves): the volume filters' upstream cases are being added on branch
-        // s3-convol, which removes this exception
-        Set<String> pending = Set.of("VolumeRestrictions", "NodeVolumeLimits", "VolumeZone");
-        assertThat(filters).containsAll(Filters.DEFAULT.stream().map(NodeFilter::name).filter(n -> !pending.contains(n)).toList());
+        assertThat(filters).containsAll(Filters.DEFAULT.stream().map(NodeFilter::name).toList());
         assertThat(scores).containsAll(Scores.DEFAULT.stream().map(ScorePlugin::name).toList());
         // each case names its upstream file and test, and no two cases of a test share a name
         Set<String> seen = new TreeSet<>();
