@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Measures wall time and peak RSS of one `run --dry-run` of the shaded jar, against an in-process API
+# Measures wall time and peak RSS of one `run --dry-run` of the production jar (the image's), against an in-process API
 # serving an IDP Blueprint dump, for candidate JVM flags (the CronJob's start-up cost, see
 # docs/operations.md). Run after `mvn -B verify`:   bash src/test/bench/measure-jvm.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 RUNS=${1:-5}
-JAR=target/happypath-rebalancer.jar
+JAR=${JAR:-target/happypath-rebalancer-cluster.jar}   # JAR=target/happypath-rebalancer.jar: the full jar
 DUMP=config/examples/idp-lifeboat-after-recovery.yaml
 WORK=$(mktemp -d)
 trap 'exec 3>&-; rm -rf "$WORK"' EXIT

@@ -96,6 +96,7 @@ public final class Cli {
             cmd.addSubcommand(Class.forName(DEMO_COMMAND));
         } catch (ClassNotFoundException e) {
             LOG.debug("no demo in this build: {}", e.toString());
+            cmd.addSubcommand(DemoNotInThisJar.class);
         }
         cmd.setOut(out);
         cmd.setErr(err);

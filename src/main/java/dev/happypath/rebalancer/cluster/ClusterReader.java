@@ -8,9 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.happypath.rebalancer.RuntimeFailure;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.NodeState;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.internal.OperationSupport;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
@@ -136,15 +137,39 @@ public final class ClusterReader {
         HttpResponse<InputStream> response = send(http, request);
         try (InputStream body = response.body()) {
             if (!response.isSuccessful()) {
-                throw OperationSupport.requestFailure(request, OperationSupport.createStatus(response, client.getKubernetesSerialization()));
+                throw failure(request, response.code(), response.message(), body);
             }
             try (JsonParser parser = JSON.createParser(body)) {
                 String next = items(parser, item -> out.add(convert(item, kind, convert)));
                 return next == null || next.isEmpty() || chunkSize <= 0 ? null : next;
             }
         } catch (IOException e) {
-            throw OperationSupport.requestException(request, e);
+            throw new KubernetesClientException("Error executing: " + request.method() + " at: " + request.uri() + ". Cause: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The exception fabric8's own operations throw for a refused request, from its public API only: the
+     * HTTP code and the API server's Status (its reason and message, read by ApiErrors and the 410 restart),
+     * or a Status made of the code and the HTTP reason when the body is not one.
+     */
+    private KubernetesClientException failure(HttpRequest request, int code, String httpMessage, InputStream body) throws IOException {
+        // an error body is a small Status; bounded all the same, as anything read from the network
+        String text = new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+        Status status = null;
+        if (!text.isBlank()) {
+            try {
+                status = client.getKubernetesSerialization().unmarshal(text, Status.class);
+            } catch (RuntimeException notAStatus) {
+                LOG.debug("the {} response to {} is not a Status", code, request.uri());
+            }
+        }
+        if (status == null || status.getCode() == null) {
+            status = (status == null ? new StatusBuilder() : new StatusBuilder(status))
+                    .withCode(code).withMessage(status != null && status.getMessage() != null ? status.getMessage() : httpMessage).build();
+        }
+        return new KubernetesClientException("Failure executing: " + request.method() + " at: " + request.uri() + ". Message: "
+                + status.getMessage() + ". Received status: " + status + ".", code, status);
     }
 
     /** Waits for the response as the client's own operations do, keeping the cause for the message. */
