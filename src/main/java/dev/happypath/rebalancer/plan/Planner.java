@@ -12,6 +12,7 @@ import dev.happypath.rebalancer.scheduling.LandingPredictor;
 import dev.happypath.rebalancer.scheduling.NodeVerdict;
 import dev.happypath.rebalancer.scheduling.PlanningView;
 import dev.happypath.rebalancer.scheduling.Preemption;
+import dev.happypath.rebalancer.scheduling.Rejection;
 import dev.happypath.rebalancer.scheduling.SchedulerProfile;
 import dev.happypath.rebalancer.scheduling.VolumeFilters;
 import dev.happypath.rebalancer.scheduling.Prediction;
@@ -175,7 +176,7 @@ public final class Planner {
             // by node name: the same cluster, however its nodes were listed, gives the same report
             new java.util.TreeMap<>(prediction.rejected()).forEach((node, reasons) -> {
                 if (!prediction.feasibleAnywhere() || stray.homeNodes().contains(node)) {
-                    details.add(node + ": " + String.join("; ", reasons));
+                    details.add(node + ": " + String.join("; ", reasons.stream().map(Rejection::toString).toList()));
                 }
             });
             return new Move(stray, null, Outcome.SKIPPED, preempts.isPresent() ? MoveCode.WOULD_PREEMPT : MoveCode.WOULD_NOT_LAND_HOME,
@@ -305,10 +306,11 @@ public final class Planner {
             reasons.add("not Ready");
         }
         // The pod that would land there is the controller's replacement: same spec, not yet bound.
-        List<String> rejections = Filters.rejections(pod.replacement(), node, view);
-        reasons.addAll(rejections);
+        List<Rejection> rejections = Filters.rejections(pod.replacement(), node, view);
+        rejections.forEach(r -> reasons.add(r.toString()));
         // The scheduler would accept a node filled to 100%; we leave headroom (seed 000: defend the host).
-        if (rejections.stream().noneMatch(r -> r.startsWith(Filters.NODE_RESOURCES_FIT.name()))) {
+        // Decided on the filter's code: a node it already refuses for resources needs no second, headroom, reason.
+        if (rejections.stream().noneMatch(r -> r.by(Filters.NODE_RESOURCES_FIT))) {
             Filters.insufficient(pod, node, view, happyPath.eviction().maxUtilization())
                     .ifPresent(r -> reasons.add("headroom: " + r + " (eviction.maxUtilization)"));
         }

@@ -76,13 +76,28 @@ public record Report(int schemaVersion, String mode, String generatedAt, String 
      * @param node      the predicted node, null when none is feasible or the choice is uncertain
      * @param uncertain why the prediction is not certain (a tie, sampling, another scheduler), or null
      * @param scores    total weighted score per feasible node
-     * @param rejected  filter reasons per refused node
+     * @param rejected  per refused node, each filter that refused it (its kube-scheduler plugin name: the code) and why
      * @param plugins   with --explain: per node, each score plugin's weighted score
      */
     @JsonPropertyOrder({"node", "uncertain", "tied", "scores", "rejected", "plugins"})
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record PredictionView(String node, String uncertain, List<String> tied, Map<String, Long> scores,
-                                 Map<String, List<String>> rejected, Map<String, Map<String, Long>> plugins) {
+                                 Map<String, List<RejectionView>> rejected, Map<String, Map<String, Long>> plugins) {
+    }
+
+    /**
+     * One filter's refusal of a node.
+     *
+     * @param filter the kube-scheduler filter plugin that refused (NodeResourcesFit, TaintToleration, ...): the code
+     * @param reason why, in words
+     */
+    @JsonPropertyOrder({"filter", "reason"})
+    public record RejectionView(String filter, String reason) {
+        /** "Filter: reason", as the scheduler's own events say it. */
+        @Override
+        public String toString() {
+            return filter + ": " + reason;
+        }
     }
 
     @JsonPropertyOrder({"workload", "rule", "home", "predicted", "kind", "verified", "why", "snippet"})

@@ -145,8 +145,16 @@ public final class ReportBuilder {
                 }
             }
         }
-        return new Report.PredictionView(p.node(), uncertain, p.tied(), byScore(p.totals()), new java.util.TreeMap<>(p.rejected()),
+        return new Report.PredictionView(p.node(), uncertain, p.tied(), byScore(p.totals()), rejected(p),
                 plugins == null ? null : new java.util.TreeMap<>(plugins));
+    }
+
+    /** By node name, each node's refusals in filter order. */
+    static Map<String, List<Report.RejectionView>> rejected(Prediction p) {
+        Map<String, List<Report.RejectionView>> byNode = new java.util.TreeMap<>();
+        p.rejected().forEach((node, rejections) -> byNode.put(node, rejections.stream()
+                .map(r -> new Report.RejectionView(r.filter(), r.reason())).toList()));
+        return byNode;
     }
 
     /** Highest score first, ties by node name: a stable order, whatever order the nodes were listed in. */
