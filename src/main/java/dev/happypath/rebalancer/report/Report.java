@@ -17,7 +17,8 @@ public record Report(int schemaVersion, String mode, String generatedAt, String 
                      String clusterState, GateView gate, List<NodeView> nodes, List<PlacementView> placements,
                      List<MoveView> moves, List<AdviceView> advice, Summary summary, Metrics metrics, AfterView after) {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** 2: gate reasons, rejections and move reasons carry their code; metrics count moves by outcome and code. */
+    public static final int SCHEMA_VERSION = 2;
 
     /** The same report with the pass's figures attached. */
     public Report withMetrics(Metrics figures) {
@@ -43,7 +44,24 @@ public record Report(int schemaVersion, String mode, String generatedAt, String 
 
     @JsonPropertyOrder({"open", "reasons", "stableFor", "opensAt"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record GateView(boolean open, List<String> reasons, String stableFor, String opensAt) {
+    public record GateView(boolean open, List<GateReasonView> reasons, String stableFor, String opensAt) {
+    }
+
+    /**
+     * One reason the gate is closed (schemaVersion 2; version 1 had the words only).
+     *
+     * @param code   the stable code (GateReason.Code: NOT_READY, NOT_STABLE, UNSETTLED, ...): key on it
+     * @param node   the worker concerned, absent for a cluster-wide reason
+     * @param reason what it is, in words
+     */
+    @JsonPropertyOrder({"code", "node", "reason"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record GateReasonView(String code, String node, String reason) {
+        /** "node: reason", as the table prints it. */
+        @Override
+        public String toString() {
+            return node == null ? reason : node + ": " + reason;
+        }
     }
 
     @JsonPropertyOrder({"name", "role", "ready", "memoryRequested", "memoryAllocatable", "memoryPercent",
@@ -122,14 +140,15 @@ public record Report(int schemaVersion, String mode, String generatedAt, String 
      * its report (and its Events) carry them.
      *
      * @param passDurationSeconds from the start of the read to the end of the last move
-     * @param moves               count of moves by outcome and reason (only combinations that occurred)
+     * @param moves               count of moves by outcome and code (only combinations that occurred)
      */
     @JsonPropertyOrder({"passDurationSeconds", "gateOpen", "clusterState", "offPath", "moves"})
     public record Metrics(double passDurationSeconds, boolean gateOpen, String clusterState, int offPath,
                           List<MoveCount> moves) {
     }
 
-    @JsonPropertyOrder({"outcome", "reason", "count"})
-    public record MoveCount(String outcome, String reason, int count) {
+    /** How many moves ended with this outcome for this reason code (schemaVersion 2; version 1 counted by drift). */
+    @JsonPropertyOrder({"outcome", "code", "count"})
+    public record MoveCount(String outcome, String code, int count) {
     }
 }

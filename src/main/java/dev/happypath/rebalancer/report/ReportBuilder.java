@@ -60,7 +60,8 @@ public final class ReportBuilder {
                                ClusterSnapshot snapshot, Comparison comparison, GateVerdict gate, List<Move> moves,
                                boolean explain) {
         List<Advice> advice = Advisor.advise(snapshot, happyPath, comparison, workloadsSentElsewhere(moves));
-        List<String> reasons = gate.reasons().stream().map(GateReason::toString).toList();
+        List<Report.GateReasonView> reasons = gate.reasons().stream()
+                .map(r -> new Report.GateReasonView(r.code().name(), r.node(), r.message())).toList();
         Report.GateView gateView = new Report.GateView(gate.open(), reasons, ConfigNode.format(happyPath.stableFor()),
                 gate.opensAt() == null ? null : gate.opensAt().toString());
 
@@ -166,13 +167,16 @@ public final class ReportBuilder {
         return sorted;
     }
 
-    /** The figures of a pass that took {@code duration}, from its report. Moves count by outcome, then reason. */
+    /**
+     * The figures of a pass that took {@code duration}, from its report. Moves count by outcome, then code: both
+     * come from closed sets, so the metric's label values stay bounded (never a pod name or a sentence).
+     */
     public static Report.Metrics metrics(Report report, java.time.Duration duration) {
         Map<List<String>, Integer> counts = new LinkedHashMap<>();
         for (Outcome o : Outcome.values()) {
             for (Report.MoveView m : report.moves()) {
                 if (m.outcome().equals(o.name())) {
-                    counts.merge(List.of(m.outcome(), m.reason()), 1, Integer::sum);
+                    counts.merge(List.of(m.outcome(), m.code()), 1, Integer::sum);
                 }
             }
         }

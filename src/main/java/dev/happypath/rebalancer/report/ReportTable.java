@@ -47,8 +47,8 @@ final class ReportTable {
             b.append(TextLayout.wrap("Gate: OPEN (every worker Ready, schedulable, without pressure for " + r.gate().stableFor() + ")", w, "", "  "));
         } else {
             b.append("Gate: CLOSED").append(r.gate().opensAt() == null ? "" : " (opens at " + r.gate().opensAt() + " if nothing changes)").append('\n');
-            for (String reason : r.gate().reasons()) {
-                b.append(TextLayout.wrap(TextLayout.shorten(reason, names), w, "  - ", "    "));
+            for (Report.GateReasonView reason : r.gate().reasons()) {
+                b.append(TextLayout.wrap(TextLayout.shorten(reason.toString(), names), w, "  - ", "    "));
             }
         }
 

@@ -60,7 +60,7 @@ class PlanCommandTest {
         Run r = cli("plan", "--snapshot", example("idp-colocated"), "--now", NOW, "-o", "json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = r.json();
-        assertThat(j.get("schemaVersion").asInt()).isEqualTo(1);
+        assertThat(j.get("schemaVersion").asInt()).isEqualTo(2);
         assertThat(j.get("mode").asText()).isEqualTo("dry-run");
         assertThat(j.get("generatedAt").asText()).isEqualTo(NOW);
         assertThat(j.get("clusterState").asText()).isEqualTo("RECOVERING");
