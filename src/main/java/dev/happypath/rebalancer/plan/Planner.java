@@ -13,8 +13,6 @@ import dev.happypath.rebalancer.scheduling.NodeVerdict;
 import dev.happypath.rebalancer.scheduling.PlanningView;
 import dev.happypath.rebalancer.scheduling.Preemption;
 import dev.happypath.rebalancer.scheduling.Rejection;
-import dev.happypath.rebalancer.scheduling.SchedulerProfile;
-import dev.happypath.rebalancer.scheduling.VolumeFilters;
 import dev.happypath.rebalancer.scheduling.Prediction;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.DisruptionBudget;
@@ -63,6 +61,7 @@ public final class Planner {
     /** Realistic: earlier moves have happened. The scheduler's prediction uses it. */
     private final PlanningView expected;
     private final EvictionBudget budget;
+    private final EvictionSafety.Facts facts;
     private final Set<String> workloadsMoving = new HashSet<>();
     /** PodDisruptionBudget key -> moves planned under it in this pass: never more than it allows. */
     private final java.util.Map<String, Integer> plannedUnder = new java.util.HashMap<>();
@@ -77,6 +76,8 @@ public final class Planner {
         this.safety = new PlanningView(base, snapshot.nodes());
         this.expected = new PlanningView(base, snapshot.nodes());
         this.budget = new EvictionBudget(happyPath.eviction());
+        // claims and volumes do not change with the moves: the never-evict rules may look at them on this view
+        this.facts = new EvictionSafety.Facts(happyPath, snapshot, expected);
     }
 
     public static Plan plan(ClusterSnapshot snapshot, HappyPath happyPath, Comparison comparison, GateVerdict gate,
@@ -101,19 +102,16 @@ public final class Planner {
 
     private Move decide(Placement stray) {
         PodState pod = stray.pod();
-        List<String> unsafe = EvictionSafety.violations(stray, happyPath);
+        // every never-evict rule, all of them run: permanent, so judged before the gate and the budgets
+        List<Move.Cause> unsafe = EvictionSafety.violations(stray, facts);
         if (!unsafe.isEmpty()) {
-            return new Move(stray, null, Outcome.SKIPPED, EvictionSafety.firstCode(stray, happyPath), unsafe);
+            return Move.refused(stray, Outcome.SKIPPED, unsafe, null);
         }
         if (!gate.open()) {
             return new Move(stray, null, Outcome.DEFERRED, MoveCode.GATE_CLOSED, List.of("gate " + gate.summary()));
         }
+        // at most one: more is EvictionSafety.MULTIPLE_BUDGETS
         List<DisruptionBudget> pdbs = snapshot.budgetsCovering(pod);
-        if (pdbs.size() > 1) {
-            return new Move(stray, null, Outcome.SKIPPED, MoveCode.MULTIPLE_BUDGETS, List.of("covered by " + pdbs.size() + " PodDisruptionBudgets ("
-                    + String.join(", ", pdbs.stream().map(DisruptionBudget::key).toList())
-                    + "): the Eviction API refuses to evict such a pod"));
-        }
         if (pdbs.size() == 1 && pdbs.get(0).disruptionsAllowed() <= 0) {
             DisruptionBudget b = pdbs.get(0);
             return new Move(stray, null, Outcome.BLOCKED, MoveCode.BUDGET_EXHAUSTED, List.of("PodDisruptionBudget " + b.key() + " allows no disruption now"
@@ -127,11 +125,8 @@ public final class Planner {
                     + b.disruptionsAllowed() + " disruption(s) now, and moves planned earlier in this pass use "
                     + (b.disruptionsAllowed() == 1 ? "it" : "them all")));
         }
+        // the only replica got this far only if downtime is allowed (else EvictionSafety.ONLY_REPLICA): the move says so
         Optional<String> onlyReplica = pdbs.isEmpty() ? DisruptionRules.onlyReplica(pod, snapshot) : Optional.empty();
-        if (onlyReplica.isPresent() && !DisruptionRules.downtimeAllowed(stray, happyPath)) {
-            return new Move(stray, null, Outcome.SKIPPED, MoveCode.ONLY_REPLICA, List.of(onlyReplica.get()
-                    + ": moving it means downtime until its replacement is Ready, and " + DisruptionRules.downtimeSetting(stray, happyPath)));
-        }
         Optional<AntiFlapCheck.HoldBack> held = AntiFlapCheck.holdBack(ledger, pod, snapshot.nodes(), happyPath.antiFlap(), now);
         if (held.isPresent()) {
             return held.get().permanent() ? new Move(stray, null, Outcome.SKIPPED, MoveCode.ANTI_FLAP_PERMANENT, List.of(held.get().reason()))
@@ -146,19 +141,13 @@ public final class Planner {
         // becomes Ready, and a held-back workload should say so rather than "not Ready"
         List<DisruptionRules.Verdict> notNow = DisruptionRules.notNow(pod, snapshot);
         if (!notNow.isEmpty()) {
-            return new Move(stray, null, Outcome.DEFERRED, notNow.get(0).code(), notNow.stream().map(DisruptionRules.Verdict::reason).toList());
+            return Move.refused(stray, Outcome.DEFERRED, notNow.stream().map(v -> new Move.Cause(v.code(), v.reason())).toList(), null);
         }
         Optional<String> limit = budget.exceeded(pod);
         if (limit.isPresent()) {
             return new Move(stray, null, Outcome.DEFERRED, MoveCode.LIMIT_REACHED, List.of(limit.get()));
         }
 
-        Optional<String> unjudged = VolumeFilters.cannotJudge(pod.replacement(), expected,
-                happyPath.scheduler().profileFor(pod.replacement()).orElse(SchedulerProfile.defaults()));
-        if (unjudged.isPresent()) {
-            // a filter the landing depends on cannot be run on a dump: the landing would be a guess
-            return new Move(stray, null, Outcome.SKIPPED, MoveCode.CANNOT_JUDGE_FILTER, List.of(unjudged.get()));
-        }
         Prediction first = predict(pod, false);
         Optional<String> refusal = refuse(stray, first);
         // every feasible node found so far is a home with room: the rest must be too, so look at them all

@@ -82,10 +82,26 @@ public record Report(int schemaVersion, String mode, String generatedAt, String 
                                 String home, List<String> homeNodes, List<String> notes) {
     }
 
-    @JsonPropertyOrder({"namespace", "pod", "workload", "from", "to", "reason", "outcome", "code", "detail", "details", "landedOn", "prediction"})
+    /**
+     * One stray and what was done about it.
+     *
+     * @param reason  the drift: LIFEBOATED, COLOCATED or MISPLACED
+     * @param code    why it has its outcome: a MoveCode (the first of {@code causes}). Key on it, never on the words
+     * @param causes  every reason that has a code, the move's code first (two never-evict rules, a node and a pod
+     *                not Ready: each with its own); schemaVersion 2
+     * @param details every reason in words, most important first; {@code detail} joins them
+     */
+    @JsonPropertyOrder({"namespace", "pod", "workload", "from", "to", "reason", "outcome", "code", "causes", "detail", "details", "landedOn",
+            "prediction"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record MoveView(String namespace, String pod, String workload, String from, String to, String reason,
-                           String outcome, String code, String detail, List<String> details, String landedOn, PredictionView prediction) {
+                           String outcome, String code, List<CauseView> causes, String detail, List<String> details, String landedOn,
+                           PredictionView prediction) {
+    }
+
+    /** One reason of a move, with its code (a MoveCode). */
+    @JsonPropertyOrder({"code", "detail"})
+    public record CauseView(String code, String detail) {
     }
 
     /**

@@ -101,7 +101,9 @@ public final class ReportBuilder {
         for (Move m : moves) {
             outcomes.merge(m.outcome().name(), 1, Integer::sum);
             moveViews.add(new Report.MoveView(m.pod().namespace(), m.pod().name(), m.pod().workload(), m.pod().nodeName(),
-                    m.target(), m.reason().name(), m.outcome().name(), m.code().name(), String.join("; ", m.details()), m.details(), m.landedOn(),
+                    m.target(), m.reason().name(), m.outcome().name(), m.code().name(),
+                    m.causes().stream().map(c -> new Report.CauseView(c.code().name(), c.detail())).toList(),
+                    String.join("; ", m.details()), m.details(), m.landedOn(),
                     m.prediction() == null ? null : prediction(m.prediction(), explain)));
         }
         Set<String> named = new HashSet<>();

@@ -101,7 +101,7 @@ class PlannerInvariantsTest {
             NodeState target = snapshot.node(m.target()).orElseThrow();
             // only strays, only safe ones, only to a Ready home, and never past a budget
             assertThat(m.placement().isStray()).as(what + " is a stray").isTrue();
-            assertThat(EvictionSafety.violations(m.placement(), hp)).as(what + " breaks no never-evict rule").isEmpty();
+            assertThat(EvictionSafety.violations(m.placement(), EvictionSafety.Facts.of(hp, snapshot))).as(what + " breaks no never-evict rule").isEmpty();
             assertThat(m.placement().homeNodes()).as(what + " goes home").contains(m.target());
             assertThat(target.isReady()).as(what + " to a Ready node").isTrue();
             List<DisruptionBudget> pdbs = snapshot.budgetsCovering(pod);

@@ -84,6 +84,14 @@ class ScenarioTest {
                         .anyMatch(r -> r.contains(wanted.asText()));
             }
         }
+        if (expect.has("gateCodes")) {
+            // "NODE CODE", or "CODE" for a cluster-wide reason: every reason, in the gate's order
+            List<String> codes = decision.gate().reasons().stream()
+                    .map(r -> (r.node() == null ? "" : r.node() + " ") + r.code().name()).toList();
+            List<String> wanted = new java.util.ArrayList<>();
+            expect.get("gateCodes").forEach(c -> wanted.add(c.asText()));
+            assertThat(codes).as("%s: gate reason codes (%s)", name, decision.gate().reasons()).isEqualTo(wanted);
+        }
         if (expect.has("opensAt")) {
             assertThat(String.valueOf(decision.gate().opensAt())).as("%s: opensAt", name).isEqualTo(expect.get("opensAt").asText());
         }
@@ -134,8 +142,13 @@ class ScenarioTest {
                 if (want.has("reason")) {
                     assertThat(got.reason().name()).as(what + ": reason").isEqualTo(want.get("reason").asText());
                 }
-                if (want.has("code")) {
-                    assertThat(got.code().name()).as(what + ": code").isEqualTo(want.get("code").asText());
+                assertThat(want.has("code")).as(what + ": the scenario names the move's code").isTrue();
+                assertThat(got.code().name()).as(what + ": code").isEqualTo(want.get("code").asText());
+                if (want.has("codes")) {
+                    List<String> codes = new java.util.ArrayList<>();
+                    want.get("codes").forEach(c -> codes.add(c.asText()));
+                    assertThat(got.codes().stream().map(Enum::name).toList()).as(what + ": every cause's code, in order " + got.causes())
+                            .isEqualTo(codes);
                 }
                 for (JsonNode d : want.has("detail") ? List.of(want.get("detail")) : List.<JsonNode>of()) {
                     assertThat(String.join(" | ", got.details())).as(what + ": details").contains(d.asText());
