@@ -7,8 +7,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The machine-readable report (schemaVersion 1). Fields may be added; the documented ones keep their
+ * The machine-readable report (schemaVersion 2). Fields may be added; the documented ones keep their
  * names and meaning (docs/operations.md, "The report").
+ *
+ * <p>Every reason carries a stable code beside its words, and consumers key on the code:
+ * <ul>
+ *   <li>{@code gate.reasons[].code}: a {@link dev.happypath.rebalancer.gate.GateReason.Code} (NO_WORKERS, NOT_READY,
+ *       UNSCHEDULABLE, MEMORY_PRESSURE, DISK_PRESSURE, PID_PRESSURE, HEALTH_TAINT, CLOCK_SKEW, NOT_STABLE, UNSETTLED);</li>
+ *   <li>{@code moves[].code} and {@code moves[].causes[].code}: a {@link dev.happypath.rebalancer.plan.MoveCode},
+ *       every one listed with its outcome in docs/how-it-decides.md ("Every move code");</li>
+ *   <li>{@code moves[].prediction.rejected.NODE[].filter}: the kube-scheduler filter plugin that refused the node
+ *       ({@link dev.happypath.rebalancer.scheduling.Filters#DEFAULT}: NodeUnschedulable, NodeName, TaintToleration,
+ *       NodeAffinity, NodePorts, NodeResourcesFit, VolumeRestrictions, NodeVolumeLimits, VolumeBinding, VolumeZone,
+ *       PodTopologySpread, InterPodAffinity);</li>
+ *   <li>{@code metrics.moves[]}: counts by outcome and move code.</li>
+ * </ul>
+ * Version 1 had the gate reasons and the rejections as words only, and counted moves by drift.
  */
 @JsonPropertyOrder({"schemaVersion", "mode", "generatedAt", "runId", "config", "clusterState", "gate", "nodes",
         "placements", "moves", "advice", "summary", "after", "metrics"})
