@@ -6,7 +6,6 @@ import dev.happypath.rebalancer.advice.Advisor;
 import dev.happypath.rebalancer.compare.Placement;
 import dev.happypath.rebalancer.config.ClusterFit;
 import dev.happypath.rebalancer.config.HappyPath;
-import dev.happypath.rebalancer.gate.GateReason;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.testing.Scenario;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The pure stages (compare, gate, plan) against the scenario table in src/test/resources/scenarios:
- * each file is a small cluster and the verdicts it must produce.
+ * each file is a small cluster and the verdicts it must produce, as codes (the move's code, every cause's
+ * code, the gate's reason codes, the filters that refused a node). The words are in one golden file
+ * ({@link GoldenWordsTest}): a scenario that asserts a sentence is refused, so that a rewording never breaks
+ * the table of behaviour.
  */
 class ScenarioTest {
 
@@ -76,14 +78,7 @@ class ScenarioTest {
             assertThat(decision.gate().open() ? "open" : "closed").as("%s: gate (%s)", name, decision.gate().reasons())
                     .isEqualTo(expect.get("gate").asText());
         }
-        if (expect.has("gateReasons")) {
-            List<String> reasons = decision.gate().reasons().stream().map(GateReason::toString).toList();
-            assertThat(reasons).as("%s: gate reasons", name).hasSize(expect.get("gateReasons").size());
-            for (JsonNode wanted : expect.get("gateReasons")) {
-                assertThat(reasons).as("%s: a gate reason contains '%s'", name, wanted.asText())
-                        .anyMatch(r -> r.contains(wanted.asText()));
-            }
-        }
+        assertThat(expect.has("gateReasons")).as("%s: gate reasons are asserted by gateCodes (the words: GoldenWordsTest)", name).isFalse();
         if (expect.has("gateCodes")) {
             // "NODE CODE", or "CODE" for a cluster-wide reason: every reason, in the gate's order
             List<String> codes = decision.gate().reasons().stream()
@@ -150,12 +145,8 @@ class ScenarioTest {
                     assertThat(got.codes().stream().map(Enum::name).toList()).as(what + ": every cause's code, in order " + got.causes())
                             .isEqualTo(codes);
                 }
-                for (JsonNode d : want.has("detail") ? List.of(want.get("detail")) : List.<JsonNode>of()) {
-                    assertThat(String.join(" | ", got.details())).as(what + ": details").contains(d.asText());
-                }
-                for (JsonNode d : want.path("details")) {
-                    assertThat(String.join(" | ", got.details())).as(what + ": details").contains(d.asText());
-                }
+                assertThat(want.has("detail") || want.has("details")).as(what + ": details are asserted by code (the words: GoldenWordsTest)")
+                        .isFalse();
                 JsonNode p = want.path("prediction");
                 if (!p.isMissingNode()) {
                     assertThat(got.prediction()).as(what + ": has a prediction").isNotNull();
