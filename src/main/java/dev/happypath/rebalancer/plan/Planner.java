@@ -149,7 +149,7 @@ public final class Planner {
         }
 
         Prediction first = predict(pod, false);
-        Optional<String> refusal = refuse(stray, first);
+        Optional<Refusal> refusal = refuse(stray, first);
         // every feasible node found so far is a home with room: the rest must be too, so look at them all
         Prediction prediction = refusal.isEmpty() && !first.complete() ? predict(pod, true) : first;
         if (prediction != first) {
@@ -159,7 +159,7 @@ public final class Planner {
             List<String> details = new ArrayList<>();
             Optional<Preemption.Plan> preempts = Preemption.wouldPreempt(pod.replacement(), expected, happyPath.scheduler(), prediction);
             // Never planned: the scheduler would evict the victims to make room, and no budget of theirs would be asked
-            details.add(refusal.get());
+            details.add(refusal.get().why());
             preempts.ifPresent(p -> details.add(describePreemption(stray, p)));
             // Say why the scheduler would not use each home it refused (or every node, when it refuses all).
             // by node name: the same cluster, however its nodes were listed, gives the same report
@@ -168,8 +168,11 @@ public final class Planner {
                     details.add(node + ": " + String.join("; ", reasons.stream().map(Rejection::toString).toList()));
                 }
             });
-            return new Move(stray, null, Outcome.SKIPPED, preempts.isPresent() ? MoveCode.WOULD_PREEMPT : MoveCode.WOULD_NOT_LAND_HOME,
-                    details, prediction, null);
+            MoveCode code = preempts.isPresent() ? MoveCode.WOULD_PREEMPT : MoveCode.WOULD_NOT_LAND_HOME;
+            List<Move.Cause> causes = new ArrayList<>();
+            causes.add(new Move.Cause(code, details.get(0)));
+            causes.addAll(refusal.get().target());
+            return new Move(stray, null, Outcome.SKIPPED, code, details, prediction, null, causes);
         }
         return planned(stray, prediction, pdbs, onlyReplica);
     }
@@ -225,10 +228,20 @@ public final class Planner {
         }
     }
 
+    /**
+     * Why a predicted landing is not acceptable.
+     *
+     * @param why    in words, the landing and what is wrong with it
+     * @param target when a node it may land on is a home the rebalancer's own checks refuse: each check's reason,
+     *               with its code (empty when the landing is off home or nowhere)
+     */
+    private record Refusal(String why, List<Move.Cause> target) {
+    }
+
     /** Why the predicted landing is not acceptable, if it is not. */
-    private Optional<String> refuse(Placement stray, Prediction prediction) {
+    private Optional<Refusal> refuse(Placement stray, Prediction prediction) {
         if (!prediction.feasibleAnywhere()) {
-            return Optional.of("the scheduler would find no node for its replacement (it would stay Pending)");
+            return Optional.of(new Refusal("the scheduler would find no node for its replacement (it would stay Pending)", List.of()));
         }
         List<String> candidates = prediction.candidates();
         String why;
@@ -245,13 +258,14 @@ public final class Planner {
         for (String c : candidates) {
             if (!homes.contains(c)) {
                 if (prediction.node() != null) {
-                    return Optional.of(why + ", not on its home (" + stray.home() + ")" + runnerUp(prediction, homes));
+                    return Optional.of(new Refusal(why + ", not on its home (" + stray.home() + ")" + runnerUp(prediction, homes), List.of()));
                 }
-                return Optional.of(why + "; " + c + " is not its home (" + stray.home() + ")");
+                return Optional.of(new Refusal(why + "; " + c + " is not its home (" + stray.home() + ")", List.of()));
             }
-            List<String> refusals = targetRefusals(stray, safety.node(c).orElseThrow(), happyPath, safety);
+            List<Move.Cause> refusals = targetRefusals(stray, safety.node(c).orElseThrow(), happyPath, safety);
             if (!refusals.isEmpty()) {
-                return Optional.of((prediction.node() != null ? why : why + "; " + c) + ", but " + c + ": " + String.join("; ", refusals));
+                return Optional.of(new Refusal((prediction.node() != null ? why : why + "; " + c) + ", but " + c + ": "
+                        + String.join("; ", refusals.stream().map(Move.Cause::detail).toList()), refusals));
             }
         }
         return Optional.empty();
@@ -284,27 +298,29 @@ public final class Planner {
     }
 
     /**
-     * Why a node cannot take the pod by our own standards: not Ready, the scheduler's filters on the
-     * conservative view, the headroom rule, and the separation rules (the node must not hold, nor
-     * expect, the other side).
+     * Why a home the pod may land on cannot take it by our own standards, each with its code: not Ready
+     * ({@link MoveCode#TARGET_NOT_READY}), the scheduler's filters on the conservative view, where the moves
+     * planned earlier in this pass count ({@link MoveCode#TARGET_FILTERED}), the headroom rule
+     * ({@link MoveCode#HEADROOM}), and the separation rules, the node must not hold nor expect the other side
+     * ({@link MoveCode#SEPARATION}). All are checked; every one that applies is said.
      */
-    static List<String> targetRefusals(Placement stray, NodeState node, HappyPath happyPath, PlanningView view) {
+    static List<Move.Cause> targetRefusals(Placement stray, NodeState node, HappyPath happyPath, PlanningView view) {
         PodState pod = stray.pod();
-        List<String> reasons = new ArrayList<>();
+        List<Move.Cause> reasons = new ArrayList<>();
         if (!node.isReady()) {
-            reasons.add("not Ready");
+            reasons.add(new Move.Cause(MoveCode.TARGET_NOT_READY, "not Ready"));
         }
         // The pod that would land there is the controller's replacement: same spec, not yet bound.
         List<Rejection> rejections = Filters.rejections(pod.replacement(), node, view);
-        rejections.forEach(r -> reasons.add(r.toString()));
+        rejections.forEach(r -> reasons.add(new Move.Cause(MoveCode.TARGET_FILTERED, r.toString())));
         // The scheduler would accept a node filled to 100%; we leave headroom (seed 000: defend the host).
         // Decided on the filter's code: a node it already refuses for resources needs no second, headroom, reason.
         if (rejections.stream().noneMatch(r -> r.by(Filters.NODE_RESOURCES_FIT))) {
             Filters.insufficient(pod, node, view, happyPath.eviction().maxUtilization())
-                    .ifPresent(r -> reasons.add("headroom: " + r + " (eviction.maxUtilization)"));
+                    .ifPresent(r -> reasons.add(new Move.Cause(MoveCode.HEADROOM, "headroom: " + r + " (eviction.maxUtilization)")));
         }
         separationPartner(stray, node, happyPath, view)
-                .ifPresent(r -> reasons.add("separation: " + r));
+                .ifPresent(r -> reasons.add(new Move.Cause(MoveCode.SEPARATION, "separation: " + r)));
         return reasons;
     }
 
