@@ -150,7 +150,7 @@ public final class Advisor {
         if (!today.feasibleAnywhere()) {
             return Optional.of(new Advice(workload, placement.ruleName(), placement.home().toString(), null, Advice.Kind.NONE_FOUND,
                     "no node is feasible for it at all (" + String.join("; ", today.rejected().entrySet().stream()
-                            .map(e -> e.getKey() + ": " + String.join(", ", e.getValue())).toList()) + ")", "", false));
+                            .map(e -> e.getKey() + ": " + String.join(", ", e.getValue().stream().map(Object::toString).toList())).toList()) + ")", "", false));
         }
 
         if (today.uncertainty() != null) {

@@ -180,7 +180,7 @@ public final class HappyPathComparer {
             case COLOCATED -> Status.COLOCATED;
             case MISPLACED -> Status.MISPLACED;
         };
-        return new Placement(c.pod, ruleName, c.home, c.homeNodes, status, drift, notes);
+        return new Placement(c.pod, ruleName, c.home, c.homeNodes, status, drift, notes, pins);
     }
 
     /**

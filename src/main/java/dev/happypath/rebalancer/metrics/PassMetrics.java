@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code happypath_passes_total{trigger, result}}: passes by what started them (schedule,
  *       node-recovery) and how they ended (completed, failed, skipped)</li>
- *   <li>{@code happypath_moves_total{outcome, reason}}</li>
+ *   <li>{@code happypath_moves_total{outcome, code}}: moves by outcome and reason code (MoveCode); both
+ *       labels take values from closed sets, so the series stay bounded</li>
  *   <li>{@code happypath_gate_open}: 1 when the last pass found the gate open</li>
  *   <li>{@code happypath_cluster_state{state}}: 1 for the state the last pass saw, 0 for the others</li>
  *   <li>{@code happypath_off_path_pods}: managed pods away from the Happy Path at the last pass</li>
@@ -69,8 +70,8 @@ public final class PassMetrics {
         offPath.set(m.offPath());
         states.forEach((s, v) -> v.set(s.name().equals(m.clusterState()) ? 1 : 0));
         for (Report.MoveCount c : m.moves()) {
-            Counter.builder("happypath.moves").tag("outcome", c.outcome()).tag("reason", c.reason())
-                    .description("Moves by outcome (PLANNED, EVICTED, BLOCKED, SKIPPED, DEFERRED, FAILED) and reason")
+            Counter.builder("happypath.moves").tag("outcome", c.outcome()).tag("code", c.code())
+                    .description("Moves by outcome (PLANNED, EVICTED, BLOCKED, SKIPPED, DEFERRED, FAILED) and reason code")
                     .register(registry).increment(c.count());
         }
         lastPass.set(endedAt.getEpochSecond());

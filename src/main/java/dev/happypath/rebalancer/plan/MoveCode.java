@@ -109,5 +109,16 @@ public enum MoveCode {
      * SKIPPED: a filter the prediction depends on needs what a dump cannot show (a CSI volume's attach limit,
      * a volume whose PersistentVolume is not in the dump): the filter is named, and the landing is not certain.
      */
-    CANNOT_JUDGE_FILTER
+    CANNOT_JUDGE_FILTER,
+
+    // --- codes (issue 15): why a home the pod would land on is refused, as causes of WOULD_NOT_LAND_HOME
+    //     (or WOULD_PREEMPT); never a move's own code
+    /** The home it would land on is not Ready. */
+    TARGET_NOT_READY,
+    /** The scheduler's filters refuse the home once the moves planned earlier in this pass are counted there. */
+    TARGET_FILTERED,
+    /** The home would be filled past eviction.maxUtilization (the scheduler would accept it; we leave room). */
+    HEADROOM,
+    /** The home holds, or expects from a planned move, a pod its separation rule keeps apart from this one. */
+    SEPARATION
 }

@@ -12,8 +12,7 @@ import dev.happypath.rebalancer.scheduling.LandingPredictor;
 import dev.happypath.rebalancer.scheduling.NodeVerdict;
 import dev.happypath.rebalancer.scheduling.PlanningView;
 import dev.happypath.rebalancer.scheduling.Preemption;
-import dev.happypath.rebalancer.scheduling.SchedulerProfile;
-import dev.happypath.rebalancer.scheduling.VolumeFilters;
+import dev.happypath.rebalancer.scheduling.Rejection;
 import dev.happypath.rebalancer.scheduling.Prediction;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.DisruptionBudget;
@@ -62,6 +61,7 @@ public final class Planner {
     /** Realistic: earlier moves have happened. The scheduler's prediction uses it. */
     private final PlanningView expected;
     private final EvictionBudget budget;
+    private final EvictionSafety.Facts facts;
     private final Set<String> workloadsMoving = new HashSet<>();
     /** PodDisruptionBudget key -> moves planned under it in this pass: never more than it allows. */
     private final java.util.Map<String, Integer> plannedUnder = new java.util.HashMap<>();
@@ -76,6 +76,8 @@ public final class Planner {
         this.safety = new PlanningView(base, snapshot.nodes());
         this.expected = new PlanningView(base, snapshot.nodes());
         this.budget = new EvictionBudget(happyPath.eviction());
+        // claims and volumes do not change with the moves: the never-evict rules may look at them on this view
+        this.facts = new EvictionSafety.Facts(happyPath, snapshot, expected);
     }
 
     public static Plan plan(ClusterSnapshot snapshot, HappyPath happyPath, Comparison comparison, GateVerdict gate,
@@ -100,19 +102,16 @@ public final class Planner {
 
     private Move decide(Placement stray) {
         PodState pod = stray.pod();
-        List<String> unsafe = EvictionSafety.violations(stray, happyPath);
+        // every never-evict rule, all of them run: permanent, so judged before the gate and the budgets
+        List<Move.Cause> unsafe = EvictionSafety.violations(stray, facts);
         if (!unsafe.isEmpty()) {
-            return new Move(stray, null, Outcome.SKIPPED, EvictionSafety.firstCode(stray, happyPath), unsafe);
+            return Move.refused(stray, Outcome.SKIPPED, unsafe, null);
         }
         if (!gate.open()) {
             return new Move(stray, null, Outcome.DEFERRED, MoveCode.GATE_CLOSED, List.of("gate " + gate.summary()));
         }
+        // at most one: more is EvictionSafety.MULTIPLE_BUDGETS
         List<DisruptionBudget> pdbs = snapshot.budgetsCovering(pod);
-        if (pdbs.size() > 1) {
-            return new Move(stray, null, Outcome.SKIPPED, MoveCode.MULTIPLE_BUDGETS, List.of("covered by " + pdbs.size() + " PodDisruptionBudgets ("
-                    + String.join(", ", pdbs.stream().map(DisruptionBudget::key).toList())
-                    + "): the Eviction API refuses to evict such a pod"));
-        }
         if (pdbs.size() == 1 && pdbs.get(0).disruptionsAllowed() <= 0) {
             DisruptionBudget b = pdbs.get(0);
             return new Move(stray, null, Outcome.BLOCKED, MoveCode.BUDGET_EXHAUSTED, List.of("PodDisruptionBudget " + b.key() + " allows no disruption now"
@@ -126,11 +125,8 @@ public final class Planner {
                     + b.disruptionsAllowed() + " disruption(s) now, and moves planned earlier in this pass use "
                     + (b.disruptionsAllowed() == 1 ? "it" : "them all")));
         }
+        // the only replica got this far only if downtime is allowed (else EvictionSafety.ONLY_REPLICA): the move says so
         Optional<String> onlyReplica = pdbs.isEmpty() ? DisruptionRules.onlyReplica(pod, snapshot) : Optional.empty();
-        if (onlyReplica.isPresent() && !DisruptionRules.downtimeAllowed(stray, happyPath)) {
-            return new Move(stray, null, Outcome.SKIPPED, MoveCode.ONLY_REPLICA, List.of(onlyReplica.get()
-                    + ": moving it means downtime until its replacement is Ready, and " + DisruptionRules.downtimeSetting(stray, happyPath)));
-        }
         Optional<AntiFlapCheck.HoldBack> held = AntiFlapCheck.holdBack(ledger, pod, snapshot.nodes(), happyPath.antiFlap(), now);
         if (held.isPresent()) {
             return held.get().permanent() ? new Move(stray, null, Outcome.SKIPPED, MoveCode.ANTI_FLAP_PERMANENT, List.of(held.get().reason()))
@@ -145,21 +141,15 @@ public final class Planner {
         // becomes Ready, and a held-back workload should say so rather than "not Ready"
         List<DisruptionRules.Verdict> notNow = DisruptionRules.notNow(pod, snapshot);
         if (!notNow.isEmpty()) {
-            return new Move(stray, null, Outcome.DEFERRED, notNow.get(0).code(), notNow.stream().map(DisruptionRules.Verdict::reason).toList());
+            return Move.refused(stray, Outcome.DEFERRED, notNow.stream().map(v -> new Move.Cause(v.code(), v.reason())).toList(), null);
         }
         Optional<String> limit = budget.exceeded(pod);
         if (limit.isPresent()) {
             return new Move(stray, null, Outcome.DEFERRED, MoveCode.LIMIT_REACHED, List.of(limit.get()));
         }
 
-        Optional<String> unjudged = VolumeFilters.cannotJudge(pod.replacement(), expected,
-                happyPath.scheduler().profileFor(pod.replacement()).orElse(SchedulerProfile.defaults()));
-        if (unjudged.isPresent()) {
-            // a filter the landing depends on cannot be run on a dump: the landing would be a guess
-            return new Move(stray, null, Outcome.SKIPPED, MoveCode.CANNOT_JUDGE_FILTER, List.of(unjudged.get()));
-        }
         Prediction first = predict(pod, false);
-        Optional<String> refusal = refuse(stray, first);
+        Optional<Refusal> refusal = refuse(stray, first);
         // every feasible node found so far is a home with room: the rest must be too, so look at them all
         Prediction prediction = refusal.isEmpty() && !first.complete() ? predict(pod, true) : first;
         if (prediction != first) {
@@ -169,17 +159,20 @@ public final class Planner {
             List<String> details = new ArrayList<>();
             Optional<Preemption.Plan> preempts = Preemption.wouldPreempt(pod.replacement(), expected, happyPath.scheduler(), prediction);
             // Never planned: the scheduler would evict the victims to make room, and no budget of theirs would be asked
-            details.add(refusal.get());
+            details.add(refusal.get().why());
             preempts.ifPresent(p -> details.add(describePreemption(stray, p)));
             // Say why the scheduler would not use each home it refused (or every node, when it refuses all).
             // by node name: the same cluster, however its nodes were listed, gives the same report
             new java.util.TreeMap<>(prediction.rejected()).forEach((node, reasons) -> {
                 if (!prediction.feasibleAnywhere() || stray.homeNodes().contains(node)) {
-                    details.add(node + ": " + String.join("; ", reasons));
+                    details.add(node + ": " + String.join("; ", reasons.stream().map(Rejection::toString).toList()));
                 }
             });
-            return new Move(stray, null, Outcome.SKIPPED, preempts.isPresent() ? MoveCode.WOULD_PREEMPT : MoveCode.WOULD_NOT_LAND_HOME,
-                    details, prediction, null);
+            MoveCode code = preempts.isPresent() ? MoveCode.WOULD_PREEMPT : MoveCode.WOULD_NOT_LAND_HOME;
+            List<Move.Cause> causes = new ArrayList<>();
+            causes.add(new Move.Cause(code, details.get(0)));
+            causes.addAll(refusal.get().target());
+            return new Move(stray, null, Outcome.SKIPPED, code, details, prediction, null, causes);
         }
         return planned(stray, prediction, pdbs, onlyReplica);
     }
@@ -235,10 +228,20 @@ public final class Planner {
         }
     }
 
+    /**
+     * Why a predicted landing is not acceptable.
+     *
+     * @param why    in words, the landing and what is wrong with it
+     * @param target when a node it may land on is a home the rebalancer's own checks refuse: each check's reason,
+     *               with its code (empty when the landing is off home or nowhere)
+     */
+    private record Refusal(String why, List<Move.Cause> target) {
+    }
+
     /** Why the predicted landing is not acceptable, if it is not. */
-    private Optional<String> refuse(Placement stray, Prediction prediction) {
+    private Optional<Refusal> refuse(Placement stray, Prediction prediction) {
         if (!prediction.feasibleAnywhere()) {
-            return Optional.of("the scheduler would find no node for its replacement (it would stay Pending)");
+            return Optional.of(new Refusal("the scheduler would find no node for its replacement (it would stay Pending)", List.of()));
         }
         List<String> candidates = prediction.candidates();
         String why;
@@ -255,13 +258,14 @@ public final class Planner {
         for (String c : candidates) {
             if (!homes.contains(c)) {
                 if (prediction.node() != null) {
-                    return Optional.of(why + ", not on its home (" + stray.home() + ")" + runnerUp(prediction, homes));
+                    return Optional.of(new Refusal(why + ", not on its home (" + stray.home() + ")" + runnerUp(prediction, homes), List.of()));
                 }
-                return Optional.of(why + "; " + c + " is not its home (" + stray.home() + ")");
+                return Optional.of(new Refusal(why + "; " + c + " is not its home (" + stray.home() + ")", List.of()));
             }
-            List<String> refusals = targetRefusals(stray, safety.node(c).orElseThrow(), happyPath, safety);
+            List<Move.Cause> refusals = targetRefusals(stray, safety.node(c).orElseThrow(), happyPath, safety);
             if (!refusals.isEmpty()) {
-                return Optional.of((prediction.node() != null ? why : why + "; " + c) + ", but " + c + ": " + String.join("; ", refusals));
+                return Optional.of(new Refusal((prediction.node() != null ? why : why + "; " + c) + ", but " + c + ": "
+                        + String.join("; ", refusals.stream().map(Move.Cause::detail).toList()), refusals));
             }
         }
         return Optional.empty();
@@ -294,26 +298,29 @@ public final class Planner {
     }
 
     /**
-     * Why a node cannot take the pod by our own standards: not Ready, the scheduler's filters on the
-     * conservative view, the headroom rule, and the separation rules (the node must not hold, nor
-     * expect, the other side).
+     * Why a home the pod may land on cannot take it by our own standards, each with its code: not Ready
+     * ({@link MoveCode#TARGET_NOT_READY}), the scheduler's filters on the conservative view, where the moves
+     * planned earlier in this pass count ({@link MoveCode#TARGET_FILTERED}), the headroom rule
+     * ({@link MoveCode#HEADROOM}), and the separation rules, the node must not hold nor expect the other side
+     * ({@link MoveCode#SEPARATION}). All are checked; every one that applies is said.
      */
-    static List<String> targetRefusals(Placement stray, NodeState node, HappyPath happyPath, PlanningView view) {
+    static List<Move.Cause> targetRefusals(Placement stray, NodeState node, HappyPath happyPath, PlanningView view) {
         PodState pod = stray.pod();
-        List<String> reasons = new ArrayList<>();
+        List<Move.Cause> reasons = new ArrayList<>();
         if (!node.isReady()) {
-            reasons.add("not Ready");
+            reasons.add(new Move.Cause(MoveCode.TARGET_NOT_READY, "not Ready"));
         }
         // The pod that would land there is the controller's replacement: same spec, not yet bound.
-        List<String> rejections = Filters.rejections(pod.replacement(), node, view);
-        reasons.addAll(rejections);
+        List<Rejection> rejections = Filters.rejections(pod.replacement(), node, view);
+        rejections.forEach(r -> reasons.add(new Move.Cause(MoveCode.TARGET_FILTERED, r.toString())));
         // The scheduler would accept a node filled to 100%; we leave headroom (seed 000: defend the host).
-        if (rejections.stream().noneMatch(r -> r.startsWith(Filters.NODE_RESOURCES_FIT.name()))) {
+        // Decided on the filter's code: a node it already refuses for resources needs no second, headroom, reason.
+        if (rejections.stream().noneMatch(r -> r.by(Filters.NODE_RESOURCES_FIT))) {
             Filters.insufficient(pod, node, view, happyPath.eviction().maxUtilization())
-                    .ifPresent(r -> reasons.add("headroom: " + r + " (eviction.maxUtilization)"));
+                    .ifPresent(r -> reasons.add(new Move.Cause(MoveCode.HEADROOM, "headroom: " + r + " (eviction.maxUtilization)")));
         }
         separationPartner(stray, node, happyPath, view)
-                .ifPresent(r -> reasons.add("separation: " + r));
+                .ifPresent(r -> reasons.add(new Move.Cause(MoveCode.SEPARATION, "separation: " + r)));
         return reasons;
     }
 

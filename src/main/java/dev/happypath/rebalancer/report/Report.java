@@ -7,8 +7,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The machine-readable report (schemaVersion 1). Fields may be added; the documented ones keep their
+ * The machine-readable report (schemaVersion 2). Fields may be added; the documented ones keep their
  * names and meaning (docs/operations.md, "The report").
+ *
+ * <p>Every reason carries a stable code beside its words, and consumers key on the code:
+ * <ul>
+ *   <li>{@code gate.reasons[].code}: a {@link dev.happypath.rebalancer.gate.GateReason.Code} (NO_WORKERS, NOT_READY,
+ *       UNSCHEDULABLE, MEMORY_PRESSURE, DISK_PRESSURE, PID_PRESSURE, HEALTH_TAINT, CLOCK_SKEW, NOT_STABLE, UNSETTLED);</li>
+ *   <li>{@code moves[].code} and {@code moves[].causes[].code}: a {@link dev.happypath.rebalancer.plan.MoveCode},
+ *       every one listed with its outcome in docs/how-it-decides.md ("Every move code");</li>
+ *   <li>{@code moves[].prediction.rejected.NODE[].filter}: the kube-scheduler filter plugin that refused the node
+ *       ({@link dev.happypath.rebalancer.scheduling.Filters#DEFAULT}: NodeUnschedulable, NodeName, TaintToleration,
+ *       NodeAffinity, NodePorts, NodeResourcesFit, VolumeRestrictions, NodeVolumeLimits, VolumeBinding, VolumeZone,
+ *       PodTopologySpread, InterPodAffinity);</li>
+ *   <li>{@code metrics.moves[]}: counts by outcome and move code.</li>
+ * </ul>
+ * Version 1 had the gate reasons and the rejections as words only, and counted moves by drift.
  */
 @JsonPropertyOrder({"schemaVersion", "mode", "generatedAt", "runId", "config", "clusterState", "gate", "nodes",
         "placements", "moves", "advice", "summary", "after", "metrics"})
@@ -17,7 +31,8 @@ public record Report(int schemaVersion, String mode, String generatedAt, String 
                      String clusterState, GateView gate, List<NodeView> nodes, List<PlacementView> placements,
                      List<MoveView> moves, List<AdviceView> advice, Summary summary, Metrics metrics, AfterView after) {
 
-    public static final int SCHEMA_VERSION = 1;
+    /** 2: gate reasons, rejections and move reasons carry their code; metrics count moves by outcome and code. */
+    public static final int SCHEMA_VERSION = 2;
 
     /** The same report with the pass's figures attached. */
     public Report withMetrics(Metrics figures) {
@@ -43,7 +58,24 @@ public record Report(int schemaVersion, String mode, String generatedAt, String 
 
     @JsonPropertyOrder({"open", "reasons", "stableFor", "opensAt"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record GateView(boolean open, List<String> reasons, String stableFor, String opensAt) {
+    public record GateView(boolean open, List<GateReasonView> reasons, String stableFor, String opensAt) {
+    }
+
+    /**
+     * One reason the gate is closed (schemaVersion 2; version 1 had the words only).
+     *
+     * @param code   the stable code (GateReason.Code: NOT_READY, NOT_STABLE, UNSETTLED, ...): key on it
+     * @param node   the worker concerned, absent for a cluster-wide reason
+     * @param reason what it is, in words
+     */
+    @JsonPropertyOrder({"code", "node", "reason"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record GateReasonView(String code, String node, String reason) {
+        /** "node: reason", as the table prints it. */
+        @Override
+        public String toString() {
+            return node == null ? reason : node + ": " + reason;
+        }
     }
 
     @JsonPropertyOrder({"name", "role", "ready", "memoryRequested", "memoryAllocatable", "memoryPercent",
@@ -64,10 +96,26 @@ public record Report(int schemaVersion, String mode, String generatedAt, String 
                                 String home, List<String> homeNodes, List<String> notes) {
     }
 
-    @JsonPropertyOrder({"namespace", "pod", "workload", "from", "to", "reason", "outcome", "code", "detail", "details", "landedOn", "prediction"})
+    /**
+     * One stray and what was done about it.
+     *
+     * @param reason  the drift: LIFEBOATED, COLOCATED or MISPLACED
+     * @param code    why it has its outcome: a MoveCode (the first of {@code causes}). Key on it, never on the words
+     * @param causes  every reason that has a code, the move's code first (two never-evict rules, a node and a pod
+     *                not Ready: each with its own); schemaVersion 2
+     * @param details every reason in words, most important first; {@code detail} joins them
+     */
+    @JsonPropertyOrder({"namespace", "pod", "workload", "from", "to", "reason", "outcome", "code", "causes", "detail", "details", "landedOn",
+            "prediction"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record MoveView(String namespace, String pod, String workload, String from, String to, String reason,
-                           String outcome, String code, String detail, List<String> details, String landedOn, PredictionView prediction) {
+                           String outcome, String code, List<CauseView> causes, String detail, List<String> details, String landedOn,
+                           PredictionView prediction) {
+    }
+
+    /** One reason of a move, with its code (a MoveCode). */
+    @JsonPropertyOrder({"code", "detail"})
+    public record CauseView(String code, String detail) {
     }
 
     /**
@@ -76,13 +124,28 @@ public record Report(int schemaVersion, String mode, String generatedAt, String 
      * @param node      the predicted node, null when none is feasible or the choice is uncertain
      * @param uncertain why the prediction is not certain (a tie, sampling, another scheduler), or null
      * @param scores    total weighted score per feasible node
-     * @param rejected  filter reasons per refused node
+     * @param rejected  per refused node, each filter that refused it (its kube-scheduler plugin name: the code) and why
      * @param plugins   with --explain: per node, each score plugin's weighted score
      */
     @JsonPropertyOrder({"node", "uncertain", "tied", "scores", "rejected", "plugins"})
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record PredictionView(String node, String uncertain, List<String> tied, Map<String, Long> scores,
-                                 Map<String, List<String>> rejected, Map<String, Map<String, Long>> plugins) {
+                                 Map<String, List<RejectionView>> rejected, Map<String, Map<String, Long>> plugins) {
+    }
+
+    /**
+     * One filter's refusal of a node.
+     *
+     * @param filter the kube-scheduler filter plugin that refused (NodeResourcesFit, TaintToleration, ...): the code
+     * @param reason why, in words
+     */
+    @JsonPropertyOrder({"filter", "reason"})
+    public record RejectionView(String filter, String reason) {
+        /** "Filter: reason", as the scheduler's own events say it. */
+        @Override
+        public String toString() {
+            return filter + ": " + reason;
+        }
     }
 
     @JsonPropertyOrder({"workload", "rule", "home", "predicted", "kind", "verified", "why", "snippet"})
@@ -107,14 +170,15 @@ public record Report(int schemaVersion, String mode, String generatedAt, String 
      * its report (and its Events) carry them.
      *
      * @param passDurationSeconds from the start of the read to the end of the last move
-     * @param moves               count of moves by outcome and reason (only combinations that occurred)
+     * @param moves               count of moves by outcome and code (only combinations that occurred)
      */
     @JsonPropertyOrder({"passDurationSeconds", "gateOpen", "clusterState", "offPath", "moves"})
     public record Metrics(double passDurationSeconds, boolean gateOpen, String clusterState, int offPath,
                           List<MoveCount> moves) {
     }
 
-    @JsonPropertyOrder({"outcome", "reason", "count"})
-    public record MoveCount(String outcome, String reason, int count) {
+    /** How many moves ended with this outcome for this reason code (schemaVersion 2; version 1 counted by drift). */
+    @JsonPropertyOrder({"outcome", "code", "count"})
+    public record MoveCount(String outcome, String code, int count) {
     }
 }

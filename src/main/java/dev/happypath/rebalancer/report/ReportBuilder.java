@@ -60,7 +60,8 @@ public final class ReportBuilder {
                                ClusterSnapshot snapshot, Comparison comparison, GateVerdict gate, List<Move> moves,
                                boolean explain) {
         List<Advice> advice = Advisor.advise(snapshot, happyPath, comparison, workloadsSentElsewhere(moves));
-        List<String> reasons = gate.reasons().stream().map(GateReason::toString).toList();
+        List<Report.GateReasonView> reasons = gate.reasons().stream()
+                .map(r -> new Report.GateReasonView(r.code().name(), r.node(), r.message())).toList();
         Report.GateView gateView = new Report.GateView(gate.open(), reasons, ConfigNode.format(happyPath.stableFor()),
                 gate.opensAt() == null ? null : gate.opensAt().toString());
 
@@ -100,7 +101,9 @@ public final class ReportBuilder {
         for (Move m : moves) {
             outcomes.merge(m.outcome().name(), 1, Integer::sum);
             moveViews.add(new Report.MoveView(m.pod().namespace(), m.pod().name(), m.pod().workload(), m.pod().nodeName(),
-                    m.target(), m.reason().name(), m.outcome().name(), m.code().name(), String.join("; ", m.details()), m.details(), m.landedOn(),
+                    m.target(), m.reason().name(), m.outcome().name(), m.code().name(),
+                    m.causes().stream().map(c -> new Report.CauseView(c.code().name(), c.detail())).toList(),
+                    String.join("; ", m.details()), m.details(), m.landedOn(),
                     m.prediction() == null ? null : prediction(m.prediction(), explain)));
         }
         Set<String> named = new HashSet<>();
@@ -145,8 +148,16 @@ public final class ReportBuilder {
                 }
             }
         }
-        return new Report.PredictionView(p.node(), uncertain, p.tied(), byScore(p.totals()), new java.util.TreeMap<>(p.rejected()),
+        return new Report.PredictionView(p.node(), uncertain, p.tied(), byScore(p.totals()), rejected(p),
                 plugins == null ? null : new java.util.TreeMap<>(plugins));
+    }
+
+    /** By node name, each node's refusals in filter order. */
+    static Map<String, List<Report.RejectionView>> rejected(Prediction p) {
+        Map<String, List<Report.RejectionView>> byNode = new java.util.TreeMap<>();
+        p.rejected().forEach((node, rejections) -> byNode.put(node, rejections.stream()
+                .map(r -> new Report.RejectionView(r.filter(), r.reason())).toList()));
+        return byNode;
     }
 
     /** Highest score first, ties by node name: a stable order, whatever order the nodes were listed in. */
@@ -158,13 +169,16 @@ public final class ReportBuilder {
         return sorted;
     }
 
-    /** The figures of a pass that took {@code duration}, from its report. Moves count by outcome, then reason. */
+    /**
+     * The figures of a pass that took {@code duration}, from its report. Moves count by outcome, then code: both
+     * come from closed sets, so the metric's label values stay bounded (never a pod name or a sentence).
+     */
     public static Report.Metrics metrics(Report report, java.time.Duration duration) {
         Map<List<String>, Integer> counts = new LinkedHashMap<>();
         for (Outcome o : Outcome.values()) {
             for (Report.MoveView m : report.moves()) {
                 if (m.outcome().equals(o.name())) {
-                    counts.merge(List.of(m.outcome(), m.reason()), 1, Integer::sum);
+                    counts.merge(List.of(m.outcome(), m.code()), 1, Integer::sum);
                 }
             }
         }

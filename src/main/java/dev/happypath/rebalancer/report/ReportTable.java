@@ -47,8 +47,8 @@ final class ReportTable {
             b.append(TextLayout.wrap("Gate: OPEN (every worker Ready, schedulable, without pressure for " + r.gate().stableFor() + ")", w, "", "  "));
         } else {
             b.append("Gate: CLOSED").append(r.gate().opensAt() == null ? "" : " (opens at " + r.gate().opensAt() + " if nothing changes)").append('\n');
-            for (String reason : r.gate().reasons()) {
-                b.append(TextLayout.wrap(TextLayout.shorten(reason, names), w, "  - ", "    "));
+            for (Report.GateReasonView reason : r.gate().reasons()) {
+                b.append(TextLayout.wrap(TextLayout.shorten(reason.toString(), names), w, "  - ", "    "));
             }
         }
 
@@ -208,8 +208,8 @@ final class ReportTable {
         }
         p.rejected().forEach((node, reasons) -> {
             b.append(TextLayout.wrap(names.getOrDefault(node, node) + ": filtered out", width, DETAIL, DETAIL));
-            for (String reason : reasons) {
-                b.append(TextLayout.wrap(TextLayout.shorten(reason, names), width, DETAIL_MORE, DETAIL_MORE + "  "));
+            for (Report.RejectionView reason : reasons) {
+                b.append(TextLayout.wrap(TextLayout.shorten(reason.toString(), names), width, DETAIL_MORE, DETAIL_MORE + "  "));
             }
         });
     }
@@ -232,7 +232,7 @@ final class ReportTable {
             row.add(String.valueOf(p.scores().get(node)));
             t.row(row.toArray(String[]::new));
         });
-        p.rejected().forEach((node, reasons) -> t.row(node, String.join("; ", reasons)));
+        p.rejected().forEach((node, reasons) -> t.row(node, String.join("; ", reasons.stream().map(Report.RejectionView::toString).toList())));
         b.append(t.render(DETAIL_MORE));
     }
 

@@ -63,8 +63,8 @@ public final class Filters {
             VolumeFilters.VOLUME_RESTRICTIONS, VolumeFilters.NODE_VOLUME_LIMITS, VOLUME_BINDING, VolumeFilters.VOLUME_ZONE,
             POD_TOPOLOGY_SPREAD, INTER_POD_AFFINITY);
 
-    /** Every reason the node is refused, each prefixed with the filter's name. */
-    public static List<String> rejections(PodState pod, NodeState node, ClusterView view) {
+    /** Every filter that refuses the node, with its reason. */
+    public static List<Rejection> rejections(PodState pod, NodeState node, ClusterView view) {
         return prepare(pod, view).rejections(node);
     }
 
@@ -92,16 +92,16 @@ public final class Filters {
             this.checks = checks;
         }
 
-        /** Every reason the node is refused, each prefixed with the filter's name. */
-        public List<String> rejections(NodeState node) {
-            List<String> reasons = null;
+        /** Every filter that refuses the node, with its reason, in filter order. */
+        public List<Rejection> rejections(NodeState node) {
+            List<Rejection> reasons = null;
             for (int i = 0; i < checks.size(); i++) {
                 Optional<String> r = checks.get(i).reject(node);
                 if (r.isPresent()) {
                     if (reasons == null) {
                         reasons = new ArrayList<>(2);
                     }
-                    reasons.add(filters.get(i).name() + ": " + r.get());
+                    reasons.add(new Rejection(filters.get(i).name(), node.name(), r.get()));
                 }
             }
             return reasons == null ? List.of() : reasons;

@@ -60,10 +60,10 @@ public final class LandingPredictor {
         // Where a search may stop, nodes go by name: which ones a stopped search saw must not depend on listing order.
         List<NodeState> nodes = view.nodes().size() >= MIN_FEASIBLE_NODES_TO_FIND ? view.nodesByName() : view.nodes();
         List<NodeState> feasible = new ArrayList<>();
-        List<List<String>> rejections = new ArrayList<>();
+        List<List<Rejection>> rejections = new ArrayList<>();
         Filters.Prepared filters = Filters.prepare(pod, view, profile.filters());
         for (NodeState n : nodes) {
-            List<String> reasons = withNominated(pod, n, view, profile, filters.rejections(n));
+            List<Rejection> reasons = withNominated(pod, n, view, profile, filters.rejections(n));
             rejections.add(reasons);
             if (reasons.isEmpty()) {
                 feasible.add(n);
@@ -114,7 +114,7 @@ public final class LandingPredictor {
         int f = 0;
         for (int k = 0; k < rejections.size(); k++) {
             NodeState n = nodes.get(k);
-            List<String> reasons = rejections.get(k);
+            List<Rejection> reasons = rejections.get(k);
             boolean ok = reasons.isEmpty() && f < feasible.size() && feasible.get(f) == n;
             Map<String, Long> s = ok && !scores.isEmpty() ? scores.get(f) : Map.of();
             long total = ok ? totals[f] : 0;
@@ -158,17 +158,17 @@ public final class LandingPredictor {
      * at least this pod's priority counted there, and without them. It must pass both; what only the first
      * finds is said with the pods that caused it.
      */
-    static List<String> withNominated(PodState pod, NodeState node, ClusterView view, SchedulerProfile profile, List<String> without) {
+    static List<Rejection> withNominated(PodState pod, NodeState node, ClusterView view, SchedulerProfile profile, List<Rejection> without) {
         List<PodState> nominated = WithNominated.counted(view, node.name(), pod);
         if (nominated.isEmpty()) {
             return without;
         }
-        List<String> with = Filters.prepare(pod, new WithNominated(view, node.name(), nominated), profile.filters()).rejections(node);
-        List<String> all = new ArrayList<>(without);
+        List<Rejection> with = Filters.prepare(pod, new WithNominated(view, node.name(), nominated), profile.filters()).rejections(node);
+        List<Rejection> all = new ArrayList<>(without);
         String who = String.join(", ", nominated.stream().map(PodState::key).sorted().toList());
-        for (String r : with) {
+        for (Rejection r : with) {
             if (!without.contains(r)) {
-                all.add(r + " (counting " + who + ", nominated to it by a preemption)");
+                all.add(r.saying(" (counting " + who + ", nominated to it by a preemption)"));
             }
         }
         return all;

@@ -10,7 +10,7 @@ import java.util.Map;
  * @param scores     per score plugin, the normalised score times the plugin's weight (empty when refused or not scored)
  * @param total      the sum of {@code scores}
  */
-public record NodeVerdict(String node, List<String> rejections, Map<String, Long> scores, long total) {
+public record NodeVerdict(String node, List<Rejection> rejections, Map<String, Long> scores, long total) {
 
     public NodeVerdict {
         rejections = List.copyOf(rejections);

@@ -54,9 +54,9 @@ public record Prediction(String node, List<String> tied, String uncertainty, boo
         return totals;
     }
 
-    /** Filter reasons per refused node. */
-    public Map<String, List<String>> rejected() {
-        Map<String, List<String>> rejected = new LinkedHashMap<>();
+    /** The filters' refusals per refused node. */
+    public Map<String, List<Rejection>> rejected() {
+        Map<String, List<Rejection>> rejected = new LinkedHashMap<>();
         verdicts.stream().filter(v -> !v.feasible()).forEach(v -> rejected.put(v.node(), v.rejections()));
         return rejected;
     }

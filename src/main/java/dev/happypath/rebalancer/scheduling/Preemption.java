@@ -51,7 +51,7 @@ public final class Preemption {
         List<Plan> candidates = new ArrayList<>();
         for (NodeVerdict verdict : prediction.verdicts()) {
             // only a lack of resources is cured by removing pods
-            if (verdict.feasible() || !verdict.rejections().stream().allMatch(r -> r.startsWith(Filters.NODE_RESOURCES_FIT.name() + ":"))) {
+            if (verdict.feasible() || !verdict.rejections().stream().allMatch(r -> r.by(Filters.NODE_RESOURCES_FIT))) {
                 continue;
             }
             NodeState node = view.node(verdict.node()).orElse(null);
@@ -95,7 +95,7 @@ public final class Preemption {
     }
 
     private static boolean fits(PodState pod, NodeState node, ClusterView view, SchedulerProfile profile) {
-        List<String> without = Filters.prepare(pod, view, profile.filters()).rejections(node);
+        List<Rejection> without = Filters.prepare(pod, view, profile.filters()).rejections(node);
         return LandingPredictor.withNominated(pod, node, view, profile, without).isEmpty();
     }
 

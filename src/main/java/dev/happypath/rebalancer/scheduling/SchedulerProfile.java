@@ -71,11 +71,6 @@ public record SchedulerProfile(String schedulerName, String source, List<NodeFil
         return new SchedulerProfile(DEFAULT_SCHEDULER, "the default profile", Filters.DEFAULT, scores, 0, List.of());
     }
 
-    /** Whether this is the model's default profile untouched (no configuration read). */
-    public boolean isDefault() {
-        return source.equals("the default profile");
-    }
-
     private static Map<String, Integer> defaultWeights() {
         Map<String, Integer> w = new LinkedHashMap<>();
         w.put("TaintToleration", 3);

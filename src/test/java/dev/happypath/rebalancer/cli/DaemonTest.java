@@ -163,7 +163,7 @@ public class DaemonTest {
             String metrics = scrape(port);
             assertThat(metrics).contains("happypath_passes_total{result=\"completed\",trigger=\"node-recovery\"} 1.0");
             assertThat(metrics).doesNotContain("trigger=\"schedule\"");
-            assertThat(metrics).contains("happypath_moves_total{outcome=\"EVICTED\",reason=\"LIFEBOATED\"} 1.0");
+            assertThat(metrics).contains("happypath_moves_total{code=\"LANDED_HOME\",outcome=\"EVICTED\"} 1.0");
             assertThat(metrics).contains("happypath_gate_open 1.0");
             assertThat(metrics).contains("happypath_cluster_state{state=\"RECOVERING\"} 1.0");
             assertThat(metrics).contains("happypath_cluster_state{state=\"GREEN\"} 0.0");

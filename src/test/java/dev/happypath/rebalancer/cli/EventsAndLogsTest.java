@@ -101,9 +101,9 @@ class EventsAndLogsTest {
             // the fake clock advanced only by the PDB backoff: 1+2 s, then the last wait to the 5s deadline
             assertThat(m.get("passDurationSeconds").asDouble()).isEqualTo(5.0);
             assertThat(m.get("moves").toString()).isEqualTo(
-                    "[{\"outcome\":\"EVICTED\",\"reason\":\"LIFEBOATED\",\"count\":1},{\"outcome\":\"BLOCKED\",\"reason\":\"LIFEBOATED\",\"count\":1}]");
+                    "[{\"outcome\":\"EVICTED\",\"code\":\"LANDED_HOME\",\"count\":1},{\"outcome\":\"BLOCKED\",\"code\":\"BUDGET_EXHAUSTED\",\"count\":1}]");
             // the existing fields stay
-            assertThat(r.json().get("schemaVersion").asInt()).isEqualTo(1);
+            assertThat(r.json().get("schemaVersion").asInt()).isEqualTo(2);
             assertThat(r.json().get("summary").get("outcomes").get("EVICTED").asInt()).isEqualTo(1);
         }
     }

@@ -60,7 +60,7 @@ class PlanCommandTest {
         Run r = cli("plan", "--snapshot", example("idp-colocated"), "--now", NOW, "-o", "json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = r.json();
-        assertThat(j.get("schemaVersion").asInt()).isEqualTo(1);
+        assertThat(j.get("schemaVersion").asInt()).isEqualTo(2);
         assertThat(j.get("mode").asText()).isEqualTo("dry-run");
         assertThat(j.get("generatedAt").asText()).isEqualTo(NOW);
         assertThat(j.get("clusterState").asText()).isEqualTo("RECOVERING");
@@ -182,7 +182,9 @@ class PlanCommandTest {
         assertThat(prediction.get("node").asText()).isEqualTo("k3d-idp-demo-agent-0");
         assertThat(prediction.get("scores").get("k3d-idp-demo-agent-0").asLong())
                 .isGreaterThan(prediction.get("scores").get("k3d-idp-demo-server-0").asLong());
-        assertThat(prediction.get("rejected").get("k3d-idp-demo-agent-1").get(0).asText()).startsWith("NodeResourcesFit: insufficient memory");
+        JsonNode refused = prediction.get("rejected").get("k3d-idp-demo-agent-1").get(0);
+        assertThat(refused.get("filter").asText()).isEqualTo("NodeResourcesFit");
+        assertThat(refused.get("reason").asText()).startsWith("insufficient memory");
         JsonNode plugins = prediction.get("plugins").get("k3d-idp-demo-agent-0");
         long sum = 0;
         for (String plugin : new String[]{"TaintToleration", "NodeAffinity", "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity",

@@ -32,6 +32,7 @@ class GateTest {
                 Map.of("Ready", new Condition("Ready", "True", null, null, null)));
         GateVerdict v = Gate.judge(List.of(worker), HappyPathLoader.loadBuiltIn(), NOW);
         assertThat(v.open()).isFalse();
+        assertThat(v.reasons()).extracting(GateReason::code).containsExactly(GateReason.Code.NOT_STABLE);
         assertThat(v.reasons().get(0).message()).contains("no lastTransitionTime");
     }
 

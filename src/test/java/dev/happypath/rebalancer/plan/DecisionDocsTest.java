@@ -1,12 +1,16 @@
 package dev.happypath.rebalancer.plan;
 
 import dev.happypath.rebalancer.gate.GateReason;
+import dev.happypath.rebalancer.scheduling.Filters;
+import dev.happypath.rebalancer.scheduling.NodeFilter;
+import dev.happypath.rebalancer.scheduling.SchedulerProfile;
 import dev.happypath.rebalancer.snapshot.PodState;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,6 +46,28 @@ class DecisionDocsTest {
             assertThat(table).as("a DEFERRED row for %s", code).contains("| `" + code.name() + "` | DEFERRED |");
         }
         assertThat(table).contains("| `ONLY_REPLICA` | SKIPPED |", "| `MULTIPLE_BUDGETS` | SKIPPED |", "| `BUDGET_EXHAUSTED` | BLOCKED |");
+    }
+
+    /** The never-evict rules are listed first, in the order they are judged: the first that applies is the move's code. */
+    @Test
+    void theNeverEvictRulesAreListedInTheOrderTheyAreJudged() throws IOException {
+        String doc = read("how-it-decides.md");
+        String table = doc.substring(doc.indexOf("### Never evict, or not now"), doc.indexOf("### Every move code"));
+        List<String> rows = table.lines().filter(l -> l.startsWith("| `")).map(l -> l.substring(3, l.indexOf('`', 3))).toList();
+        List<String> rules = java.util.Arrays.stream(EvictionSafety.values()).map(r -> r.code().name()).toList();
+        assertThat(rows.subList(0, rules.size())).as("the table's first rows, in EvictionSafety's order").isEqualTo(rules);
+    }
+
+    /** Every filter the model runs has its row, by the code the report carries (the kube-scheduler plugin name). */
+    @Test
+    void everyFilterCodeIsInTheTable() throws IOException {
+        String doc = read("how-it-decides.md");
+        String table = doc.substring(doc.indexOf("### Filter codes"), doc.indexOf("### Conformance with the scheduler's own tests"));
+        for (NodeFilter filter : Filters.DEFAULT) {
+            assertThat(table).as("docs/how-it-decides.md's filter code table names %s", filter.name()).contains("| `" + filter.name() + "` |");
+        }
+        assertThat(Filters.DEFAULT.stream().map(NodeFilter::name).toList()).as("the model's filters are the default profile's")
+                .isEqualTo(SchedulerProfile.DEFAULT_FILTERS);
     }
 
     @Test

@@ -94,6 +94,7 @@ class ExamplesTest {
         Decision d = Decision.decide(next, HappyPathLoader.loadBuiltIn(), Ledger.EMPTY, NOW);
         Move prometheus = move(d, "prometheus-");
         assertThat(prometheus.outcome().name()).isEqualTo("PLANNED");
+        assertThat(prometheus.code()).isEqualTo(MoveCode.GOES_HOME);
         assertThat(prometheus.target()).isEqualTo("k3d-idp-demo-agent-0");
         assertThat(String.join(" | ", prometheus.details())).contains("emptyDir 'prometheus-db' (disk) is discarded:"
                 + " its contents are lost with the eviction (localData: discard on workload rule prometheus)");
@@ -111,6 +112,7 @@ class ExamplesTest {
     void pdbBlocked() {
         Decision d = decide("idp-pdb-blocked");
         assertThat(move(d, "prometheus-").outcome().name()).isEqualTo("BLOCKED");
+        assertThat(move(d, "prometheus-").code()).isEqualTo(MoveCode.BUDGET_EXHAUSTED);
         assertThat(outcomes(d)).isEqualTo(Map.of("PLANNED", 3, "BLOCKED", 1, "DEFERRED", 4));
     }
 
@@ -120,6 +122,7 @@ class ExamplesTest {
         Move loki = move(d, "loki-");
         assertThat(loki.placement().status().name()).isEqualTo("PINNED");
         assertThat(loki.outcome().name()).isEqualTo("SKIPPED");
+        assertThat(loki.codes()).as("pinned, and nothing else").containsExactly(MoveCode.PINNED);
         assertThat(loki.details().get(0)).contains("is pinned by node affinity to node k3d-idp-demo-agent-0");
     }
 

@@ -140,7 +140,7 @@ class PlanPropertiesTest {
             String what = pod.key() + " -> " + m.target();
             NodeState target = snapshot.node(m.target()).orElseThrow();
             before.evicting(pod);
-            List<String> rejected = Filters.rejections(pod.replacement(), target, before);
+            List<dev.happypath.rebalancer.scheduling.Rejection> rejected = Filters.rejections(pod.replacement(), target, before);
             before.notEvicting(pod);
             if (!rejected.isEmpty()) {
                 violations.add(what + ": the scheduler would refuse the target: " + rejected);

@@ -69,6 +69,25 @@ class PlannerInvariantsTest {
         PLANNED.addAndGet(planned.size());
         CHECKED.incrementAndGet();
 
+        // every never-evict rule runs, whatever the gate says, and every one a pod breaks is reported with its code,
+        // the first in EvictionSafety's order deciding; a pod that breaks none is never refused by one
+        EvictionSafety.Facts facts = EvictionSafety.Facts.of(hp, snapshot);
+        java.util.Set<MoveCode> neverEvict = java.util.EnumSet.noneOf(MoveCode.class);
+        for (EvictionSafety rule : EvictionSafety.values()) {
+            neverEvict.add(rule.code());
+        }
+        for (Move m : d.plan().moves()) {
+            List<Move.Cause> broken = EvictionSafety.violations(m.placement(), facts);
+            String what = where + ": " + m.pod().key() + " " + m.outcome() + " " + m.causes();
+            assertThat(m.codes().get(0)).as(what + ": the first cause is the move's code").isEqualTo(m.code());
+            if (broken.isEmpty()) {
+                assertThat(m.code()).as(what + ": breaks no never-evict rule").isNotIn(neverEvict);
+            } else {
+                assertThat(m.outcome()).as(what).isEqualTo(Outcome.SKIPPED);
+                assertThat(m.causes()).as(what + ": every never-evict rule it breaks, in order").isEqualTo(broken);
+            }
+        }
+
         if (!d.gate().open()) {
             assertThat(planned).as(where + ": nothing planned while the gate is closed").isEmpty();
             return;
@@ -101,7 +120,7 @@ class PlannerInvariantsTest {
             NodeState target = snapshot.node(m.target()).orElseThrow();
             // only strays, only safe ones, only to a Ready home, and never past a budget
             assertThat(m.placement().isStray()).as(what + " is a stray").isTrue();
-            assertThat(EvictionSafety.violations(m.placement(), hp)).as(what + " breaks no never-evict rule").isEmpty();
+            assertThat(EvictionSafety.violations(m.placement(), EvictionSafety.Facts.of(hp, snapshot))).as(what + " breaks no never-evict rule").isEmpty();
             assertThat(m.placement().homeNodes()).as(what + " goes home").contains(m.target());
             assertThat(target.isReady()).as(what + " to a Ready node").isTrue();
             List<DisruptionBudget> pdbs = snapshot.budgetsCovering(pod);

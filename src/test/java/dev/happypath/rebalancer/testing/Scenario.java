@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.happypath.rebalancer.cluster.SnapshotFile;
 import dev.happypath.rebalancer.config.HappyPath;
 import dev.happypath.rebalancer.config.HappyPathLoader;
+import dev.happypath.rebalancer.scheduling.Rejection;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 
 import java.io.IOException;
@@ -18,8 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A compact test fixture: a cluster written in a few lines of YAML, expanded into the kubectl dump a
@@ -497,5 +501,19 @@ public final class Scenario {
             expr.putArray("values").add(c.get("node").asText());
         }
         return o;
+    }
+
+    /**
+     * "Filter" or "Filter: words": the filter's code must be among the node's refusals (decided on the code);
+     * words, when given, must be in that filter's reason.
+     */
+    public static void assertRejected(List<Rejection> rejections, String wanted, String what) {
+        int colon = wanted.indexOf(": ");
+        String filter = colon < 0 ? wanted : wanted.substring(0, colon);
+        assertThat(rejections.stream().map(Rejection::filter).toList()).as(what + " " + rejections).contains(filter);
+        if (colon >= 0) {
+            assertThat(rejections.stream().filter(r -> r.filter().equals(filter)).map(Rejection::reason).toList())
+                    .as(what + ": words").anyMatch(r -> r.contains(wanted.substring(colon + 2)));
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.happypath.rebalancer.scheduling.ClusterView;
 import dev.happypath.rebalancer.scheduling.Filters;
 import dev.happypath.rebalancer.scheduling.LandingPredictor;
 import dev.happypath.rebalancer.scheduling.NodeVerdict;
+import dev.happypath.rebalancer.scheduling.Rejection;
 import dev.happypath.rebalancer.scheduling.Prediction;
 import dev.happypath.rebalancer.scheduling.PlacedPod;
 import dev.happypath.rebalancer.snapshot.Claim;
@@ -56,7 +57,7 @@ public final class SimScheduler implements PodScheduler {
         if (best.isPresent()) {
             return new Bind(best.get());
         }
-        Map<String, List<String>> rejections = prediction.rejected();
+        Map<String, List<Rejection>> rejections = prediction.rejected();
         Optional<Preempt> preempt = preemption(pod, cluster, rejections);
         if (preempt.isPresent()) {
             return preempt.get();
@@ -76,12 +77,12 @@ public final class SimScheduler implements PodScheduler {
         }
     }
 
-    private static Optional<Preempt> preemption(PodState pod, ClusterView cluster, Map<String, List<String>> rejections) {
+    private static Optional<Preempt> preemption(PodState pod, ClusterView cluster, Map<String, List<Rejection>> rejections) {
         List<Candidate> candidates = new ArrayList<>();
         for (NodeState node : cluster.nodes()) {
-            List<String> r = rejections.get(node.name());
+            List<Rejection> r = rejections.get(node.name());
             // only a lack of resources can be cured by removing pods
-            if (r == null || !r.stream().allMatch(x -> x.startsWith(Filters.NODE_RESOURCES_FIT.name()))) {
+            if (r == null || !r.stream().allMatch(x -> x.by(Filters.NODE_RESOURCES_FIT))) {
                 continue;
             }
             List<PodState> lower = new ArrayList<>();
@@ -117,9 +118,9 @@ public final class SimScheduler implements PodScheduler {
                 .map(c -> new Preempt(c.node().name(), c.victims()));
     }
 
-    private static String message(int nodes, Map<String, List<String>> rejections) {
+    private static String message(int nodes, Map<String, List<Rejection>> rejections) {
         List<String> parts = new ArrayList<>();
-        rejections.forEach((node, reasons) -> parts.add(node + ": " + String.join(", ", reasons)));
+        rejections.forEach((node, reasons) -> parts.add(node + ": " + String.join(", ", reasons.stream().map(Rejection::toString).toList())));
         return "0/" + nodes + " nodes are available: " + String.join("; ", parts);
     }
 
