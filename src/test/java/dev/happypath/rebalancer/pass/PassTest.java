@@ -8,6 +8,7 @@ import dev.happypath.rebalancer.plan.MoveCode;
 import dev.happypath.rebalancer.plan.Outcome;
 import dev.happypath.rebalancer.plan.Scope;
 import dev.happypath.rebalancer.testing.FakeTime;
+import dev.happypath.rebalancer.testing.Fixtures;
 import dev.happypath.rebalancer.testing.InMemoryCluster;
 import dev.happypath.rebalancer.testing.InMemoryLease;
 import dev.happypath.rebalancer.testing.InMemoryLedger;
@@ -27,24 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class PassTest {
 
-    /** Two ArgoCD pods lifeboated on the server; the workers are healthy and stable. */
-    static final String TWO_LIFEBOATED = """
-            now: 2026-11-21T10:00:00Z
-            config: |
-              apiVersion: happypath.dev/v1alpha1
-              kind: RebalancerConfig
-              nodes:
-                workers: { selector: { matchExpressions: [ { key: role, operator: In, values: [infra, apps] } ] } }
-                lifeboats: { selector: { matchExpressions: [ { key: node-role.kubernetes.io/control-plane, operator: Exists } ] } }
-              workloads:
-                - { name: argocd, namespace: argocd, home: any-worker }
-              eviction: { pdbTimeout: 30s, readyTimeout: 2s }
-            pods:
-              - { ns: argocd, name: a-server, labels: { app: server }, node: k3d-idp-demo-server-0, priority: 2,
-                  tolerations: ["node-role.kubernetes.io/control-plane:NoSchedule"] }
-              - { ns: argocd, name: b-repo, labels: { app: repo }, node: k3d-idp-demo-server-0, priority: 1,
-                  tolerations: ["node-role.kubernetes.io/control-plane:NoSchedule"] }
-            """;
+    static final String TWO_LIFEBOATED = Fixtures.TWO_LIFEBOATED;
 
     /** A pass on fakes, and the fakes to look at afterwards. */
     static final class World {
