@@ -32,6 +32,8 @@ public final class StopSignal implements AutoCloseable {
         WAIT_OVER("the wait over"),
         /** A caller's own time limit (the demo, the soak): the pass must not hold it longer. */
         TIME_LIMIT("the time limit reached"),
+        /** Its owner closed the component that waits on it (a watchdog, a simulation's ticking). */
+        CLOSED("closed by its owner"),
         /** Code outside ours interrupted the waiting thread: taken as a request to stop. */
         INTERRUPTED("an interrupt from outside");
 

@@ -8,7 +8,7 @@ import dev.happypath.rebalancer.cluster.KubernetesEvents;
 import dev.happypath.rebalancer.cluster.KubernetesLease;
 import dev.happypath.rebalancer.cluster.LedgerConfigMap;
 import dev.happypath.rebalancer.config.HappyPath;
-import dev.happypath.rebalancer.execute.ApiEvictions;
+import dev.happypath.rebalancer.cluster.ApiEvictions;
 import dev.happypath.rebalancer.execute.Sleeper;
 import dev.happypath.rebalancer.pass.Pass;
 import dev.happypath.rebalancer.plan.Move;

@@ -88,6 +88,6 @@ public final class ApiWatchdog implements AutoCloseable {
 
     @Override
     public void close() {
-        stop.stop(StopSignal.Reason.DAEMON_STOPPING);
+        stop.stop(StopSignal.Reason.CLOSED);
     }
 }

@@ -14,7 +14,7 @@ import dev.happypath.rebalancer.config.HappyPathLoader;
 import dev.happypath.rebalancer.cluster.KubernetesEvents;
 import dev.happypath.rebalancer.cluster.KubernetesLease;
 import dev.happypath.rebalancer.cluster.LedgerConfigMap;
-import dev.happypath.rebalancer.execute.ApiEvictions;
+import dev.happypath.rebalancer.cluster.ApiEvictions;
 import dev.happypath.rebalancer.ledger.Ledger;
 import dev.happypath.rebalancer.plan.Decision;
 import dev.happypath.rebalancer.plan.Scope;

@@ -1,8 +1,7 @@
-package dev.happypath.rebalancer.execute;
+package dev.happypath.rebalancer.cluster;
 
 import dev.happypath.rebalancer.StopSignal;
-import dev.happypath.rebalancer.cluster.ApiErrors;
-import dev.happypath.rebalancer.cluster.ClusterReader;
+import dev.happypath.rebalancer.execute.EvictionApi;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.PodState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -21,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The Eviction API and replacement watch through fabric8. */
+/** The executor's {@link EvictionApi} port through fabric8: the Eviction API, the replacement watch, the fresh read. */
 public final class ApiEvictions implements EvictionApi {
 
     private final KubernetesClient client;
