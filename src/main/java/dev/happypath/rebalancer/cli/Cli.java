@@ -7,9 +7,11 @@ import dev.happypath.rebalancer.cluster.KubernetesClients;
 import dev.happypath.rebalancer.cluster.KubernetesEvents;
 import dev.happypath.rebalancer.cluster.KubernetesLease;
 import dev.happypath.rebalancer.cluster.LedgerConfigMap;
+import dev.happypath.rebalancer.cluster.NodeWatch;
 import dev.happypath.rebalancer.config.HappyPath;
 import dev.happypath.rebalancer.cluster.ApiEvictions;
 import dev.happypath.rebalancer.execute.Sleeper;
+import dev.happypath.rebalancer.pass.NodeChanges;
 import dev.happypath.rebalancer.pass.Pass;
 import dev.happypath.rebalancer.plan.Move;
 import dev.happypath.rebalancer.plan.Outcome;
@@ -171,6 +173,11 @@ public final class Cli {
         ClusterReader reader = new ClusterReader(client, clock, listChunkSize);
         return new Pass.Ports(reader::read, new ApiEvictions(client, reader), new LedgerConfigMap(client, happyPath.antiFlap()),
                 new KubernetesEvents(client), new KubernetesLease(client, lease.namespace(), lease.timing()), clock, sleeper);
+    }
+
+    /** The node changes port on a cluster: a watch on the nodes. */
+    static NodeChanges nodeChanges(KubernetesClient client) {
+        return onChange -> NodeWatch.start(client, onChange)::close;
     }
 
     /** A short id that names one pass in its report, its log lines and its Events. */

@@ -4,12 +4,12 @@ import dev.happypath.rebalancer.InvalidInputException;
 import dev.happypath.rebalancer.RuntimeFailure;
 import dev.happypath.rebalancer.StopSignal;
 import dev.happypath.rebalancer.cluster.ApiWatchdog;
-import dev.happypath.rebalancer.cluster.NodeWatch;
 import dev.happypath.rebalancer.config.HappyPath;
 import dev.happypath.rebalancer.metrics.MetricsEndpoint;
 import dev.happypath.rebalancer.metrics.PassMetrics;
 import dev.happypath.rebalancer.pass.Daemon;
 import dev.happypath.rebalancer.pass.Lease;
+import dev.happypath.rebalancer.pass.NodeChanges;
 import dev.happypath.rebalancer.pass.Pass;
 import dev.happypath.rebalancer.plan.Scope;
 import dev.happypath.rebalancer.report.ReportFormat;
@@ -109,7 +109,7 @@ final class DaemonCommand implements Callable<Integer> {
                     onNodeRecovery ? " and on node recovery" : "", endpoint.port());
             try (CronSchedule timetable = CronSchedule.start(cron, () -> daemon.trigger("schedule"));
                  GateOpening gate = onNodeRecovery ? new GateOpening(happyPath, cli.clock(), false, v -> daemon.trigger("node-recovery")) : null;
-                 NodeWatch watch = onNodeRecovery ? NodeWatch.start(client, gate::nodesChanged) : null) {
+                 NodeChanges.Watching watch = onNodeRecovery ? Cli.nodeChanges(client).watch(gate::nodesChanged) : null) {
                 LOG.info("next scheduled pass at {}", timetable.nextFire());
                 StopSignal stop = cli.shutdown().signal();
                 while (!stop.await(Duration.ofHours(1))) {

@@ -2,7 +2,6 @@ package dev.happypath.rebalancer.cli;
 
 import dev.happypath.rebalancer.InvalidInputException;
 import dev.happypath.rebalancer.StopSignal;
-import dev.happypath.rebalancer.cluster.NodeWatch;
 import dev.happypath.rebalancer.config.ConfigNode;
 import dev.happypath.rebalancer.config.HappyPath;
 import dev.happypath.rebalancer.pass.GateWait;
@@ -106,7 +105,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** Waits (watching the nodes) for the gate to open; false, after saying why, when it did not in time. */
     private boolean gateOpened(KubernetesClient client, HappyPath happyPath, StopSignal stop) {
-        GateWait.Ended ended = GateWait.await(happyPath, cli.clock(), onChange -> NodeWatch.start(client, onChange)::close,
+        GateWait.Ended ended = GateWait.await(happyPath, cli.clock(), Cli.nodeChanges(client),
                 waitForGate, stop);
         switch (ended.how()) {
             case OPENED -> {
