@@ -102,6 +102,17 @@ class PassTest {
     }
 
     @Test
+    void anotherRebalancerTakingTheLeaseBetweenTheLookAndTheContentionAlsoMeansNothingIsDone() {
+        World w = new World();
+        w.lease.takenFirstBy("daemon-7_ffff0000");
+        Pass.Result r = w.oneShot(new StopSignal());
+
+        assertThat(r.heldBy()).isEqualTo("another rebalancer, which took it first");
+        assertThat(w.cluster.evictionRequests()).isEmpty();
+        assertThat(w.lease.history()).as("never held by this pass").isEmpty();
+    }
+
+    @Test
     void aLeaseTheApiRefusesIsARuntimeFailureBeforeAnything() {
         World w = new World();
         w.lease.refuse("leases.coordination.k8s.io is forbidden");

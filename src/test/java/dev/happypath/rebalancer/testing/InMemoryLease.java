@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 public final class InMemoryLease implements Lease {
 
     private Holder other;
+    private String takenFirstBy;
     private String refusal;
     private Contention current;
     private final List<String> history = new ArrayList<>();
@@ -22,6 +23,12 @@ public final class InMemoryLease implements Lease {
     /** Another rebalancer holds it. */
     public synchronized InMemoryLease heldBy(String identity) {
         this.other = new Holder(identity, "2026-11-21T09:59:58Z");
+        return this;
+    }
+
+    /** Free when looked at, but another rebalancer takes it first when this one contends. */
+    public synchronized InMemoryLease takenFirstBy(String identity) {
+        this.takenFirstBy = identity;
         return this;
     }
 
@@ -75,6 +82,9 @@ public final class InMemoryLease implements Lease {
         boolean take;
         synchronized (this) {
             current = c;
+            if (takenFirstBy != null) {
+                other = new Holder(takenFirstBy, "now");
+            }
             take = other == null && refusal == null;
             if (take) {
                 c.leading = true;
