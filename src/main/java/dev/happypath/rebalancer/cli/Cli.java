@@ -2,8 +2,17 @@ package dev.happypath.rebalancer.cli;
 
 import dev.happypath.rebalancer.InvalidInputException;
 import dev.happypath.rebalancer.RuntimeFailure;
+import dev.happypath.rebalancer.cluster.ClusterReader;
 import dev.happypath.rebalancer.cluster.KubernetesClients;
+import dev.happypath.rebalancer.cluster.KubernetesEvents;
+import dev.happypath.rebalancer.cluster.KubernetesLease;
+import dev.happypath.rebalancer.cluster.LedgerConfigMap;
+import dev.happypath.rebalancer.cluster.NodeWatch;
+import dev.happypath.rebalancer.config.HappyPath;
+import dev.happypath.rebalancer.cluster.ApiEvictions;
 import dev.happypath.rebalancer.execute.Sleeper;
+import dev.happypath.rebalancer.pass.NodeChanges;
+import dev.happypath.rebalancer.pass.Pass;
 import dev.happypath.rebalancer.plan.Move;
 import dev.happypath.rebalancer.plan.Outcome;
 import dev.happypath.rebalancer.report.Report;
@@ -15,12 +24,12 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * The command line: wiring, the shared end of every pass, and the mapping of failures to exit codes.
- * Collaborators that touch the outside (clock, sleeping, the cluster connection) can be replaced by tests.
+ * The command line: option parsing, wiring (the pass's ports on a cluster), the shared end of every pass,
+ * and the mapping of failures to exit codes. Collaborators that touch the outside (clock, sleeping, the
+ * cluster connection) can be replaced by tests.
  */
 public final class Cli {
 
@@ -38,7 +47,7 @@ public final class Cli {
     private final Function<ClusterOptions, KubernetesClient> connector;
     private final Shutdown shutdown = new Shutdown();
     private java.io.InputStream in = System.in;
-    private int listChunkSize = dev.happypath.rebalancer.cluster.ClusterReader.DEFAULT_CHUNK_SIZE;
+    private int listChunkSize = ClusterReader.DEFAULT_CHUNK_SIZE;
 
     public Cli(PrintWriter out, PrintWriter err, Clock clock, Sleeper sleeper, Function<ClusterOptionsView, KubernetesClient> connector) {
         this.out = out;
@@ -160,9 +169,21 @@ public final class Cli {
         return listChunkSize;
     }
 
+    /** The pass's ports on a cluster: its Kubernetes adapters. */
+    Pass.Ports ports(KubernetesClient client, HappyPath happyPath, LeaseOptions lease) {
+        ClusterReader reader = new ClusterReader(client, clock, listChunkSize);
+        return new Pass.Ports(reader::read, new ApiEvictions(client, reader), new LedgerConfigMap(client, happyPath.antiFlap()),
+                new KubernetesEvents(client), new KubernetesLease(client, lease.namespace(), lease.timing()), clock, sleeper);
+    }
+
+    /** The node changes port on a cluster: a watch on the nodes. */
+    static NodeChanges nodeChanges(KubernetesClient client) {
+        return onChange -> NodeWatch.start(client, onChange)::close;
+    }
+
     /** A short id that names one pass in its report, its log lines and its Events. */
     static String newRunId() {
-        return UUID.randomUUID().toString().substring(0, 8);
+        return Pass.newRunId();
     }
 
     /**

@@ -2,14 +2,16 @@ package dev.happypath.rebalancer.cli;
 
 import dev.happypath.rebalancer.InvalidInputException;
 import dev.happypath.rebalancer.RuntimeFailure;
-import dev.happypath.rebalancer.cluster.NodeWatch;
+import dev.happypath.rebalancer.StopSignal;
+import dev.happypath.rebalancer.cluster.ApiWatchdog;
 import dev.happypath.rebalancer.config.HappyPath;
-import dev.happypath.rebalancer.daemon.ApiWatchdog;
-import dev.happypath.rebalancer.daemon.Daemon;
-import dev.happypath.rebalancer.events.PassEvents;
-import dev.happypath.rebalancer.lease.PassLease;
 import dev.happypath.rebalancer.metrics.MetricsEndpoint;
 import dev.happypath.rebalancer.metrics.PassMetrics;
+import dev.happypath.rebalancer.pass.Daemon;
+import dev.happypath.rebalancer.pass.Lease;
+import dev.happypath.rebalancer.pass.NodeChanges;
+import dev.happypath.rebalancer.pass.Pass;
+import dev.happypath.rebalancer.plan.Scope;
 import dev.happypath.rebalancer.report.ReportFormat;
 import dev.happypath.rebalancer.trigger.CronSchedule;
 import dev.happypath.rebalancer.trigger.GateOpening;
@@ -78,11 +80,11 @@ final class DaemonCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         // Everything the user wrote is checked before the cluster is touched.
         HappyPath happyPath = config.load();
         CronExpression cron = CronSchedule.parse(schedule);
-        PassLease.Timing timing = lease.timing();
+        lease.timing();
         if (metricsPort < 1 || metricsPort > 65535) {
             throw InvalidInputException.at(null, "--metrics-port", "expected a port from 1 to 65535, got " + metricsPort);
         }
@@ -98,16 +100,19 @@ final class DaemonCommand implements Callable<Integer> {
         try (KubernetesClient client = cli.connect(cluster);
              ApiWatchdog watchdog = ApiWatchdog.start(client, lease.namespace(), apiCheckInterval);
              MetricsEndpoint endpoint = serve(metrics, watchdog)) {
-            Daemon daemon = new Daemon(client, lease.namespace(), PassLease.newIdentity(), timing, metrics,
-                    (trigger, identity) -> pass(client, happyPath, report, metrics, trigger, identity));
+            Pass.Ports ports = cli.ports(client, happyPath, lease);
+            Pass pass = new Pass(ports, happyPath);
+            Daemon daemon = new Daemon(ports.lease(), Lease.newIdentity(), metrics, cli.shutdown().signal(),
+                    (trigger, identity, stop) -> pass(pass, report, metrics, trigger, identity, stop));
             daemon.start();
             LOG.info("daemon: passes on '{}' (UTC){}; metrics on :{}/metrics, probes on /healthz and /readyz", schedule,
                     onNodeRecovery ? " and on node recovery" : "", endpoint.port());
             try (CronSchedule timetable = CronSchedule.start(cron, () -> daemon.trigger("schedule"));
                  GateOpening gate = onNodeRecovery ? new GateOpening(happyPath, cli.clock(), false, v -> daemon.trigger("node-recovery")) : null;
-                 NodeWatch watch = onNodeRecovery ? NodeWatch.start(client, gate::nodesChanged) : null) {
+                 NodeChanges.Watching watch = onNodeRecovery ? Cli.nodeChanges(client).watch(gate::nodesChanged) : null) {
                 LOG.info("next scheduled pass at {}", timetable.nextFire());
-                while (!cli.shutdown().await(Duration.ofHours(1))) {
+                StopSignal stop = cli.shutdown().signal();
+                while (!stop.await(Duration.ofHours(1))) {
                     LOG.debug("daemon alive; next scheduled pass at {}", timetable.nextFire());
                 }
                 LOG.info("stopping on SIGTERM");
@@ -126,9 +131,8 @@ final class DaemonCommand implements Callable<Integer> {
         }
     }
 
-    private void pass(KubernetesClient client, HappyPath happyPath, ReportOptions report, PassMetrics metrics,
-                      String trigger, String identity) {
-        Pass.Result result = Pass.run(cli, client, happyPath, false, Cli.newRunId(), new PassEvents(client, identity), false);
+    private void pass(Pass pass, ReportOptions report, PassMetrics metrics, String trigger, String identity, StopSignal stop) {
+        Pass.Result result = pass.underLease(Cli.newRunId(), Scope.ALL, false, identity, stop);
         synchronized (this) {
             report.write(result.report(), cli.out());
         }

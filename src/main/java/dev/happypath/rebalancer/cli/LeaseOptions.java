@@ -2,7 +2,7 @@ package dev.happypath.rebalancer.cli;
 
 import dev.happypath.rebalancer.InvalidInputException;
 import dev.happypath.rebalancer.config.ConfigNode;
-import dev.happypath.rebalancer.lease.PassLease;
+import dev.happypath.rebalancer.cluster.KubernetesLease;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -19,16 +19,16 @@ final class LeaseOptions {
     Duration duration;
 
     String namespace() {
-        return namespace == null ? PassLease.defaultNamespace() : namespace;
+        return namespace == null ? KubernetesLease.defaultNamespace() : namespace;
     }
 
     /** Checked before the cluster is touched. */
-    PassLease.Timing timing() {
+    KubernetesLease.Timing timing() {
         if (duration.compareTo(Duration.ofSeconds(1)) < 0 || duration.compareTo(Duration.ofMinutes(10)) > 0
                 || duration.toMillisPart() != 0) {
             throw InvalidInputException.at(null, "--lease-duration",
                     "expected whole seconds from 1s to 10m (a Lease counts in seconds), got " + ConfigNode.format(duration));
         }
-        return PassLease.Timing.of(duration);
+        return KubernetesLease.Timing.of(duration);
     }
 }

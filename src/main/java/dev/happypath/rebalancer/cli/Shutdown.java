@@ -1,8 +1,8 @@
 package dev.happypath.rebalancer.cli;
 
+import dev.happypath.rebalancer.StopSignal;
+
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -10,14 +10,15 @@ import java.util.concurrent.TimeUnit;
  * SIGTERM (what the kubelet sends when a pod must stop, e.g. the CronJob's activeDeadlineSeconds or a
  * node drain): the running command stops acting, releases the Lease and closes the client, and only then
  * may the JVM exit. In production a JVM shutdown hook requests the stop; tests call {@link #request()}.
+ * The request is the process's {@link StopSignal} (reason {@link StopSignal.Reason#SHUTDOWN}): the one
+ * place where the signal from outside becomes ours; everything that must stop is handed that signal.
  */
 public final class Shutdown {
 
     /** How long the hook lets the command finish; under the pod's default 30s grace period. */
     static final Duration GRACE = Duration.ofSeconds(20);
 
-    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private final CountDownLatch requested = new CountDownLatch(1);
+    private final StopSignal signal = new StopSignal();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile int exitCode = ExitCode.RUNTIME_FAILURE;
 
@@ -46,30 +47,16 @@ public final class Shutdown {
 
     /** Asks the running command to stop. */
     public void request() {
-        if (requested.getCount() == 0) {
-            return;
-        }
-        requested.countDown();
-        for (Runnable r : listeners) {
-            r.run();
-        }
+        signal.stop(StopSignal.Reason.SHUTDOWN);
     }
 
     public boolean requested() {
-        return requested.getCount() == 0;
+        return signal.isStopped();
     }
 
-    /** Waits for a stop request; false when {@code max} passed first. */
-    boolean await(Duration max) throws InterruptedException {
-        return requested.await(max.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** Runs {@code r} when the stop is requested (at once if it already was). */
-    void onRequest(Runnable r) {
-        listeners.add(r);
-        if (requested()) {
-            r.run();
-        }
+    /** What the command hands to everything that must stop on SIGTERM. */
+    StopSignal signal() {
+        return signal;
     }
 
     /** The command has let go of everything and ends with {@code code}: the JVM may exit. */

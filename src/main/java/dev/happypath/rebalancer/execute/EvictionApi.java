@@ -1,5 +1,6 @@
 package dev.happypath.rebalancer.execute;
 
+import dev.happypath.rebalancer.StopSignal;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.PodState;
 
@@ -18,9 +19,10 @@ public interface EvictionApi {
     /**
      * Waits (watching, not polling) for the controller's replacement of {@code evicted}: a pod of the same
      * controller that is not in {@code before} (a StatefulSet's: of the same name), Ready, with the
-     * controller's Ready count back to {@code before.ready()}.
+     * controller's Ready count back to {@code before.ready()}. Returns {@link Replacement.Ended#STOPPED}
+     * as soon as {@code stop} is signalled.
      */
-    Replacement awaitReplacement(PodState evicted, Siblings before, Duration timeout);
+    Replacement awaitReplacement(PodState evicted, Siblings before, Duration timeout, StopSignal stop);
 
     /** Re-reads the whole cluster, as the pass's first read did: the re-check before each eviction. */
     ClusterSnapshot read();
@@ -70,7 +72,7 @@ public interface EvictionApi {
             NOT_FOUND,
             /** 409: the UID precondition failed: a pod of that name exists, but it is another pod. */
             CONFLICT,
-            /** No answer (connection lost, timed out, stopping): the eviction may or may not have happened. */
+            /** No answer (connection lost, timed out): the eviction may or may not have happened. */
             NO_ANSWER,
             /** Anything else: the eviction did not happen and the cause is unknown. */
             ERROR
@@ -99,8 +101,8 @@ public interface EvictionApi {
             TIMED_OUT,
             /** The API did not let us watch the pods. */
             WATCH_FAILED,
-            /** This process is stopping (SIGTERM, the Lease lost). */
-            INTERRUPTED,
+            /** The pass was told to stop (SIGTERM, the Lease lost): see its {@link StopSignal}. */
+            STOPPED,
             /** Nothing would recreate the pod. */
             NO_CONTROLLER
         }

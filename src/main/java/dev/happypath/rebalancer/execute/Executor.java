@@ -1,6 +1,7 @@
 package dev.happypath.rebalancer.execute;
 
 import dev.happypath.rebalancer.RuntimeFailure;
+import dev.happypath.rebalancer.StopSignal;
 import dev.happypath.rebalancer.config.ConfigNode;
 import dev.happypath.rebalancer.config.HappyPath;
 import dev.happypath.rebalancer.ledger.Fingerprints;
@@ -30,15 +31,14 @@ import java.util.function.Supplier;
  * (retrying a PodDisruptionBudget refusal with backoff until {@code pdbTimeout}), then wait for the
  * replacement (a pod that did not exist before the eviction) to be Ready before the next. Never deletes a
  * pod, never falls back. Stops the run at the first failure (a replacement landing off its home is one):
- * what is left is DEFERRED.
+ * what is left is DEFERRED. Told to stop ({@link StopSignal}: SIGTERM, the Lease lost), it sends no new
+ * eviction, cuts its waits short, still records what it evicted, and defers the rest.
  */
 public final class Executor {
 
     private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
-    /** Why this thread is interrupted: the only two reasons anything interrupts a pass. */
-    private static final String STOPPING = "stopping (SIGTERM, or the Lease lost)";
 
     /** What the first detail of a move the last look before its eviction changed starts with. */
     static final String RECHECKED = "re-checked before the eviction: ";
@@ -64,7 +64,8 @@ public final class Executor {
         this.sleeper = sleeper;
     }
 
-    public Execution execute(Plan plan) {
+    /** Carries out {@code plan} until done or {@code stop} is signalled. */
+    public Execution execute(Plan plan, StopSignal stop) {
         List<Move> results = new ArrayList<>();
         String stopped = null;
         for (Move move : plan.moves()) {
@@ -78,12 +79,9 @@ public final class Executor {
             }
             Move done;
             try {
-                done = executeOne(move);
+                done = executeOne(move, stop);
             } catch (RuntimeFailure e) {
                 done = move.resolved(Outcome.FAILED, MoveCode.API_ERROR, List.of(e.getMessage()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                done = move.resolved(Outcome.DEFERRED, MoveCode.RUN_STOPPED, List.of(STOPPING + " before the eviction: not evicted"));
             }
             results.add(done);
             if (done.outcome() == Outcome.FAILED && done.code() == MoveCode.LANDED_OFF_HOME) {
@@ -106,14 +104,14 @@ public final class Executor {
      * and each retry after a PodDisruptionBudget's 429 (the wait can last eviction.pdbTimeout). While
      * retrying, a fresh read whose budget still allows nothing means: wait on, without asking.
      */
-    private Move executeOne(Move planned) throws InterruptedException {
+    private Move executeOne(Move planned, StopSignal stop) {
         Instant deadline = clock.instant().plus(happyPath.eviction().pdbTimeout());
         Duration backoff = FIRST_BACKOFF;
         int refusals = 0;
         String lastRefusal = "";
         while (true) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedException();
+            if (stop.isStopped()) {
+                return planned.resolved(Outcome.DEFERRED, MoveCode.RUN_STOPPED, List.of(stopping(stop) + " before the eviction: not evicted"));
             }
             Rechecked looked = recheck(planned);
             if (looked.done() != null) {
@@ -132,7 +130,7 @@ public final class Executor {
                 switch (attempt.kind()) {
                     case EVICTED -> {
                         LOG.info("evicted {} from {} (target {})", move.pod().key(), move.pod().nodeName(), move.target());
-                        return awaitReplacement(move, looked.before());
+                        return awaitReplacement(move, looked.before(), stop);
                     }
                     case CONFLICT -> {
                         // never retried: the pod of that name is not the one decided on
@@ -167,7 +165,7 @@ public final class Executor {
             // The last wait is cut short so that one final attempt falls exactly on the deadline.
             Duration wait = backoff.compareTo(left) < 0 ? backoff : left;
             LOG.info("eviction of {} refused by a PodDisruptionBudget, retrying in {}", planned.pod().key(), ConfigNode.format(wait));
-            sleeper.sleep(wait);
+            sleeper.sleep(wait, stop);
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
     }
@@ -216,14 +214,15 @@ public final class Executor {
         };
     }
 
-    private Move awaitReplacement(Move move, EvictionApi.Siblings before) {
+    private Move awaitReplacement(Move move, EvictionApi.Siblings before, StopSignal stop) {
         Duration timeout = happyPath.eviction().readyTimeout();
-        EvictionApi.Replacement r = api.awaitReplacement(move.pod(), before, timeout);
+        EvictionApi.Replacement r = api.awaitReplacement(move.pod(), before, timeout, stop);
         if (!r.ready()) {
             // The eviction happened all the same: remembered, so that the cooldown and the daily cap hold
             // the workload back next pass instead of evicting it again while its replacement struggles.
+            // Also when stopping: the memory of an eviction that happened matters most then.
             remember(move, null, true);
-            return move.resolved(Outcome.FAILED, MoveCode.REPLACEMENT_NOT_READY, withDecision(List.of(notReady(r, timeout)), move));
+            return move.resolved(Outcome.FAILED, MoveCode.REPLACEMENT_NOT_READY, withDecision(List.of(notReady(r, timeout, stop)), move));
         }
         List<String> details = new ArrayList<>();
         details.add("replacement " + r.pod() + " Ready on " + r.node());
@@ -263,24 +262,24 @@ public final class Executor {
         return details;
     }
 
-    private static String notReady(EvictionApi.Replacement r, Duration timeout) {
+    /** Why the pass stops, as its reports have always said it. */
+    private static String stopping(StopSignal stop) {
+        return "stopping (" + (stop.reason() == null ? "told to" : stop.reason().sentence()) + ")";
+    }
+
+    private static String notReady(EvictionApi.Replacement r, Duration timeout, StopSignal stop) {
         String detail = r.detail() == null || r.detail().isEmpty() ? "" : ": " + r.detail();
         return switch (r.ended()) {
             case TIMED_OUT -> "evicted, but no replacement was Ready within " + ConfigNode.format(timeout)
                     + " (eviction.readyTimeout)" + detail;
             case WATCH_FAILED -> "evicted, but the wait for its replacement failed" + detail
                     + "; its controller recreates it regardless: the next pass sees where it landed";
-            case INTERRUPTED -> "evicted; " + STOPPING + " cut the wait for its replacement short: its controller recreates it"
+            case STOPPED -> "evicted; " + stopping(stop) + " cut the wait for its replacement short: its controller recreates it"
                     + " regardless, the next pass sees where it landed";
             default -> "evicted, but " + r.detail();
         };
     }
 
-    /**
-     * Records an eviction in the ledger; a ledger that cannot be written stops the run. Also when this
-     * thread is being stopped: the memory of an eviction that happened matters most then (the request is
-     * bounded by the client's timeout; the stop is honoured right after).
-     */
     /** The nodes as they are now; the last ones read when they cannot be read (the ledger then errs towards holding back). */
     private List<NodeState> nodesNow() {
         try {
@@ -291,19 +290,18 @@ public final class Executor {
         }
     }
 
+    /**
+     * Records an eviction in the ledger; a ledger that cannot be written stops the run. Also when the pass
+     * is being stopped: nothing interrupts the request, which the client's timeout bounds.
+     */
     private void remember(Move move, String landedOn, boolean home) {
         Instant now = clock.instant();
-        boolean stopping = Thread.interrupted();
         try {
             recorder.record(Ledger.workloadKey(move.pod()), new Recorded(now, move.pod().key(), move.pod().nodeName(),
                     move.target(), landedOn, home, Fingerprints.spec(move.pod()), Fingerprints.nodes(recordedNodes)), now);
         } catch (RuntimeFailure e) {
             abort = "the move of " + move.pod().key() + " could not be recorded in the ledger: " + e.getMessage();
             LOG.error(abort);
-        } finally {
-            if (stopping) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

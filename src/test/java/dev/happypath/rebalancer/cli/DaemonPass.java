@@ -1,17 +1,21 @@
 package dev.happypath.rebalancer.cli;
 
+import dev.happypath.rebalancer.StopSignal;
 import dev.happypath.rebalancer.config.HappyPath;
-import dev.happypath.rebalancer.events.PassEvents;
+import dev.happypath.rebalancer.pass.Pass;
 import dev.happypath.rebalancer.plan.Move;
+import dev.happypath.rebalancer.plan.Scope;
 import dev.happypath.rebalancer.report.Report;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
- * The very pass {@code daemon} runs on each trigger ({@link DaemonCommand}: {@link Pass#run} live, with
- * Events), for the soak, which drives the daemon's triggers on simulated time: the daemon's own threads
- * (Lease renewal, Quartz, the stability timer) run on the wall clock, far too slow for seven days.
+ * The very pass {@code daemon} runs on each trigger ({@link DaemonCommand}: {@link Pass#underLease}, with
+ * Events, on the ports {@link Cli} wires), for the soak, which drives the daemon's triggers on simulated
+ * time: the daemon's own threads (Lease renewal, Quartz, the stability timer) run on the wall clock, far
+ * too slow for seven days.
  */
 public final class DaemonPass {
 
@@ -22,8 +26,10 @@ public final class DaemonPass {
     private DaemonPass() {
     }
 
-    public static Done run(Cli cli, KubernetesClient client, HappyPath happyPath, String identity) {
-        Pass.Result r = Pass.run(cli, client, happyPath, false, Cli.newRunId(), new PassEvents(client, identity), false);
+    public static Done run(Cli cli, KubernetesClient client, HappyPath happyPath, String identity, StopSignal stop) {
+        LeaseOptions lease = new LeaseOptions();
+        lease.duration = Duration.ofSeconds(15);
+        Pass.Result r = new Pass(cli.ports(client, happyPath, lease), happyPath).underLease(Cli.newRunId(), Scope.ALL, false, identity, stop);
         return new Done(r.moves(), r.report(), r.abort());
     }
 }

@@ -2,7 +2,7 @@ package dev.happypath.rebalancer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.happypath.rebalancer.lease.PassLease;
+import dev.happypath.rebalancer.cluster.KubernetesLease;
 import dev.happypath.rebalancer.testing.Await;
 import dev.happypath.rebalancer.testing.LiveCluster;
 import dev.happypath.rebalancer.testing.OpsCluster;
@@ -44,7 +44,7 @@ public class DaemonTest {
 
     static Lease lease(LiveCluster c) {
         try (KubernetesClient client = dev.happypath.rebalancer.cluster.KubernetesClients.create(c.api().clientConfig())) {
-            return client.leases().inNamespace("happypath-rebalancer").withName(PassLease.NAME).get();
+            return client.leases().inNamespace("happypath-rebalancer").withName(KubernetesLease.NAME).get();
         }
     }
 
@@ -138,7 +138,7 @@ public class DaemonTest {
             // within a second), so a CronJob run may take it at once
             Await.until(WAIT, "the Lease released", () -> {
                 try (KubernetesClient client = dev.happypath.rebalancer.cluster.KubernetesClients.create(c.api().clientConfig())) {
-                    return PassLease.currentHolder(client, "happypath-rebalancer") == null;
+                    return KubernetesLease.currentHolder(client, "happypath-rebalancer") == null;
                 }
             });
             assertThat(lease(c).getSpec().getLeaseDurationSeconds()).isEqualTo(1);

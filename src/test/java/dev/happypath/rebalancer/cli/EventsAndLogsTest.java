@@ -158,20 +158,20 @@ class EventsAndLogsTest {
         var happyPath = scenario.happyPath();
         var snapshot = scenario.snapshot();
         var decision = dev.happypath.rebalancer.plan.Decision.decide(snapshot, happyPath, scenario.ledger(), scenario.now());
-        var self = new dev.happypath.rebalancer.events.PassEvents.Self("happypath-rebalancer", "rebalancer-29384-x", "uid-1");
+        var self = new dev.happypath.rebalancer.cluster.KubernetesEvents.Self("happypath-rebalancer", "rebalancer-29384-x", "uid-1");
         try (LiveCluster c = new LiveCluster(scenario);
              KubernetesClient client = KubernetesClients.create(c.api().clientConfig())) {
-            var events = new dev.happypath.rebalancer.events.PassEvents(client, "me");
+            var events = new dev.happypath.rebalancer.cluster.KubernetesEvents(client, self);
             // nothing executed (a dry plan): no Event at all, not even the summary
             var planned = decision.plan().moves();
             var report = dev.happypath.rebalancer.report.ReportBuilder.build(false, scenario.now(), "run1", happyPath, snapshot,
                     decision.comparison(), decision.gate(), planned, false);
-            assertThat(events.publish(report, planned, self, scenario.now())).isZero();
+            assertThat(events.publish(report, planned, "me", scenario.now())).isZero();
 
             var failed = planned.stream().map(m -> m.resolved(dev.happypath.rebalancer.plan.Outcome.FAILED, dev.happypath.rebalancer.plan.MoveCode.API_ERROR, List.of("boom"))).toList();
             report = dev.happypath.rebalancer.report.ReportBuilder.build(false, scenario.now(), "run2", happyPath, snapshot,
                     decision.comparison(), decision.gate(), failed, false);
-            assertThat(events.publish(report, failed, self, scenario.now())).isEqualTo(3);
+            assertThat(events.publish(report, failed, "me", scenario.now())).isEqualTo(3);
             Event summary = events(c).stream().filter(e -> e.getInvolvedObject().getName().equals("rebalancer-29384-x"))
                     .findFirst().orElseThrow();
             assertThat(summary.getMetadata().getNamespace()).isEqualTo("happypath-rebalancer");

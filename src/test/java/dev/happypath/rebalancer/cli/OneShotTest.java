@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.happypath.rebalancer.cluster.KubernetesClients;
 import dev.happypath.rebalancer.execute.Sleeper;
-import dev.happypath.rebalancer.lease.PassLease;
+import dev.happypath.rebalancer.cluster.KubernetesLease;
 import dev.happypath.rebalancer.sim.ApiDispatcher;
 import dev.happypath.rebalancer.testing.Await;
 import dev.happypath.rebalancer.testing.LiveCluster;
@@ -111,7 +111,7 @@ class OneShotTest {
             assertThat(lease.getSpec().getHolderIdentity()).isNotEqualTo("crashed-job");
             assertThat(lease.getSpec().getLeaseTransitions()).isEqualTo(1);
             try (KubernetesClient client = KubernetesClients.create(c.api().clientConfig())) {
-                Await.until(WAIT, "released", () -> PassLease.currentHolder(client, "happypath-rebalancer") == null);
+                Await.until(WAIT, "released", () -> KubernetesLease.currentHolder(client, "happypath-rebalancer") == null);
             }
         }
     }
@@ -131,7 +131,7 @@ class OneShotTest {
     }
 
     private static void hold(LiveCluster c, String holder, ZonedDateTime renewed, int seconds) {
-        c.api().create(new LeaseBuilder().withNewMetadata().withName(PassLease.NAME).withNamespace("happypath-rebalancer").endMetadata()
+        c.api().create(new LeaseBuilder().withNewMetadata().withName(KubernetesLease.NAME).withNamespace("happypath-rebalancer").endMetadata()
                 .withNewSpec().withHolderIdentity(holder).withLeaseDurationSeconds(seconds).withAcquireTime(renewed)
                 .withRenewTime(renewed).withLeaseTransitions(0).endSpec().build());
     }

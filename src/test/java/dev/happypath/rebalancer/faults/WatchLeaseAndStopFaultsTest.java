@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.happypath.rebalancer.cli.DaemonTest;
 import dev.happypath.rebalancer.cli.ExitCode;
 import dev.happypath.rebalancer.cluster.KubernetesClients;
-import dev.happypath.rebalancer.lease.PassLease;
+import dev.happypath.rebalancer.cluster.KubernetesLease;
 import dev.happypath.rebalancer.testing.Await;
 import dev.happypath.rebalancer.testing.CapturedStderr;
 import dev.happypath.rebalancer.testing.FlakyLink;
@@ -65,7 +65,7 @@ class WatchLeaseAndStopFaultsTest {
 
     private static Lease lease(LiveCluster c) {
         try (KubernetesClient client = KubernetesClients.create(c.api().clientConfig())) {
-            return client.leases().inNamespace("happypath-rebalancer").withName(PassLease.NAME).get();
+            return client.leases().inNamespace("happypath-rebalancer").withName(KubernetesLease.NAME).get();
         }
     }
 
@@ -159,7 +159,7 @@ class WatchLeaseAndStopFaultsTest {
                 JsonNode report = report(run);
                 assertThat(move(report, "a-server").get("outcome").asText()).isEqualTo("FAILED");
                 assertThat(move(report, "a-server").get("detail").asText())
-                        .contains("stopping (SIGTERM, or the Lease lost) cut the wait for its replacement short");
+                        .contains("stopping (the Lease lost) cut the wait for its replacement short");
                 assertThat(move(report, "b-repo").get("outcome").asText()).isEqualTo("DEFERRED");
                 assertThat(Faults.requests(c, "POST", ".*/eviction")).isEqualTo(1);
                 assertThat(lease(c).getSpec().getHolderIdentity()).as("the other's Lease is left alone").isEqualTo("other-rebalancer");
@@ -185,7 +185,7 @@ class WatchLeaseAndStopFaultsTest {
                 assertThat(run.err()).contains("stopping on SIGTERM: the pass was cut short, nothing more is evicted");
                 JsonNode report = report(run);
                 assertThat(move(report, "a-server").get("outcome").asText()).isEqualTo("DEFERRED");
-                assertThat(move(report, "a-server").get("detail").asText()).isEqualTo("stopping (SIGTERM, or the Lease lost) before the eviction: not evicted");
+                assertThat(move(report, "a-server").get("detail").asText()).isEqualTo("stopping (SIGTERM) before the eviction: not evicted");
                 assertThat(move(report, "b-repo").get("outcome").asText()).isEqualTo("DEFERRED");
                 assertThat(Faults.evictions(c, ".*", 201)).isZero();
                 assertNothingUnsafe("SIGTERM during the PodDisruptionBudget backoff", c, Faults.PLANNED, run.err(), logs.text());
@@ -208,7 +208,7 @@ class WatchLeaseAndStopFaultsTest {
                 assertThat(move(report, "a-server").get("outcome").asText()).isEqualTo("FAILED");
                 // what happened first; the decision's lines follow it
                 assertThat(move(report, "a-server").get("details").get(0).asText())
-                        .isEqualTo("evicted; stopping (SIGTERM, or the Lease lost) cut the wait for its replacement short: its controller "
+                        .isEqualTo("evicted; stopping (SIGTERM) cut the wait for its replacement short: its controller "
                                 + "recreates it regardless, the next pass sees where it landed");
                 assertThat(move(report, "b-repo").get("outcome").asText()).isEqualTo("DEFERRED");
                 assertThat(Faults.requests(c, "POST", ".*/eviction")).isEqualTo(1);

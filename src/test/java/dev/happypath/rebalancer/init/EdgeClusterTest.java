@@ -13,7 +13,7 @@ import dev.happypath.rebalancer.config.HappyPathLoader;
 import dev.happypath.rebalancer.config.Home;
 import dev.happypath.rebalancer.config.NodeRole;
 import dev.happypath.rebalancer.config.WorkloadRule;
-import dev.happypath.rebalancer.lease.PassLease;
+import dev.happypath.rebalancer.cluster.KubernetesLease;
 import dev.happypath.rebalancer.ledger.Ledger;
 import dev.happypath.rebalancer.plan.Decision;
 import dev.happypath.rebalancer.sim.InProcessApi;
@@ -211,6 +211,6 @@ class EdgeClusterTest {
 
     /** A released Lease keeps its holder for one more (simulated) second: wait for it, as the demo does. */
     private void awaitLeaseReleased() {
-        Await.until(Duration.ofSeconds(20), "the Lease released", () -> PassLease.currentHolder(client, PassLease.defaultNamespace()) == null);
+        Await.until(Duration.ofSeconds(20), "the Lease released", () -> KubernetesLease.currentHolder(client, KubernetesLease.defaultNamespace()) == null);
     }
 }

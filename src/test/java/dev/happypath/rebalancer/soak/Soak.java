@@ -1,6 +1,7 @@
 package dev.happypath.rebalancer.soak;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.happypath.rebalancer.StopSignal;
 import dev.happypath.rebalancer.cli.Cli;
 import dev.happypath.rebalancer.cli.DaemonPass;
 import dev.happypath.rebalancer.cluster.ClusterReader;
@@ -265,12 +266,9 @@ final class Soak implements AutoCloseable {
     // --- time ---------------------------------------------------------------------------------------------
 
     /** The pass's waits (PDB retries, the replacement's wait): the cluster moves on meanwhile, events included. */
-    private void sleep(Duration d) throws InterruptedException {
+    private void sleep(Duration d, StopSignal stop) {
         Instant until = clock.instant().plus(d);
-        while (clock.instant().isBefore(until)) {
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
+        while (clock.instant().isBefore(until) && !stop.isStopped()) {
             step(until, !finalPhase());
         }
     }
@@ -399,10 +397,11 @@ final class Soak implements AutoCloseable {
         passes++;
         invariants.passStarts(passes);
         DaemonPass.Done done = null;
-        ReplacementWait wait = new ReplacementWait(Thread.currentThread());
+        StopSignal stop = new StopSignal();
+        ReplacementWait wait = new ReplacementWait(Thread.currentThread(), stop);
         try {
             wait.start();
-            done = DaemonPass.run(cli, client, happyPath, "soak-daemon");
+            done = DaemonPass.run(cli, client, happyPath, "soak-daemon", stop);
         } catch (RuntimeException e) {
             // the daemon logs a failed pass and waits for its next trigger; so does the soak, counting it
             failedPasses++;
@@ -410,7 +409,6 @@ final class Soak implements AutoCloseable {
         } finally {
             wait.stop();
             inPass = false;
-            Thread.interrupted();
         }
         if (wait.failure != null) {
             throw wait.failure;
@@ -440,18 +438,20 @@ final class Soak implements AutoCloseable {
      * controller has a Ready pod again (a pod created since the eviction, or a sibling, which some code
      * takes for the replacement), it gives the watch time to deliver and the pass time to move on before
      * stepping again; so where a pass resumes in simulated time is decided by the cluster, not by the
-     * machine's load. A wait still parked after readyTimeout of simulated time is interrupted, as SIGTERM
+     * machine's load. A wait still parked after readyTimeout of simulated time is told to stop, as SIGTERM
      * would: seven days must not wait minutes of wall time per crash-looping replacement.
      */
     private final class ReplacementWait {
         private final Thread pass;
+        private final StopSignal stop;
         private final Thread stepper;
         private volatile boolean running = true;
         volatile boolean cutShort;
         volatile RuntimeException failure;
 
-        ReplacementWait(Thread pass) {
+        ReplacementWait(Thread pass, StopSignal stop) {
             this.pass = pass;
+            this.stop = stop;
             this.stepper = new Thread(this::run, "soak-replacement-wait");
             this.stepper.setDaemon(true);
         }
@@ -499,7 +499,7 @@ final class Soak implements AutoCloseable {
                         waitingSince = waitingSince == null ? now : waitingSince;
                         if (!now.isBefore(waitingSince.plus(happyPath.eviction().readyTimeout()))) {
                             cutShort = true;
-                            pass.interrupt();
+                            stop.stop(StopSignal.Reason.TIME_LIMIT);
                             waitingSince = null;
                             continue;
                         }
@@ -510,7 +510,7 @@ final class Soak implements AutoCloseable {
                 // stopped
             } catch (RuntimeException e) {
                 failure = e;
-                pass.interrupt();
+                stop.stop(StopSignal.Reason.TIME_LIMIT);
             }
         }
 

@@ -75,7 +75,7 @@ public final class LiveCluster implements AutoCloseable {
     public void awaitLeaseFree() {
         try (var client = dev.happypath.rebalancer.cluster.KubernetesClients.create(api.clientConfig())) {
             Await.until(java.time.Duration.ofSeconds(30), "the Lease to be released",
-                    () -> dev.happypath.rebalancer.lease.PassLease.currentHolder(client, "happypath-rebalancer") == null);
+                    () -> dev.happypath.rebalancer.cluster.KubernetesLease.currentHolder(client, "happypath-rebalancer") == null);
         }
     }
 

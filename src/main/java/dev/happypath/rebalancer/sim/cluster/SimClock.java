@@ -1,5 +1,6 @@
 package dev.happypath.rebalancer.sim.cluster;
 
+import dev.happypath.rebalancer.StopSignal;
 import dev.happypath.rebalancer.execute.Sleeper;
 
 import java.time.Clock;
@@ -60,9 +61,36 @@ public final class SimClock extends Clock {
         }
     }
 
-    /** A sleeper for the rebalancer: waiting d means waiting until simulated time has moved on by d. */
+    /**
+     * A sleeper for the rebalancer: waiting d means waiting until simulated time has moved on by d, or
+     * until the pass is told to stop.
+     */
     public Sleeper sleeper(Duration wallLimit) {
-        return d -> awaitInstant(instant().plus(d), wallLimit);
+        return (d, stop) -> {
+            Instant until = instant().plus(d);
+            try (StopSignal.Registration wake = stop.onStop(this::wake)) {
+                synchronized (this) {
+                    long deadline = System.nanoTime() + wallLimit.toNanos();
+                    while (now.isBefore(until) && !stop.isStopped()) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            throw new IllegalStateException("simulated time stood still: waited " + wallLimit.toMillis() + " ms for "
+                                    + until + ", it is " + now);
+                        }
+                        try {
+                            wait(Math.max(1, left / 1_000_000));
+                        } catch (InterruptedException e) {
+                            stop.stop(StopSignal.Reason.INTERRUPTED);
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }
+            }
+        };
+    }
+
+    private synchronized void wake() {
+        notifyAll();
     }
 
     @Override

@@ -107,6 +107,8 @@ public final class Simulation implements AutoCloseable {
     private long lastQuietTick = -1;
     private RuntimeException failure;
     private volatile Thread ticker;
+    /** Stops the ticking thread: checked between ticks and waited on instead of sleeping. */
+    private final dev.happypath.rebalancer.StopSignal ticking = new dev.happypath.rebalancer.StopSignal();
     private volatile boolean realTime;
     private static final Duration REAL_TIME_TICK = Duration.ofMillis(100);
 
@@ -185,12 +187,10 @@ public final class Simulation implements AutoCloseable {
 
     private void run() {
         try {
-            while (ticker == Thread.currentThread()) {
+            while (ticker == Thread.currentThread() && !ticking.isStopped()) {
                 tick();
-                Thread.sleep(realTime ? REAL_TIME_TICK.toMillis() : timings.tickWall().toMillis());
+                ticking.await(realTime ? REAL_TIME_TICK : timings.tickWall());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.error("the cluster simulation stopped", e);
             synchronized (progress) {
@@ -323,8 +323,8 @@ public final class Simulation implements AutoCloseable {
     public void close() {
         Thread t = ticker;
         ticker = null;
+        ticking.stop(dev.happypath.rebalancer.StopSignal.Reason.CLOSED);
         if (t != null) {
-            t.interrupt();
             try {
                 t.join(2_000);
             } catch (InterruptedException e) {

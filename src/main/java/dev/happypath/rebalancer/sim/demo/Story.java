@@ -1,8 +1,9 @@
 package dev.happypath.rebalancer.sim.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.happypath.rebalancer.cli.Cli;
+import dev.happypath.rebalancer.StopSignal;
 import dev.happypath.rebalancer.cluster.ClusterReader;
 import dev.happypath.rebalancer.cluster.KubernetesClients;
 import dev.happypath.rebalancer.compare.ClusterState;
@@ -10,9 +11,15 @@ import dev.happypath.rebalancer.compare.Placement;
 import dev.happypath.rebalancer.compare.Status;
 import dev.happypath.rebalancer.config.HappyPath;
 import dev.happypath.rebalancer.config.HappyPathLoader;
-import dev.happypath.rebalancer.lease.PassLease;
+import dev.happypath.rebalancer.cluster.KubernetesEvents;
+import dev.happypath.rebalancer.cluster.KubernetesLease;
+import dev.happypath.rebalancer.cluster.LedgerConfigMap;
+import dev.happypath.rebalancer.cluster.ApiEvictions;
 import dev.happypath.rebalancer.ledger.Ledger;
 import dev.happypath.rebalancer.plan.Decision;
+import dev.happypath.rebalancer.plan.Scope;
+import dev.happypath.rebalancer.report.ReportFormat;
+import dev.happypath.rebalancer.report.ReportWriter;
 import dev.happypath.rebalancer.sim.InProcessApi;
 import dev.happypath.rebalancer.sim.cluster.SimClock;
 import dev.happypath.rebalancer.sim.cluster.SimEvents;
@@ -24,7 +31,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,10 +39,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -383,44 +385,58 @@ final class Story implements AutoCloseable {
      */
     private void awaitLeaseReleased() {
         long deadline = System.nanoTime() + LEASE_RELEASE_LIMIT.toNanos();
-        while (PassLease.currentHolder(client, PassLease.defaultNamespace()) != null) {
+        while (KubernetesLease.currentHolder(client, KubernetesLease.defaultNamespace()) != null) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the Lease " + PassLease.defaultNamespace() + "/" + PassLease.NAME
+                throw new IllegalStateException("the Lease " + KubernetesLease.defaultNamespace() + "/" + KubernetesLease.NAME
                         + " was still held " + LEASE_RELEASE_LIMIT.toSeconds() + " s after the last pass ended");
             }
             LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
         }
     }
 
+    /**
+     * One live pass, as {@code run} does it: the pass itself on the demo's cluster, through the same
+     * Kubernetes adapters, on simulated time. A stuck wait (a replacement that never comes) must not hold
+     * the demo for eviction.readyTimeout: the pass is told to stop after {@link #PASS_LIMIT} of wall time.
+     */
     private Pass runPass(int number) {
         awaitLeaseReleased();
-        StringWriter stdout = new StringWriter();
-        StringWriter stderr = new StringWriter();
-        Cli cli = new Cli(new PrintWriter(stdout, true), new PrintWriter(stderr, true), clock, clock.sleeper(PASS_LIMIT),
-                options -> KubernetesClients.create(api.clientConfig()));
-        // A stuck wait (a replacement that never comes) must not hold the demo for eviction.readyTimeout.
-        Thread self = Thread.currentThread();
-        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "demo-pass-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-        ScheduledFuture<?> alarm = watchdog.schedule(self::interrupt, PASS_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-        int code;
-        try {
-            code = cli.execute("run", "-o", "json");
-        } finally {
-            alarm.cancel(false);
-            watchdog.shutdownNow();
-            Thread.interrupted();
+        ClusterReader passReader = new ClusterReader(client, clock);
+        dev.happypath.rebalancer.pass.Pass.Ports ports = new dev.happypath.rebalancer.pass.Pass.Ports(passReader::read,
+                new ApiEvictions(client, passReader), new LedgerConfigMap(client, happyPath.antiFlap()), new KubernetesEvents(client),
+                new KubernetesLease(client, KubernetesLease.defaultNamespace(), KubernetesLease.Timing.of(Duration.ofSeconds(15))),
+                clock, clock.sleeper(PASS_LIMIT));
+        dev.happypath.rebalancer.pass.Pass.Result result;
+        String stderr = "";
+        int code = 0;
+        try (StopSignal stop = new StopSignal()) {
+            stop.stopAfter(PASS_LIMIT, StopSignal.Reason.TIME_LIMIT);
+            result = new dev.happypath.rebalancer.pass.Pass(ports, happyPath)
+                    .oneShot(dev.happypath.rebalancer.pass.Pass.newRunId(), Scope.ALL, false, stop);
+        } catch (RuntimeException e) {
+            return new Pass(number, 1, JsonNodeFactory.instance.objectNode().set("moves", JsonNodeFactory.instance.arrayNode()),
+                    "error: " + e.getMessage());
+        }
+        if (result.skipped()) {
+            stderr = "skipped: the Lease is held by " + result.heldBy();
+        } else if (result.stoppedBy() != null) {
+            code = 1;
+            stderr = "the pass was stopped: " + result.stoppedBy().sentence();
+        } else if (result.abort() != null) {
+            code = 1;
+            stderr = "the pass stopped: " + result.abort();
+        } else if (result.moves().stream().anyMatch(m -> m.outcome() == dev.happypath.rebalancer.plan.Outcome.FAILED)) {
+            code = 1;
+            stderr = "a move FAILED (see the report)";
         }
         JsonNode report;
         try {
-            report = new ObjectMapper().readTree(stdout.toString().isBlank() ? "{\"moves\":[]}" : stdout.toString());
+            report = result.report() == null ? new ObjectMapper().readTree("{\"moves\":[]}")
+                    : new ObjectMapper().readTree(ReportWriter.render(result.report(), ReportFormat.json));
         } catch (IOException e) {
-            throw new UncheckedIOException("pass " + number + " printed no JSON report: " + stdout + stderr, e);
+            throw new UncheckedIOException("pass " + number + " could not render its report: " + stderr, e);
         }
-        return new Pass(number, code, report, stderr.toString());
+        return new Pass(number, code, report, stderr);
     }
 
     private void printPass(Pass pass) {

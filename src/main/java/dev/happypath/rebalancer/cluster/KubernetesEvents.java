@@ -1,6 +1,6 @@
-package dev.happypath.rebalancer.events;
+package dev.happypath.rebalancer.cluster;
 
-import dev.happypath.rebalancer.cluster.ApiErrors;
+import dev.happypath.rebalancer.pass.PassEvents;
 import dev.happypath.rebalancer.plan.Move;
 import dev.happypath.rebalancer.plan.Outcome;
 import dev.happypath.rebalancer.report.Report;
@@ -26,11 +26,12 @@ import java.util.UUID;
  * events for BLOCKED and FAILED moves, and, when the pass runs in a pod, a summary on that pod. Built
  * from the moves the executor returned; a dry run records nothing.
  *
- * <p>An Event that cannot be written is logged and skipped: telling must never stop acting.
+ * <p>An Event that cannot be written is logged and skipped: telling must never stop acting; after an
+ * unanswered request the rest of that pass's Events are skipped.
  */
-public final class PassEvents {
+public final class KubernetesEvents implements PassEvents {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PassEvents.class);
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesEvents.class);
     static final String COMPONENT = "happypath-rebalancer";
     /** The API server rejects longer Event messages. */
     private static final int MAX_MESSAGE = 1024;
@@ -54,19 +55,30 @@ public final class PassEvents {
     }
 
     private final KubernetesClient client;
-    private final String instance;
+    private final Self self;
+    private String instance;
     private boolean warned;
     /** The API server did not answer an Event: the rest are skipped rather than each waiting for its timeout. */
     private boolean unanswered;
 
-    /** @param instance the reporting instance (the Lease identity) */
-    public PassEvents(KubernetesClient client, String instance) {
+    /** @param self the pod this process runs in, which gets the pass summary; null for none */
+    public KubernetesEvents(KubernetesClient client, Self self) {
         this.client = client;
-        this.instance = instance;
+        this.self = self;
+    }
+
+    /** As the process runs it: the summary goes to its own pod when it runs in one. */
+    public KubernetesEvents(KubernetesClient client) {
+        this(client, Self.fromEnvironment());
     }
 
     /** Records the pass's Events; returns how many were written. */
-    public int publish(Report report, List<Move> moves, Self self, Instant at) {
+    @Override
+    public synchronized int publish(Report report, List<Move> moves, String instance, Instant at) {
+        this.instance = instance;
+        // each pass tells afresh: an API server that did not answer the last pass may answer this one
+        this.warned = false;
+        this.unanswered = false;
         String figures = figures(report);
         int written = 0;
         for (Move m : moves) {

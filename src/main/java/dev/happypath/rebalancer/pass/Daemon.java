@@ -1,8 +1,7 @@
-package dev.happypath.rebalancer.daemon;
+package dev.happypath.rebalancer.pass;
 
-import dev.happypath.rebalancer.lease.PassLease;
+import dev.happypath.rebalancer.StopSignal;
 import dev.happypath.rebalancer.metrics.PassMetrics;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A long-running rebalancer: passes on triggers (the cron schedule, a node recovering), one at a time in
  * this process and, through the Lease, one process at a time in the cluster. A trigger that arrives while
  * a pass runs queues at most one more pass; a process that does not hold the Lease skips its triggers.
- * Losing the Lease interrupts the running pass (the executor abandons its wait and evicts nothing more).
+ * Each pass gets a {@link StopSignal} of its own, stopped when the Lease is lost (the executor abandons
+ * its wait and evicts nothing more) or when the daemon stops.
  */
 public final class Daemon implements AutoCloseable {
 
@@ -25,28 +25,25 @@ public final class Daemon implements AutoCloseable {
     /** One pass; throws when it could not complete (the daemon logs it and goes on). */
     @FunctionalInterface
     public interface PassAction {
-        void run(String trigger, String identity);
+        void run(String trigger, String identity, StopSignal stop);
     }
 
-    private final KubernetesClient client;
-    private final String leaseNamespace;
+    private final Lease lease;
     private final String identity;
-    private final PassLease.Timing timing;
     private final PassMetrics metrics;
     private final PassAction action;
     private final ExecutorService passes = Executors.newSingleThreadExecutor(r -> new Thread(r, "pass"));
     private final AtomicBoolean queued = new AtomicBoolean();
+    private final StopSignal stopping;
     private final Thread election;
-    private volatile PassLease lease;
-    private volatile Thread running;
-    private volatile boolean stopping;
+    private volatile Lease.Held held;
+    private volatile StopSignal running;
 
-    public Daemon(KubernetesClient client, String leaseNamespace, String identity, PassLease.Timing timing,
-                  PassMetrics metrics, PassAction action) {
-        this.client = client;
-        this.leaseNamespace = leaseNamespace;
+    /** @param process the process's signal (SIGTERM): it reaches a running pass at once, with its reason */
+    public Daemon(Lease lease, String identity, PassMetrics metrics, StopSignal process, PassAction action) {
+        this.stopping = process.child();
+        this.lease = lease;
         this.identity = identity;
-        this.timing = timing;
         this.metrics = metrics;
         this.action = action;
         this.election = new Thread(this::contend, "lease-election");
@@ -55,21 +52,22 @@ public final class Daemon implements AutoCloseable {
 
     /** Starts contending for the Lease; triggers act only while it is held. */
     public void start() {
-        LOG.info("daemon {} contending for the Lease {}/{}", identity, leaseNamespace, PassLease.NAME);
+        LOG.info("daemon {} contending for the Lease {}", identity, lease.where());
         election.start();
     }
 
     /** Keeps contending: after a lost Lease, a new election, so that this process can take over again. */
     private void contend() {
-        while (!stopping) {
-            PassLease current = PassLease.contend(client, leaseNamespace, identity, timing,
-                    () -> metrics.leaseHeld(true), this::lost);
-            lease = current;
+        while (!stopping.isStopped()) {
+            Lease.Held current = lease.contend(identity, () -> metrics.leaseHeld(true), this::lost);
+            held = current;
+            // stop() may have closed the previous contention just before this one was published
+            if (stopping.isStopped()) {
+                current.close();
+                break;
+            }
             try {
                 current.awaitEnd();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             } finally {
                 current.close();
                 metrics.leaseHeld(false);
@@ -79,22 +77,22 @@ public final class Daemon implements AutoCloseable {
 
     private void lost() {
         metrics.leaseHeld(false);
-        Thread pass = running;
+        StopSignal pass = running;
         if (pass != null) {
-            LOG.warn("lost the Lease during a pass: interrupting it");
-            pass.interrupt();
+            LOG.warn("lost the Lease during a pass: stopping it");
+            pass.stop(StopSignal.Reason.LEASE_LOST);
         }
     }
 
     /** Whether this process holds the Lease and may act. */
     public boolean leading() {
-        PassLease l = lease;
-        return l != null && l.leading();
+        Lease.Held h = held;
+        return h != null && h.leading();
     }
 
     /** Asks for a pass; returns at once. */
     public void trigger(String why) {
-        if (stopping) {
+        if (stopping.isStopped()) {
             return;
         }
         if (!leading()) {
@@ -113,54 +111,51 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void runOne(String why) {
-        if (stopping || !leading()) {
+        if (stopping.isStopped() || !leading()) {
             metrics.pass(why, "skipped");
             return;
         }
-        running = Thread.currentThread();
-        try {
+        try (StopSignal stop = stopping.child()) {
+            running = stop;
             LOG.info("pass triggered by {}", why);
-            action.run(why, identity);
+            action.run(why, identity, stop);
         } catch (RuntimeException e) {
             LOG.error("pass triggered by {} failed: {}", why, e.getMessage());
             LOG.debug("pass failure", e);
             metrics.pass(why, "failed");
         } finally {
             running = null;
-            // an interrupt meant for this pass must not leak into the next
-            Thread.interrupted();
         }
     }
 
     /**
-     * Stops: no new passes, the running one interrupted (it abandons its eviction wait) and awaited up to
+     * Stops: no new passes, the running one told to stop (it abandons its eviction wait) and awaited up to
      * {@code grace}, then the Lease released so that another rebalancer can take over at once.
      */
     public void stop(Duration grace) {
-        stopping = true;
-        Thread pass = running;
-        if (pass != null) {
-            LOG.info("stopping: interrupting the running pass");
-            pass.interrupt();
+        if (running != null) {
+            LOG.info("stopping: telling the running pass to stop");
         }
-        passes.shutdownNow();
+        stopping.stop(StopSignal.Reason.DAEMON_STOPPING);
+        passes.shutdown();
         try {
             if (!passes.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("the running pass did not stop within {}s", grace.toSeconds());
             }
         } catch (InterruptedException e) {
+            // an interrupt from outside: go on releasing the Lease, keep the flag for whoever sent it
             Thread.currentThread().interrupt();
         }
-        PassLease l = lease;
-        if (l != null) {
-            l.close();
+        Lease.Held h = held;
+        if (h != null) {
+            h.close();
         }
-        election.interrupt();
         try {
             election.join(grace.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stopping.close();
         LOG.info("daemon {} stopped; Lease released", identity);
     }
 

@@ -1,4 +1,4 @@
-package dev.happypath.rebalancer.lease;
+package dev.happypath.rebalancer.cluster;
 
 import dev.happypath.rebalancer.cluster.KubernetesClients;
 import dev.happypath.rebalancer.execute.Sleeper;
@@ -26,11 +26,11 @@ class LeaseLineTest {
 
     @Test
     void eachStateOfTheLeaseHasItsWords() {
-        assertThat(PassLease.holderLine("ns", "job-a", record(Duration.ofSeconds(15)), RENEWED.plusSeconds(5)))
+        assertThat(KubernetesLease.holderLine("ns", "job-a", record(Duration.ofSeconds(15)), RENEWED.plusSeconds(5)))
                 .isEqualTo("lease ns/happypath-rebalancer is held by job-a (renewed at 2026-11-21T10:00:00Z, valid until 2026-11-21T10:00:15Z)");
-        assertThat(PassLease.holderLine("ns", "job-a", record(Duration.ofSeconds(1)), RENEWED.plusSeconds(5)))
+        assertThat(KubernetesLease.holderLine("ns", "job-a", record(Duration.ofSeconds(1)), RENEWED.plusSeconds(5)))
                 .isEqualTo("lease ns/happypath-rebalancer was released by job-a at 2026-11-21T10:00:00Z; taking it");
-        assertThat(PassLease.holderLine("ns", "job-a", record(Duration.ofSeconds(15)), RENEWED.plusSeconds(60)))
+        assertThat(KubernetesLease.holderLine("ns", "job-a", record(Duration.ofSeconds(15)), RENEWED.plusSeconds(60)))
                 .startsWith("lease ns/happypath-rebalancer expired: job-a last renewed it at 2026-11-21T10:00:00Z (for 15s)")
                 .endsWith("; taking it");
     }
@@ -44,7 +44,7 @@ class LeaseLineTest {
             c.awaitLeaseFree();
             String first;
             try (KubernetesClient client = KubernetesClients.create(c.api().clientConfig())) {
-                first = client.leases().inNamespace("happypath-rebalancer").withName(PassLease.NAME).get().getSpec().getHolderIdentity();
+                first = client.leases().inNamespace("happypath-rebalancer").withName(KubernetesLease.NAME).get().getSpec().getHolderIdentity();
             }
 
             OpsCluster.addLifeboated(c, "stray-2");

@@ -1,4 +1,6 @@
-package dev.happypath.rebalancer.execute;
+package dev.happypath.rebalancer.cluster;
+
+import dev.happypath.rebalancer.execute.EvictionApi;
 
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.PodState;

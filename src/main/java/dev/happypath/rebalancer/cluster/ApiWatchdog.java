@@ -1,8 +1,7 @@
-package dev.happypath.rebalancer.daemon;
+package dev.happypath.rebalancer.cluster;
 
 import dev.happypath.rebalancer.RuntimeFailure;
-import dev.happypath.rebalancer.cluster.ApiErrors;
-import dev.happypath.rebalancer.lease.PassLease;
+import dev.happypath.rebalancer.StopSignal;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import org.slf4j.Logger;
@@ -27,7 +26,7 @@ public final class ApiWatchdog implements AutoCloseable {
     private final Duration interval;
     private final Thread thread;
     private volatile String problem = "not checked yet";
-    private volatile boolean stopping;
+    private final StopSignal stop = new StopSignal();
 
     private ApiWatchdog(KubernetesClient client, String namespace, Duration interval) {
         this.client = client;
@@ -52,12 +51,7 @@ public final class ApiWatchdog implements AutoCloseable {
 
     private void watch() {
         long lastWarned = System.nanoTime();
-        while (!stopping) {
-            try {
-                Thread.sleep(interval.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
+        while (!stop.await(interval)) {
             boolean repeat = problem != null && System.nanoTime() - lastWarned >= REPEAT.toNanos();
             if (check(repeat)) {
                 lastWarned = System.nanoTime();
@@ -69,7 +63,7 @@ public final class ApiWatchdog implements AutoCloseable {
     boolean check(boolean warnEvenIfUnchanged) {
         String found;
         try {
-            client.leases().inNamespace(namespace).withName(PassLease.NAME).get();
+            client.leases().inNamespace(namespace).withName(KubernetesLease.NAME).get();
             found = null;
         } catch (KubernetesClientException e) {
             RuntimeFailure f = ApiErrors.describe(e, "get", "leases", "in namespace " + namespace, String.valueOf(client.getMasterUrl()));
@@ -79,7 +73,7 @@ public final class ApiWatchdog implements AutoCloseable {
         }
         String before = problem;
         problem = found;
-        if (stopping) {
+        if (stop.isStopped()) {
             return false;
         }
         if (found != null && (warnEvenIfUnchanged || !found.equals(before))) {
@@ -87,14 +81,13 @@ public final class ApiWatchdog implements AutoCloseable {
             return true;
         }
         if (found == null && before != null && !before.equals("not checked yet")) {
-            LOG.info("the API server and the Lease {}/{} answer again", namespace, PassLease.NAME);
+            LOG.info("the API server and the Lease {}/{} answer again", namespace, KubernetesLease.NAME);
         }
         return false;
     }
 
     @Override
     public void close() {
-        stopping = true;
-        thread.interrupt();
+        stop.stop(StopSignal.Reason.CLOSED);
     }
 }

@@ -1,7 +1,7 @@
-package dev.happypath.rebalancer.execute;
+package dev.happypath.rebalancer.cluster;
 
-import dev.happypath.rebalancer.cluster.ApiErrors;
-import dev.happypath.rebalancer.cluster.ClusterReader;
+import dev.happypath.rebalancer.StopSignal;
+import dev.happypath.rebalancer.execute.EvictionApi;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.PodState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The Eviction API and replacement watch through fabric8. */
+/** The executor's {@link EvictionApi} port through fabric8: the Eviction API, the replacement watch, the fresh read. */
 public final class ApiEvictions implements EvictionApi {
 
     private final KubernetesClient client;
@@ -49,8 +49,8 @@ public final class ApiEvictions implements EvictionApi {
                     : new Attempt(Attempt.Kind.REFUSED_BY_BUDGET, 429, "Cannot evict pod as it would violate the pod's disruption budget");
         } catch (KubernetesClientException e) {
             if (interrupted(e)) {
-                Thread.currentThread().interrupt();
-                return new Attempt(Attempt.Kind.NO_ANSWER, 0, "stopping (SIGTERM, or the Lease lost) while the request was in flight");
+                // nothing of ours interrupts; code outside did, mid-request: whether it was evicted is unknown
+                return new Attempt(Attempt.Kind.NO_ANSWER, 0, "the request was interrupted in flight");
             }
             if (e.getCode() == 404) {
                 return new Attempt(Attempt.Kind.NOT_FOUND, 404, message(e));
@@ -91,7 +91,7 @@ public final class ApiEvictions implements EvictionApi {
     }
 
     @Override
-    public Replacement awaitReplacement(PodState evicted, Siblings before, Duration timeout) {
+    public Replacement awaitReplacement(PodState evicted, Siblings before, Duration timeout, StopSignal stop) {
         if (evicted.controller() == null) {
             return Replacement.notReady(Replacement.Ended.NO_CONTROLLER, "no controller to recreate it");
         }
@@ -107,16 +107,21 @@ public final class ApiEvictions implements EvictionApi {
         } catch (KubernetesClientException e) {
             return watchFailed(evicted, e);
         }
-        try {
+        // a stop ends the wait at once: cancelling the condition wakes the get() below
+        try (StopSignal.Registration cancel = stop.onStop(() -> ready.cancel(false))) {
             List<Pod> pods = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             Pod r = settled(pods, evicted, before).orElseThrow();
             return Replacement.ready(evicted.namespace() + "/" + r.getMetadata().getName(), r.getSpec().getNodeName());
         } catch (TimeoutException e) {
             ready.cancel(true);
             return atTheDeadline(evicted, before, seen.get());
+        } catch (java.util.concurrent.CancellationException e) {
+            return Replacement.notReady(Replacement.Ended.STOPPED, "");
         } catch (InterruptedException e) {
+            // an interrupt from outside our code: taken as a stop, the flag kept for whoever sent it
+            stop.stop(StopSignal.Reason.INTERRUPTED);
             Thread.currentThread().interrupt();
-            return Replacement.notReady(Replacement.Ended.INTERRUPTED, "");
+            return Replacement.notReady(Replacement.Ended.STOPPED, "");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             return watchFailed(evicted, cause instanceof KubernetesClientException k ? k
@@ -137,10 +142,7 @@ public final class ApiEvictions implements EvictionApi {
         try {
             pods = client.pods().inNamespace(evicted.namespace()).list().getItems();
         } catch (KubernetesClientException e) {
-            if (interrupted(e)) {
-                Thread.currentThread().interrupt();
-                return Replacement.notReady(Replacement.Ended.INTERRUPTED, "");
-            }
+            // the watch's picture is all there is
         }
         if (pods == null) {
             return Replacement.notReady(Replacement.Ended.TIMED_OUT,
@@ -154,10 +156,6 @@ public final class ApiEvictions implements EvictionApi {
     }
 
     private Replacement watchFailed(PodState evicted, KubernetesClientException e) {
-        if (interrupted(e)) {
-            Thread.currentThread().interrupt();
-            return Replacement.notReady(Replacement.Ended.INTERRUPTED, "");
-        }
         // the watch starts with a LIST of the namespace's pods: that is the request that failed
         return Replacement.notReady(Replacement.Ended.WATCH_FAILED, ApiErrors.describe(e, "list", "pods",
                 "in namespace " + evicted.namespace() + " (watching for its replacement)", String.valueOf(client.getMasterUrl())).getMessage());

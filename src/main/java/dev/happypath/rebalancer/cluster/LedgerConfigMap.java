@@ -4,6 +4,7 @@ import dev.happypath.rebalancer.InvalidInputException;
 import dev.happypath.rebalancer.RuntimeFailure;
 import dev.happypath.rebalancer.config.AntiFlap;
 import dev.happypath.rebalancer.ledger.Ledger;
+import dev.happypath.rebalancer.ledger.LedgerStore;
 import dev.happypath.rebalancer.ledger.Recorded;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -18,29 +19,32 @@ import java.util.Map;
  * annotation on every moved workload: it needs rights on one ConfigMap instead of write access to every
  * Deployment and StatefulSet, and GitOps tools (ArgoCD) see no drift on the workloads they own.
  */
-public final class LedgerStore {
+public final class LedgerConfigMap implements LedgerStore {
 
     private static final int ATTEMPTS = 3;
 
     private final KubernetesClient client;
     private final AntiFlap where;
 
-    public LedgerStore(KubernetesClient client, AntiFlap where) {
+    public LedgerConfigMap(KubernetesClient client, AntiFlap where) {
         this.client = client;
         this.where = where;
     }
 
+    @Override
     public String location() {
         return "ConfigMap " + where.ledgerNamespace() + "/" + where.ledgerName();
     }
 
     /** The ledger, or an empty one when its ConfigMap does not exist yet. */
+    @Override
     public Ledger read() {
         ConfigMap cm = get();
         return cm == null ? Ledger.EMPTY : parse(cm);
     }
 
     /** Adds one move, re-reading and retrying when someone else wrote in between (HTTP 409). */
+    @Override
     public void record(String workloadKey, Recorded move, Instant now) {
         for (int attempt = 1; ; attempt++) {
             ConfigMap current = get();

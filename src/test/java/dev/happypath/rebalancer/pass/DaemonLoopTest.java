@@ -1,0 +1,102 @@
+package dev.happypath.rebalancer.pass;
+
+import dev.happypath.rebalancer.StopSignal;
+import dev.happypath.rebalancer.metrics.PassMetrics;
+import dev.happypath.rebalancer.testing.Await;
+import dev.happypath.rebalancer.testing.InMemoryLease;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The daemon's loop on an in-memory Lease: each pass gets a stop signal of its own, which the Lease lost
+ * and SIGTERM stop, with their reasons; nothing is interrupted.
+ */
+class DaemonLoopTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** A pass that runs until told to stop, and says why it stopped. */
+    private static final class StoppablePass implements Daemon.PassAction {
+        final CountDownLatch started = new CountDownLatch(1);
+        final AtomicReference<StopSignal.Reason> stoppedBy = new AtomicReference<>();
+        final AtomicInteger runs = new AtomicInteger();
+
+        @Override
+        public void run(String trigger, String identity, StopSignal stop) {
+            runs.incrementAndGet();
+            started.countDown();
+            stop.await(Duration.ofMinutes(1));
+            stoppedBy.set(stop.reason());
+        }
+
+        void awaitStarted() throws InterruptedException {
+            assertThat(started.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("the pass started").isTrue();
+        }
+    }
+
+    @Test
+    void losingTheLeaseStopsTheRunningPassAndTheDaemonContendsAgain() throws Exception {
+        InMemoryLease lease = new InMemoryLease();
+        StoppablePass pass = new StoppablePass();
+        Daemon daemon = new Daemon(lease, "daemon-1", new PassMetrics(), new StopSignal(), pass);
+        daemon.start();
+        try {
+            Await.until(WAIT, "the Lease taken", daemon::leading);
+            daemon.trigger("schedule");
+            pass.awaitStarted();
+
+            lease.lose();
+
+            Await.until(WAIT, "the pass stopped", () -> pass.stoppedBy.get() != null);
+            assertThat(pass.stoppedBy.get()).isEqualTo(StopSignal.Reason.LEASE_LOST);
+            Await.until(WAIT, "the Lease taken again", daemon::leading);
+        } finally {
+            daemon.stop(WAIT);
+        }
+        assertThat(lease.history()).startsWith("taken by daemon-1", "lost by daemon-1", "taken by daemon-1");
+        assertThat(lease.history()).last().isEqualTo("released by daemon-1");
+    }
+
+    @Test
+    void sigtermReachesTheRunningPassWithItsReasonAndTheLeaseIsReleased() throws Exception {
+        InMemoryLease lease = new InMemoryLease();
+        StopSignal process = new StopSignal();
+        StoppablePass pass = new StoppablePass();
+        Daemon daemon = new Daemon(lease, "daemon-1", new PassMetrics(), process, pass);
+        daemon.start();
+        Await.until(WAIT, "the Lease taken", daemon::leading);
+        daemon.trigger("node-recovery");
+        pass.awaitStarted();
+
+        process.stop(StopSignal.Reason.SHUTDOWN);
+        daemon.stop(WAIT);
+
+        assertThat(pass.stoppedBy.get()).isEqualTo(StopSignal.Reason.SHUTDOWN);
+        assertThat(lease.held()).isFalse();
+        assertThat(lease.history()).last().isEqualTo("released by daemon-1");
+        daemon.trigger("schedule");
+        assertThat(pass.runs).as("a stopped daemon runs no more passes").hasValue(1);
+    }
+
+    @Test
+    void aDaemonThatDoesNotHoldTheLeaseSkipsItsTriggers() {
+        InMemoryLease lease = new InMemoryLease().heldBy("other-rebalancer");
+        StoppablePass pass = new StoppablePass();
+        Daemon daemon = new Daemon(lease, "daemon-1", new PassMetrics(), new StopSignal(), pass);
+        daemon.start();
+        try {
+            daemon.trigger("schedule");
+            assertThat(daemon.leading()).isFalse();
+            assertThat(pass.runs).hasValue(0);
+        } finally {
+            daemon.stop(WAIT);
+        }
+    }
+}
