@@ -25,6 +25,7 @@ import java.io.InterruptedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -95,7 +96,7 @@ public final class ClusterReader {
             String token = null;
             try {
                 do {
-                    token = page(path, token, out, kind, convert);
+                    token = page(resource, path, token, out, kind, convert);
                 } while (token != null);
                 return out;
             } catch (KubernetesClientException e) {
@@ -121,7 +122,7 @@ public final class ClusterReader {
      * Reads one page of a LIST into {@code out}, item by item, and returns the token of the next page, or
      * null when this was the last (or the server does not page: it may ignore {@code limit}).
      */
-    private <R> String page(String path, String token, List<R> out, String kind, Function<JsonNode, R> convert) {
+    private <R> String page(String resource, String path, String token, List<R> out, String kind, Function<JsonNode, R> convert) {
         HttpClient http = client.getHttpClient();
         StringBuilder uri = new StringBuilder(URLUtils.join(client.getMasterUrl().toString(), path));
         if (chunkSize > 0) {
@@ -135,13 +136,22 @@ public final class ClusterReader {
                 .timeout(client.getConfiguration().getRequestTimeout(), TimeUnit.MILLISECONDS)
                 .build();
         HttpResponse<InputStream> response = send(http, request);
-        try (InputStream body = response.body()) {
+        // the request timeout ends at the headers; a body that stops coming is given up after as long without a byte
+        Duration idle = Duration.ofMillis(Math.max(1, client.getConfiguration().getRequestTimeout()));
+        try (StalledBodyGuard body = StalledBodyGuard.watch(response.body(), idle)) {
             if (!response.isSuccessful()) {
                 throw failure(request, response.code(), response.message(), body);
             }
             try (JsonParser parser = JSON.createParser(body)) {
                 String next = items(parser, item -> out.add(convert(item, kind, convert)));
                 return next == null || next.isEmpty() || chunkSize <= 0 ? null : next;
+            } catch (IOException e) {
+                if (body.stalled()) {
+                    throw new RuntimeFailure("the API server at " + client.getMasterUrl() + " stopped sending the LIST of " + resource
+                            + " (nothing for " + idle.toSeconds() + " s after " + body.bytes() + " bytes of a page, " + out.size()
+                            + " items read): a stalled connection or API server; nothing was done, the next pass reads again", e);
+                }
+                throw e;
             }
         } catch (IOException e) {
             throw new KubernetesClientException("Error executing: " + request.method() + " at: " + request.uri() + ". Cause: " + e.getMessage(), e);

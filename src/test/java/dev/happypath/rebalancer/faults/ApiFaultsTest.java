@@ -24,6 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ApiFaultsTest {
 
+    /** Enough for the answer's headers (HTTP/2: a HEADERS frame of a few dozen bytes) and the start of its body. */
+    private static final long STALL_AFTER_BYTES = 300;
+
     @AfterAll
     static void figures() {
         System.out.println("fault injection (so far): " + Faults.figures());
@@ -81,6 +84,37 @@ class ApiFaultsTest {
                 assertThat(r.took()).as("the timeout, not an early give-up").isGreaterThanOrEqualTo(Faults.SHORT.request());
                 assertThat(r.took()).as("the timeout ended it: " + r).isLessThan(Faults.NO_STALL);
             }
+        }
+    }
+
+    /**
+     * The API server answers the LIST of pods, then stops sending in the middle of its body, the connection
+     * left open (a half-open connection, a stalled proxy). The client's request timeout ends at the headers,
+     * so only a read timeout ends this: the pass gives the body up after as long without a byte, exit 1 with
+     * one line, nothing touched. Without it the pass (and a daemon's Lease) was held for ever.
+     */
+    @Test
+    void aListWhoseAnswerStopsMidBodyEndsThePassInsteadOfHangingForEver() {
+        try (LiveCluster c = Faults.cluster(); FlakyLink link = FlakyLink.to(c.api().url())) {
+            c.via(link).timeouts(Faults.SHORT);
+            // the LIST of pods is answered, and the link goes silent a little way into that answer
+            java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+            c.api().dispatcher().addInterceptor((m, p, b) -> {
+                if (m.equals("GET") && p.startsWith("/api/v1/pods?") && armed.compareAndSet(false, true)) {
+                    link.stallAfter(STALL_AFTER_BYTES);
+                }
+                return null;
+            });
+
+            // in another thread, abandoned at the deadline: without a read timeout this test would hang, not fail
+            Faults.Run r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Faults.NO_STALL, () -> Faults.live(c),
+                    "the pass still reads a silent answer after " + Faults.NO_STALL);
+
+            assertNothingUnsafe("the LIST of pods stalls", c, r);
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.RUNTIME_FAILURE);
+            assertThat(r.out()).as("no pass, no report").isEmpty();
+            assertThat(r.err()).as(r.toString()).contains("error: the API server at " + link.url() + " stopped sending the LIST of pods (nothing for 3 s after ");
+            assertThat(r.err().lines().filter(l -> l.startsWith("error:"))).as("one message").hasSize(1);
         }
     }
 

@@ -28,6 +28,9 @@ public final class FlakyLink implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger resets = new AtomicInteger();
     private volatile boolean cut;
+    /** Bytes the link still forwards towards the client before it goes silent; negative: no stall. */
+    private final java.util.concurrent.atomic.AtomicLong stallBudget = new java.util.concurrent.atomic.AtomicLong(-1);
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
     private FlakyLink(String upstream) {
         URI uri = URI.create(upstream);
@@ -59,6 +62,16 @@ public final class FlakyLink implements AutoCloseable {
      */
     public void cut() {
         cut = true;
+    }
+
+    /**
+     * From now on the link forwards {@code bytes} more bytes towards the client, then goes silent with every
+     * connection left open: a half-open connection, a stalled API server or a proxy that stopped forwarding.
+     * (The client speaks HTTP/2 to the in-process API, one connection for every request, so the stall is the
+     * link's, not one request's: arm it from the dispatcher when the request of interest arrives.)
+     */
+    public void stallAfter(long bytes) {
+        stallBudget.set(bytes);
     }
 
     /** The API server is back: new connections are relayed again. */
@@ -132,6 +145,24 @@ public final class FlakyLink implements AutoCloseable {
             pump(upstream, client, false);
         }
 
+        /** Forwards {@code n} bytes towards the client, or only what the stall leaves, then holds the connection open and silent. */
+        private void forward(OutputStream out, byte[] buf, int n) throws IOException {
+            long budget = stallBudget.getAndUpdate(b -> b < 0 ? b : Math.max(0, b - n));
+            if (budget < 0 || n <= budget) {
+                out.write(buf, 0, n);
+                out.flush();
+                return;
+            }
+            out.write(buf, 0, (int) budget);
+            out.flush();
+            try {
+                closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("stalled until the link closed");
+        }
+
         private void pump(Socket from, Socket to, boolean request) {
             Thread t = new Thread(() -> {
                 byte[] buf = new byte[16 * 1024];
@@ -142,8 +173,12 @@ public final class FlakyLink implements AutoCloseable {
                             reset();
                             return;
                         }
-                        out.write(buf, 0, n);
-                        out.flush();
+                        if (request) {
+                            out.write(buf, 0, n);
+                            out.flush();
+                        } else {
+                            forward(out, buf, n);
+                        }
                     }
                 } catch (IOException e) {
                     // one side went away: the other follows
@@ -182,6 +217,7 @@ public final class FlakyLink implements AutoCloseable {
         } catch (IOException e) {
             // closing anyway
         }
+        closed.countDown();
         open.forEach(Pair::close);
     }
 }
