@@ -9,6 +9,7 @@ import dev.happypath.rebalancer.metrics.MetricsEndpoint;
 import dev.happypath.rebalancer.metrics.PassMetrics;
 import dev.happypath.rebalancer.pass.Daemon;
 import dev.happypath.rebalancer.pass.Lease;
+import dev.happypath.rebalancer.pass.KeptNodeWatch;
 import dev.happypath.rebalancer.pass.NodeChanges;
 import dev.happypath.rebalancer.pass.Pass;
 import dev.happypath.rebalancer.plan.Scope;
@@ -109,7 +110,8 @@ final class DaemonCommand implements Callable<Integer> {
                     onNodeRecovery ? " and on node recovery" : "", endpoint.port());
             try (CronSchedule timetable = CronSchedule.start(cron, () -> daemon.trigger("schedule"));
                  GateOpening gate = onNodeRecovery ? new GateOpening(happyPath, cli.clock(), false, v -> daemon.trigger("node-recovery")) : null;
-                 NodeChanges.Watching watch = onNodeRecovery ? Cli.nodeChanges(client).watch(gate::nodesChanged) : null) {
+                 // tried again until it starts: a daemon that starts while the API server is away waits for it
+                 NodeChanges.Watching watch = onNodeRecovery ? KeptNodeWatch.start(Cli.nodeChanges(client), gate::nodesChanged, cli.shutdown().signal()) : null) {
                 LOG.info("next scheduled pass at {}", timetable.nextFire());
                 StopSignal stop = cli.shutdown().signal();
                 while (!stop.await(Duration.ofHours(1))) {

@@ -69,28 +69,36 @@ class DaemonHealthTest {
         }
     }
 
+    /**
+     * A daemon started while its API server is away (restarting with the server node, say) keeps running: the
+     * node watch of --on-node-recovery is tried again until it starts, the passes and the Lease wait, /readyz
+     * says why, and one warning line says what happened. It used to exit 1 at once (a crash loop for the
+     * Deployment), where without --on-node-recovery it waited.
+     */
     @Test
-    void aDaemonWithoutItsApiServerSaysSoInOneLineAndExits() {
-        try (CapturedStderr logs = CapturedStderr.start()) {
-            java.io.StringWriter out = new java.io.StringWriter();
-            java.io.StringWriter err = new java.io.StringWriter();
-            java.nio.file.Path kubeconfig = write("""
-                    apiVersion: v1
-                    kind: Config
-                    clusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]
-                    users: [{name: u, user: {token: x}}]
-                    contexts: [{name: x, context: {cluster: c, user: u}}]
-                    current-context: x
-                    """);
-            int code = new Cli(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), java.time.Clock.systemUTC(),
-                    dev.happypath.rebalancer.execute.Sleeper.REAL, null).execute("daemon", "--schedule", NEVER_SOON, "--on-node-recovery",
-                    "--kubeconfig", kubeconfig.toString(), "--metrics-port", Integer.toString(RunningCli.freePort()));
-            assertThat(code).isEqualTo(ExitCode.RUNTIME_FAILURE);
-            assertThat(err.toString().strip()).startsWith("error: cannot reach the API server at http://127.0.0.1:1/ to watch nodes")
-                    .doesNotContain("\n");
-            assertThat(logs.text()).contains("WARN  cannot reach the API server at http://127.0.0.1:1/")
-                    .doesNotContain("listSyncAndWatch").doesNotContain("Exception:");
+    void aDaemonStartedWithoutItsApiServerKeepsRunningAndSaysWhy() {
+        java.nio.file.Path kubeconfig = write("""
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]
+                users: [{name: u, user: {token: x}}]
+                contexts: [{name: x, context: {cluster: c, user: u}}]
+                current-context: x
+                """);
+        int port = RunningCli.freePort();
+        try (CapturedStderr logs = CapturedStderr.start();
+             RunningCli d = RunningCli.startConnectingItself("daemon", "--schedule", NEVER_SOON, "--on-node-recovery",
+                     "--kubeconfig", kubeconfig.toString(), "--metrics-port", Integer.toString(port), "--api-check-interval", "1s")) {
+            Await.until(WAIT, () -> "the node watch's warning\n" + logs.text(),
+                    () -> logs.text().contains("WARN  the node watch cannot start: cannot reach the API server at http://127.0.0.1:1/ to watch nodes"));
+            Await.until(WAIT, () -> "/readyz answers 503\n" + d, () -> status(port, "/readyz") == 503);
+            assertThat(status(port, "/healthz")).as("alive: a restart would not bring the API server back").isEqualTo(200);
+            assertThat(d.exited()).as("still running\n" + d).isFalse();
+            assertThat(logs.text()).doesNotContain("listSyncAndWatch").doesNotContain("Exception:");
             assertThat(CapturedStderr.stackTraceLines(logs.text())).isEmpty();
+
+            assertThat(d.stop(WAIT)).as("SIGTERM\n" + d).isZero();
+            assertThat(d.err()).doesNotContain("error:");
         }
     }
 

@@ -25,8 +25,9 @@ public final class RunningCli implements AutoCloseable {
     private final CompletableFuture<Integer> exit;
 
     private RunningCli(LiveCluster cluster, String... args) {
+        // without a cluster: the command connects as in production (its --kubeconfig, $KUBECONFIG, ...)
         this.cli = new Cli(new PrintWriter(out, true), new PrintWriter(err, true), Clock.systemUTC(), Sleeper.REAL,
-                options -> cluster.connect());
+                cluster == null ? null : options -> cluster.connect());
         this.exit = CompletableFuture.supplyAsync(() -> cli.execute(args), r -> {
             Thread t = new Thread(r, "cli-" + args[0]);
             t.setDaemon(true);
@@ -36,6 +37,11 @@ public final class RunningCli implements AutoCloseable {
 
     public static RunningCli start(LiveCluster cluster, String... args) {
         return new RunningCli(cluster, args);
+    }
+
+    /** A command that connects as in production, from its own --kubeconfig. */
+    public static RunningCli startConnectingItself(String... args) {
+        return new RunningCli(null, args);
     }
 
     /** SIGTERM: asks the command to stop and waits for its exit code. */
