@@ -310,8 +310,33 @@ public final class ModelConverter {
         JsonNode claimRef = object(spec, "claimRef", "spec.claimRef");
         return new Volume(name(meta), affinity, text(claimRef, "namespace", "spec.claimRef.namespace"),
                 text(claimRef, "name", "spec.claimRef.name"), text(spec, "storageClassName", "spec.storageClassName"),
-                Volume.zoneLabelsOf(textMap(meta, "labels", "metadata.labels")),
-                emptyToNull(text(object(spec, "csi", "spec.csi"), "driver", "spec.csi.driver")));
+                Volume.zoneLabelsOf(textMap(meta, "labels", "metadata.labels")), csiDriver(spec));
+    }
+
+    /**
+     * In-tree volume plugins whose volumes the scheduler counts against a CSI driver's attach limit once the
+     * plugin is migrated to CSI (NodeVolumeLimits; migration is on by default in current Kubernetes): the
+     * spec field of the in-tree source, and the CSI driver that took it over.
+     */
+    private static final Map<String, String> MIGRATED_IN_TREE = Map.of(
+            "awsElasticBlockStore", "ebs.csi.aws.com",
+            "gcePersistentDisk", "pd.csi.storage.gke.io",
+            "azureDisk", "disk.csi.azure.com",
+            "cinder", "cinder.csi.openstack.org",
+            "vsphereVolume", "csi.vsphere.vmware.com");
+
+    /** The CSI driver a volume counts against: spec.csi's, or the one an in-tree source migrated to; else null. */
+    private static String csiDriver(JsonNode spec) {
+        String csi = emptyToNull(text(object(spec, "csi", "spec.csi"), "driver", "spec.csi.driver"));
+        if (csi != null || spec == null) {
+            return csi;
+        }
+        for (Map.Entry<String, String> inTree : new java.util.TreeMap<>(MIGRATED_IN_TREE).entrySet()) {
+            if (spec.has(inTree.getKey())) {
+                return inTree.getValue();
+            }
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------------------------------------

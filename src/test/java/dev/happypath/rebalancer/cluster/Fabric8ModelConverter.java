@@ -275,6 +275,14 @@ final class Fabric8ModelConverter {
             storageClass = spec.getStorageClassName();
         }
         String csiDriver = spec == null || spec.getCsi() == null ? null : ModelConverter.emptyToNull(spec.getCsi().getDriver());
+        if (csiDriver == null && spec != null) {
+            // in-tree sources migrated to CSI count against their CSI driver's limit
+            csiDriver = spec.getAwsElasticBlockStore() != null ? "ebs.csi.aws.com"
+                    : spec.getAzureDisk() != null ? "disk.csi.azure.com"
+                    : spec.getCinder() != null ? "cinder.csi.openstack.org"
+                    : spec.getGcePersistentDisk() != null ? "pd.csi.storage.gke.io"
+                    : spec.getVsphereVolume() != null ? "csi.vsphere.vmware.com" : null;
+        }
         return new Volume(meta.getName(), affinity, claimNs, claimName, storageClass, Volume.zoneLabelsOf(meta.getLabels()), csiDriver);
     }
 

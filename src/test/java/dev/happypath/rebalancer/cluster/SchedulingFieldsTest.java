@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
 import java.util.Map;
@@ -66,5 +68,23 @@ class SchedulingFieldsTest {
         assertThat(c.accessModes()).isEqualTo(List.of("ReadWriteOncePod"));
         assertThat(c.readWriteOncePod()).isTrue();
         assertThat(c).isEqualTo(Fabric8ModelConverter.claim(BINDING.treeToValue(pvc, PersistentVolumeClaim.class)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "'awsElasticBlockStore: { volumeID: vol-1 }', ebs.csi.aws.com",
+            "'gcePersistentDisk: { pdName: disk-1 }', pd.csi.storage.gke.io",
+            "'azureDisk: { diskName: d, diskURI: u }', disk.csi.azure.com",
+            "'cinder: { volumeID: v }', cinder.csi.openstack.org",
+            "'vsphereVolume: { volumePath: p }', csi.vsphere.vmware.com",
+            "'hostPath: { path: /data }', ''",
+            "'local: { path: /mnt/disk }', ''"})
+    void anInTreeCloudVolumeCountsAgainstTheCsiDriverItMigratedTo(String source, String driver) throws Exception {
+        // NodeVolumeLimits counts a migrated in-tree volume against that driver's attach limit: the model must
+        // see it as such a volume, or it would call a landing certain that the attach limit may refuse
+        JsonNode pv = YAML.readTree("{kind: PersistentVolume, metadata: {name: pv-1}, spec: {" + source + "}}");
+        Volume v = ModelConverter.volume(streamed(pv));
+        assertThat(v.csiDriver()).isEqualTo(driver.isEmpty() ? null : driver);
+        assertThat(v).isEqualTo(Fabric8ModelConverter.volume(BINDING.treeToValue(pv, PersistentVolume.class)));
     }
 }
