@@ -100,13 +100,14 @@ public final class Cli {
         // every command logs one line per event (--log-format may then switch to JSON)
         LogOptions.use(LogOptions.LogFormat.human);
         CommandLine cmd = new CommandLine(new Root(), new Factory());
-        cmd.addSubcommand(InitCommand.class);
         try {
             cmd.addSubcommand(Class.forName(DEMO_COMMAND));
         } catch (ClassNotFoundException e) {
             LOG.debug("no demo in this build: {}", e.toString());
             cmd.addSubcommand(DemoNotInThisJar.class);
         }
+        // last in the help's list of commands, after the demo
+        cmd.addSubcommand(new CommandLine.HelpCommand());
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
@@ -213,7 +214,7 @@ public final class Cli {
 
     @CommandLine.Command(name = "happypath-rebalancer", mixinStandardHelpOptions = true,
             versionProvider = Version.class,
-            subcommands = {PlanCommand.class, RunCommand.class, DaemonCommand.class, AdviseCommand.class, CommandLine.HelpCommand.class,
+            subcommands = {PlanCommand.class, RunCommand.class, DaemonCommand.class, AdviseCommand.class, InitCommand.class,
                     CheckCommand.class, VersionCommand.class, CompletionCommand.class},
             description = {"Moves pods back to the Happy Path once a small cluster's workers have recovered:",
                     "safely, one at a time, through the Eviction API."},

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 
 import static dev.happypath.rebalancer.cli.PlanCommandTest.NOW;
 import static dev.happypath.rebalancer.cli.PlanCommandTest.cli;
@@ -210,5 +211,9 @@ class ConveniencesTest {
             assertThat(summary.replaceAll("\\s+", " ").strip()).as("summary: %s", summary).matches("(?s).*[.)]$");
         }
         assertThat(help).contains("check", "version", "completion");
+        // the commands of a pass first, in the order a newcomer meets them; help last
+        List<String> names = commands.lines().skip(1)
+                .filter(l -> l.matches("  \\S.*")).map(l -> l.strip().split("\\s+")[0]).toList();
+        assertThat(names).containsExactly("plan", "run", "daemon", "advise", "init", "check", "version", "completion", "demo", "help");
     }
 }
