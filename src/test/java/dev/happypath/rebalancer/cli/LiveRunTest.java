@@ -3,6 +3,7 @@ package dev.happypath.rebalancer.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.happypath.rebalancer.sim.ApiDispatcher;
 import dev.happypath.rebalancer.testing.LiveCluster;
+import dev.happypath.rebalancer.testing.OpsCluster;
 import dev.happypath.rebalancer.testing.Scenario;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
@@ -25,16 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LiveRunTest {
 
     /** Two ArgoCD pods lifeboated on the server; the workers are healthy and stable. */
-    private static final String TWO_LIFEBOATED = """
-            config: |
-              apiVersion: happypath.dev/v1alpha1
-              kind: RebalancerConfig
-              nodes:
-                workers: { selector: { matchExpressions: [ { key: role, operator: In, values: [infra, apps] } ] } }
-                lifeboats: { selector: { matchExpressions: [ { key: node-role.kubernetes.io/control-plane, operator: Exists } ] } }
-              workloads:
-                - { name: argocd, namespace: argocd, home: any-worker }
-              eviction: { pdbTimeout: 30s, readyTimeout: 2s }
+    private static final String TWO_LIFEBOATED = OpsCluster.argocdScenarioConfig("eviction: { pdbTimeout: 30s, readyTimeout: 2s }\n") + """
             pods:
               - { ns: argocd, name: a-server, labels: { app: server }, node: k3d-idp-demo-server-0, priority: 2,
                   tolerations: ["node-role.kubernetes.io/control-plane:NoSchedule"] }

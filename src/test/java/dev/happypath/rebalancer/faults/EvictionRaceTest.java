@@ -49,16 +49,7 @@ class EvictionRaceTest {
                   tolerations: ["node-role.kubernetes.io/control-plane:NoSchedule"] }
             """;
 
-    private static final String CONFIG = """
-            apiVersion: happypath.dev/v1alpha1
-            kind: RebalancerConfig
-            nodes:
-              workers: { selector: { matchExpressions: [ { key: role, operator: In, values: [infra, apps] } ] } }
-              lifeboats: { selector: { matchExpressions: [ { key: node-role.kubernetes.io/control-plane, operator: Exists } ] } }
-            workloads:
-              - { name: argocd, namespace: argocd, home: any-worker }
-            eviction: { pdbTimeout: 30s, readyTimeout: 1s }
-            """;
+    private static final String CONFIG = OpsCluster.argocdHappyPath("eviction: { pdbTimeout: 30s, readyTimeout: 1s }\n");
 
     private static String config() {
         return OpsCluster.configFile(CONFIG).toString();
@@ -312,16 +303,8 @@ class EvictionRaceTest {
                     c.api().create(ready(replacement(old, AGENT1), true));
                 }
             });
-            LiveCluster.Result r = c.run("run", "--config", OpsCluster.configFile("""
-                    apiVersion: happypath.dev/v1alpha1
-                    kind: RebalancerConfig
-                    nodes:
-                      workers: { selector: { matchExpressions: [ { key: role, operator: In, values: [infra, apps] } ] } }
-                      lifeboats: { selector: { matchExpressions: [ { key: node-role.kubernetes.io/control-plane, operator: Exists } ] } }
-                    workloads:
-                      - { name: argocd, namespace: argocd, home: any-worker }
-                    eviction: { pdbTimeout: 30s, readyTimeout: 20s }
-                    """).toString(), "-o", "json");
+            LiveCluster.Result r = c.run("run", "--config",
+                    OpsCluster.configFile(OpsCluster.argocdHappyPath("eviction: { pdbTimeout: 30s, readyTimeout: 20s }\n")).toString(), "-o", "json");
 
             comesUp.join();
             assertThat(r.exitCode()).as(r.toString()).isZero();

@@ -76,17 +76,10 @@ final class Faults {
     }
 
     static String config(String pdbTimeout, String readyTimeout) {
-        return OpsCluster.configFile("""
-                apiVersion: happypath.dev/v1alpha1
-                kind: RebalancerConfig
-                nodes:
-                  workers: { selector: { matchExpressions: [ { key: role, operator: In, values: [infra, apps] } ] } }
-                  lifeboats: { selector: { matchExpressions: [ { key: node-role.kubernetes.io/control-plane, operator: Exists } ] } }
-                workloads:
-                  - { name: argocd, namespace: argocd, home: any-worker }
+        return OpsCluster.configFile(OpsCluster.argocdHappyPath("""
                 gate: { stableFor: 1s }
                 eviction: { maxPerRun: %d, maxPerNode: %d, pdbTimeout: %s, readyTimeout: %s }
-                """.formatted(MAX_PER_RUN, MAX_PER_NODE, pdbTimeout, readyTimeout)).toString();
+                """.formatted(MAX_PER_RUN, MAX_PER_NODE, pdbTimeout, readyTimeout))).toString();
     }
 
     /** The cluster, healthy workers, no controller stand-in yet, the production client timeouts. */

@@ -2,6 +2,7 @@ package dev.happypath.rebalancer.plan;
 
 import dev.happypath.rebalancer.gate.GateReason;
 import dev.happypath.rebalancer.snapshot.PodState;
+import dev.happypath.rebalancer.testing.OpsCluster;
 import dev.happypath.rebalancer.testing.Scenario;
 import org.junit.jupiter.api.Test;
 
@@ -13,17 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RecheckTest {
 
-    private static final String CONFIG = """
-            config: |
-              apiVersion: happypath.dev/v1alpha1
-              kind: RebalancerConfig
-              nodes:
-                workers: { selector: { matchExpressions: [ { key: role, operator: In, values: [infra, apps] } ] } }
-                lifeboats: { selector: { matchExpressions: [ { key: node-role.kubernetes.io/control-plane, operator: Exists } ] } }
-              workloads:
-                - { name: argocd, namespace: argocd, home: any-worker }
-            now: 2026-11-21T10:00:00Z
-            """;
+    private static final String CONFIG = OpsCluster.argocdScenarioConfig("") + "now: 2026-11-21T10:00:00Z\n";
 
     private static final String STRAY = """
               - { ns: argocd, name: web-0, owner: StatefulSet/web, node: k3d-idp-demo-server-0,

@@ -4,17 +4,8 @@ package dev.happypath.rebalancer.testing;
 public final class Fixtures {
 
     /** Two ArgoCD pods lifeboated on the server; the workers are healthy and stable. */
-    public static final String TWO_LIFEBOATED = """
-            now: 2026-11-21T10:00:00Z
-            config: |
-              apiVersion: happypath.dev/v1alpha1
-              kind: RebalancerConfig
-              nodes:
-                workers: { selector: { matchExpressions: [ { key: role, operator: In, values: [infra, apps] } ] } }
-                lifeboats: { selector: { matchExpressions: [ { key: node-role.kubernetes.io/control-plane, operator: Exists } ] } }
-              workloads:
-                - { name: argocd, namespace: argocd, home: any-worker }
-              eviction: { pdbTimeout: 30s, readyTimeout: 2s }
+    public static final String TWO_LIFEBOATED = "now: 2026-11-21T10:00:00Z\n"
+            + OpsCluster.argocdScenarioConfig("eviction: { pdbTimeout: 30s, readyTimeout: 2s }\n") + """
             pods:
               - { ns: argocd, name: a-server, labels: { app: server }, node: k3d-idp-demo-server-0, priority: 2,
                   tolerations: ["node-role.kubernetes.io/control-plane:NoSchedule"] }

@@ -32,6 +32,17 @@ public final class OpsCluster {
 
     /** A Happy Path for ArgoCD only, with short timeouts and {@code stableFor}. */
     public static String config(String stableFor, int maxPerRun) {
+        return argocdHappyPath("""
+                gate: { stableFor: %s }
+                eviction: { maxPerRun: %d, pdbTimeout: 5s, readyTimeout: 5s }
+                """.formatted(stableFor, maxPerRun));
+    }
+
+    /**
+     * The Happy Path most live tests run under: the IDP's workers (role infra, apps) and its lifeboat (the
+     * control plane), one rule that sends ArgoCD to any worker, then {@code settings} (gate:, eviction: lines).
+     */
+    public static String argocdHappyPath(String settings) {
         return """
                 apiVersion: happypath.dev/v1alpha1
                 kind: RebalancerConfig
@@ -40,9 +51,12 @@ public final class OpsCluster {
                   lifeboats: { selector: { matchExpressions: [ { key: node-role.kubernetes.io/control-plane, operator: Exists } ] } }
                 workloads:
                   - { name: argocd, namespace: argocd, home: any-worker }
-                gate: { stableFor: %s }
-                eviction: { maxPerRun: %d, pdbTimeout: 5s, readyTimeout: 5s }
-                """.formatted(stableFor, maxPerRun);
+                """ + settings;
+    }
+
+    /** {@link #argocdHappyPath} as the {@code config: |} block of a compact {@link Scenario}. */
+    public static String argocdScenarioConfig(String settings) {
+        return "config: |\n" + argocdHappyPath(settings).indent(2);
     }
 
     public static Path configFile(String config) {
