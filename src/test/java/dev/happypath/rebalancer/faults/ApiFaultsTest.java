@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ApiFaultsTest {
 
-    /** Enough for the answer's headers (HTTP/2: a HEADERS frame of a few dozen bytes) and the start of its body. */
+    /** Enough for the answer's headers (HTTP/1.1 over plain HTTP: a status line and a few short headers) and the start of its body. */
     private static final long STALL_AFTER_BYTES = 300;
 
     @AfterAll

@@ -67,8 +67,8 @@ public final class FlakyLink implements AutoCloseable {
     /**
      * From now on the link forwards {@code bytes} more bytes towards the client, then goes silent with every
      * connection left open: a half-open connection, a stalled API server or a proxy that stopped forwarding.
-     * (The client speaks HTTP/2 to the in-process API, one connection for every request, so the stall is the
-     * link's, not one request's: arm it from the dispatcher when the request of interest arrives.)
+     * (The stall is the link's, not one request's, whatever connection a request takes: arm it from the
+     * dispatcher when the request of interest arrives.)
      */
     public void stallAfter(long bytes) {
         stallBudget.set(bytes);
