@@ -2,7 +2,6 @@ package dev.happypath.rebalancer.cli;
 
 import dev.happypath.rebalancer.InvalidInputException;
 import dev.happypath.rebalancer.cluster.ClusterReader;
-import dev.happypath.rebalancer.cluster.SnapshotFile;
 import dev.happypath.rebalancer.init.ClusterHealth;
 import dev.happypath.rebalancer.init.HappyPathProposer;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
@@ -12,11 +11,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -59,12 +56,11 @@ final class InitCommand implements Callable<Integer> {
                 source = "the cluster at " + client.getMasterUrl();
                 read = new ClusterReader(client, cli.clock()).read();
             }
-        } else if (snapshot.equals("-")) {
-            source = "standard input";
-            read = fromStdin();
         } else {
-            source = snapshot;
-            read = SnapshotFile.read(Path.of(snapshot), cli.clock().instant());
+            // judged at the clock's now, not as of the dump: init asks whether the cluster is healthy to learn from
+            Path file = Path.of(snapshot);
+            source = SnapshotInput.isStdin(file) ? SnapshotInput.STDIN_NAME : snapshot;
+            read = SnapshotInput.read(cli, file, cli.clock().instant());
         }
         List<String> degraded = ClusterHealth.degradedNodes(read);
         if (!degraded.isEmpty() && !force) {
@@ -94,29 +90,5 @@ final class InitCommand implements Callable<Integer> {
                 + " from " + source + (output == null ? "" : "; written to " + output)
                 + ". Read it, then: plan --config FILE --snapshot DUMP, or run --dry-run --config FILE");
         return ExitCode.OK;
-    }
-
-    /** The simplest way to read '-': the dump is copied to a private temporary file and read as any other. */
-    private ClusterSnapshot fromStdin() {
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile("happypath-init-", ".dump");
-            // System.in is left open: it is the process's, not this command's
-            InputStream in = System.in;
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            return SnapshotFile.read(tmp, cli.clock().instant());
-        } catch (IOException e) {
-            throw InvalidInputException.at("standard input", null, "cannot be read: " + e.getMessage());
-        } catch (InvalidInputException e) {
-            throw new InvalidInputException(e.getMessage().replace(tmp.toString(), "standard input"));
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // a temporary file left behind is no reason to fail the command
-                }
-            }
-        }
     }
 }

@@ -74,14 +74,14 @@ class InitCommandTest {
         Run fromFile = cli("init", "--snapshot", GREEN);
         Run fromStdin = withStdin(Files.readAllBytes(Path.of(GREEN)), () -> cli("init", "--snapshot", "-"));
         assertThat(fromStdin.code()).as(fromStdin.err()).isZero();
-        assertThat(fromStdin.out().replace("standard input", GREEN)).isEqualTo(fromFile.out());
+        assertThat(fromStdin.out().replace("<stdin>", GREEN)).isEqualTo(fromFile.out());
     }
 
     @Test
     void aBadDumpOnStandardInputIsNamedAsSuch() {
         Run r = withStdin("kind: [".getBytes(StandardCharsets.UTF_8), () -> cli("init", "--snapshot", "-"));
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).startsWith("error: standard input: ").contains("not valid YAML").doesNotContain("/tmp").doesNotContain("Exception");
+        assertThat(r.err()).startsWith("error: <stdin>: ").contains("not valid YAML").doesNotContain("/tmp").doesNotContain("Exception");
         assertThat(r.err().strip().lines()).hasSize(1);
     }
 
