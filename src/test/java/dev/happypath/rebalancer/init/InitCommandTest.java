@@ -63,6 +63,10 @@ class InitCommandTest {
         assertThat(HappyPathLoader.load(file).workloads()).hasSize(30);
         assertThat(r.err()).contains("written to " + file);
 
+        // check --config, with no cluster or dump, accepts it as it is written
+        Run checked = cli("check", "--config", file.toString());
+        assertThat(checked.code()).as(checked.out() + checked.err()).isZero();
+
         // the README's next step: checked against the cluster it was proposed from, it is GREEN with nothing to move
         Run check = cli("plan", "--config", file.toString(), "--snapshot", GREEN, "--now", "2026-11-21T10:00:00Z");
         assertThat(check.code()).as(check.err()).isZero();
