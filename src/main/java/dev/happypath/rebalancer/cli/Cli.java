@@ -83,6 +83,7 @@ public final class Cli {
         out.flush();
         err.flush();
         KubernetesClients.stopHttpSelectorThreads();
+        cli.shutdown.exiting();
         System.exit(code);
     }
 

@@ -21,6 +21,8 @@ public final class Shutdown {
     private final StopSignal signal = new StopSignal();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile int exitCode = ExitCode.RUNTIME_FAILURE;
+    /** main is ending the process itself ({@link System#exit}): not a SIGTERM, so nothing to stop or halt. */
+    private volatile boolean exitingOnItsOwn;
 
     /**
      * Installs the JVM hook: on SIGTERM, request the stop, wait for the command to finish, then end the
@@ -32,6 +34,11 @@ public final class Shutdown {
      */
     void installHook(Runnable beforeExit) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (exitingOnItsOwn) {
+                // System.exit already carries the code; halting here would cut short the JVM's other hooks
+                // (a flight recording an operator asked for with -XX:StartFlightRecording was never written)
+                return;
+            }
             request();
             try {
                 if (finished.await(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -43,6 +50,11 @@ public final class Shutdown {
                 Thread.currentThread().interrupt();
             }
         }, "shutdown"));
+    }
+
+    /** main is about to call {@link System#exit} with the command's code: the hook stands aside. */
+    void exiting() {
+        exitingOnItsOwn = true;
     }
 
     /** Asks the running command to stop. */

@@ -46,10 +46,17 @@ class SigtermExitTest {
 
     /** The CLI's main in a JVM of its own, on this test's classpath. */
     private Process start(Path kubeconfig, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Cli.class.getName()));
-        command.addAll(List.of(args));
+        List<String> command = new ArrayList<>(List.of(args));
         command.addAll(List.of("--kubeconfig", kubeconfig.toString()));
+        return startJvm(List.of(), command);
+    }
+
+    private Process startJvm(List<String> jvmFlags, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Cli.class.getName()));
+        command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectOutput(dir.resolve("out").toFile())
                 .redirectError(dir.resolve("err").toFile());
@@ -111,6 +118,27 @@ class SigtermExitTest {
                 p.destroyForcibly();
             }
         }
+    }
+
+    /**
+     * Without a SIGTERM the process ends with the command's code through System.exit, and the JVM's other
+     * shutdown hooks run to their end: a flight recording asked for on the command line is written (the
+     * SIGTERM hook used to halt the JVM on every exit, and the recording was an empty file).
+     */
+    @Test
+    void aCommandEndingOnItsOwnKeepsItsCodeAndLetsTheJvmsOtherHooksFinish() throws Exception {
+        Path recording = dir.resolve("pass.jfr");
+        Process p = startJvm(List.of("-XX:StartFlightRecording=filename=" + recording + ",settings=default"),
+                List.of("plan", "--snapshot", dir.resolve("no-such-dump.yaml").toString()));
+        if (!p.waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("did not exit within " + WAIT + "\n" + err());
+        }
+
+        assertThat(p.exitValue()).as(err()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(err()).contains("no-such-dump.yaml: no such file");
+        assertThat(recording).as("the flight recording is written at exit").exists();
+        assertThat(Files.size(recording)).as("the flight recording is written at exit").isPositive();
     }
 
     private String errQuietly() {
