@@ -163,8 +163,10 @@ public final class Planner {
             preempts.ifPresent(p -> details.add(describePreemption(stray, p)));
             // Say why the scheduler would not use each home it refused (or every node, when it refuses all).
             // by node name: the same cluster, however its nodes were listed, gives the same report
+            // (asked once: asking for every refused node scanned every verdict again, quadratic in the nodes)
+            boolean everyNodeRefuses = !prediction.feasibleAnywhere();
             new java.util.TreeMap<>(prediction.rejected()).forEach((node, reasons) -> {
-                if (!prediction.feasibleAnywhere() || stray.homeNodes().contains(node)) {
+                if (everyNodeRefuses || stray.homeNodes().contains(node)) {
                     details.add(node + ": " + String.join("; ", reasons.stream().map(Rejection::toString).toList()));
                 }
             });
