@@ -140,6 +140,79 @@ class ProductionJarIT {
         assertThat(list.out()).contains("worker-down");
     }
 
+    /**
+     * The production jar registers only the kinds of the models a pass reads and writes (pom.xml: the other
+     * model jars' KubernetesResource service files are left out); the demo jar, all of them.
+     */
+    @Test
+    void theProductionJarRegistersOnlyTheKindsAPassReadsAndWrites() throws IOException {
+        List<String> production = registeredKinds(PRODUCTION);
+        List<String> demo = registeredKinds(DEMO);
+
+        assertThat(production).contains("io.fabric8.kubernetes.api.model.Pod", "io.fabric8.kubernetes.api.model.Node",
+                "io.fabric8.kubernetes.api.model.Event", "io.fabric8.kubernetes.api.model.ConfigMap",
+                "io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget", "io.fabric8.kubernetes.api.model.policy.v1.Eviction",
+                "io.fabric8.kubernetes.api.model.coordination.v1.Lease");
+        assertThat(production).allMatch(k -> k.matches("io\\.fabric8\\.kubernetes\\.api\\.model\\.([A-Z].*|policy\\..*|coordination\\..*)"),
+                "a kind of core, policy or coordination");
+        assertThat(demo).as("the positive control").contains("io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway");
+        assertThat(demo.size()).isGreaterThan(4 * production.size());
+    }
+
+    /**
+     * The production jar, in a JVM of its own, against an API server: waits for the gate through a watch of
+     * the nodes (a watch event carries its object as a registered kind), then evicts under the Lease, with
+     * Events and the ledger, as the CronJob's one-shot after recovery does.
+     */
+    @Test
+    void theProductionJarWaitsForTheGateThenEvictsUnderItsLease() throws Exception {
+        String config = dev.happypath.rebalancer.testing.OpsCluster.configFile(
+                dev.happypath.rebalancer.testing.OpsCluster.config("1s", 5)).toString();
+        try (dev.happypath.rebalancer.testing.LiveCluster c = dev.happypath.rebalancer.testing.OpsCluster.start(true, "stray")) {
+            Path kubeconfig = c.api().writeKubeconfig(dir.resolve("kubeconfig"), "in-process");
+            Process p = start(PRODUCTION, "run", "--wait-for-gate", "2m", "--config", config, "--kubeconfig", kubeconfig.toString(),
+                    "-o", "json");
+            try {
+                dev.happypath.rebalancer.testing.Await.until(java.time.Duration.ofSeconds(WAIT_SECONDS), () -> "the gate wait watches the nodes\n" + err(),
+                        () -> c.api().dispatcher().requests().stream().anyMatch(q -> q.path().startsWith("/api/v1/nodes?") && q.path().contains("watch=true")));
+
+                dev.happypath.rebalancer.testing.OpsCluster.setReady(c, dev.happypath.rebalancer.testing.OpsCluster.WORKER, true);
+
+                assertThat(p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)).as("exits after the pass\n" + err()).isTrue();
+                assertThat(p.exitValue()).as(err()).isZero();
+                assertThat(err()).contains("the gate is open: running the pass");
+                com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("out").toFile());
+                assertThat(report.get("moves").findValuesAsText("outcome")).containsExactly("EVICTED");
+                assertThat(c.api().dispatcher().requests()).anyMatch(q -> q.path().endsWith("/pods/stray/eviction"))
+                        .anyMatch(q -> q.path().contains("/leases"))
+                        .anyMatch(q -> q.method().equals("POST") && q.path().contains("/events"))
+                        .anyMatch(q -> q.path().contains("/configmaps"));
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static List<String> registeredKinds(Path jar) throws IOException {
+        try (JarFile f = new JarFile(jar.toFile())) {
+            ZipEntry e = f.getEntry("META-INF/services/io.fabric8.kubernetes.api.model.KubernetesResource");
+            assertThat(e).as(jar + " lists the kinds it registers").isNotNull();
+            try (InputStream in = f.getInputStream(e)) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+                        .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+            }
+        }
+    }
+
+    private String err() {
+        try {
+            Path err = dir.resolve("err");
+            return Files.exists(err) ? Files.readString(err, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     private static List<String> offences(List<String> entries) {
         List<String> offences = new ArrayList<>();
         for (String entry : entries) {
@@ -205,19 +278,26 @@ class ProductionJarIT {
     }
 
     private Run java(Path jar, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
-        command.addAll(List.of(args));
+        Process p = start(jar, args);
         Path out = dir.resolve("out");
         Path err = dir.resolve("err");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
             if (!p.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                throw new AssertionError(String.join(" ", command) + " did not exit within " + WAIT_SECONDS + " s");
+                throw new AssertionError(jar + " " + String.join(" ", args) + " did not exit within " + WAIT_SECONDS + " s");
             }
             return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    /** The jar in a JVM of its own, as the image runs it (no KUBECONFIG from this machine); output to dir/out and dir/err. */
+    private Process start(Path jar, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
+        pb.environment().remove("KUBECONFIG");
+        return pb.start();
     }
 }

@@ -226,7 +226,7 @@ public final class SnapshotFile {
             return seen;
         }
         try {
-            Instant t = java.time.OffsetDateTime.parse(text).toInstant();
+            Instant t = ModelConverter.instant(text);
             return seen == null || t.isAfter(seen) ? t : seen;
         } catch (java.time.format.DateTimeParseException e) {
             return seen; // the converter judges the field; an odd time only does not date the dump

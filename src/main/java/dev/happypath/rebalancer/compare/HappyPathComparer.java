@@ -27,6 +27,12 @@ public final class HappyPathComparer {
     private HappyPathComparer() {
     }
 
+    /** Namespace, then name, written out: a composed comparator was 7% of the CPU samples of a 150,000-pod decision. */
+    private static final Comparator<Placement> BY_NAMESPACE_AND_NAME = (a, b) -> {
+        int byNamespace = a.pod().namespace().compareTo(b.pod().namespace());
+        return byNamespace != 0 ? byNamespace : a.pod().name().compareTo(b.pod().name());
+    };
+
     public static Comparison compare(ClusterSnapshot snapshot, HappyPath happyPath) {
         Map<String, NodeRole> roles = new LinkedHashMap<>();
         for (NodeState n : snapshot.nodes()) {
@@ -45,7 +51,7 @@ public final class HappyPathComparer {
         for (Candidate c : managed) {
             placements.add(verdict(c, colocated.get(c.pod.uid()), roles, snapshot));
         }
-        placements.sort(Comparator.comparing((Placement p) -> p.pod().namespace()).thenComparing(p -> p.pod().name()));
+        placements.sort(BY_NAMESPACE_AND_NAME);
         return new Comparison(placements, roles, stateOf(snapshot, roles, placements));
     }
 
@@ -226,6 +232,8 @@ public final class HappyPathComparer {
                 return pins;
             }
         }
+        // Words only for the first home node each constraint refuses (those are the ones reported): this runs
+        // for every home node of every constrained stray, and most refuse.
         String volumePin = null;
         String requiredPin = null;
         boolean anyDestination = false;
@@ -234,19 +242,23 @@ public final class HappyPathComparer {
                 continue;
             }
             anyDestination = true;
-            String volume = null;
-            for (int i = 0; i < volumeAffinities.size() && volume == null; i++) {
+            int refusingVolume = -1;
+            for (int i = 0; i < volumeAffinities.size() && refusingVolume < 0; i++) {
                 if (!volumeAffinities.get(i).matches(d)) {
-                    volume = "PersistentVolume " + volumeNames.get(i) + " is pinned by node affinity to "
-                            + Filters.describePin(volumeAffinities.get(i));
+                    refusingVolume = i;
                 }
             }
-            Optional<String> required = Filters.requiredNodeMismatch(c.pod, d);
-            if (volume == null && required.isEmpty()) {
+            boolean requiredRefuses = !Filters.requiredNodeMatches(c.pod, d);
+            if (refusingVolume < 0 && !requiredRefuses) {
                 return pins;
             }
-            volumePin = volumePin == null ? volume : volumePin;
-            requiredPin = requiredPin == null ? required.orElse(null) : requiredPin;
+            if (volumePin == null && refusingVolume >= 0) {
+                volumePin = "PersistentVolume " + volumeNames.get(refusingVolume) + " is pinned by node affinity to "
+                        + Filters.describePin(volumeAffinities.get(refusingVolume));
+            }
+            if (requiredPin == null && requiredRefuses) {
+                requiredPin = Filters.requiredNodeMismatch(c.pod, d).orElseThrow();
+            }
         }
         if (anyDestination) {
             if (volumePin != null) {

@@ -163,11 +163,18 @@ public final class Planner {
             preempts.ifPresent(p -> details.add(describePreemption(stray, p)));
             // Say why the scheduler would not use each home it refused (or every node, when it refuses all).
             // by node name: the same cluster, however its nodes were listed, gives the same report
-            new java.util.TreeMap<>(prediction.rejected()).forEach((node, reasons) -> {
-                if (!prediction.feasibleAnywhere() || stray.homeNodes().contains(node)) {
-                    details.add(node + ": " + String.join("; ", reasons.stream().map(Rejection::toString).toList()));
+            // (the refused homes picked first, then sorted: a large cluster refuses thousands of other nodes)
+            boolean everyNodeRefuses = !prediction.feasibleAnywhere();
+            List<NodeVerdict> said = new ArrayList<>();
+            for (NodeVerdict v : prediction.verdicts()) {
+                if (!v.feasible() && (everyNodeRefuses || stray.homeNodes().contains(v.node()))) {
+                    said.add(v);
                 }
-            });
+            }
+            said.sort(Comparator.comparing(NodeVerdict::node));
+            for (NodeVerdict v : said) {
+                details.add(v.node() + ": " + String.join("; ", v.rejections().stream().map(Rejection::toString).toList()));
+            }
             MoveCode code = preempts.isPresent() ? MoveCode.WOULD_PREEMPT : MoveCode.WOULD_NOT_LAND_HOME;
             List<Move.Cause> causes = new ArrayList<>();
             causes.add(new Move.Cause(code, details.get(0)));

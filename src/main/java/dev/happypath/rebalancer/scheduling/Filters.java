@@ -41,10 +41,25 @@ public final class Filters {
             pod.nodeName() != null && !pod.nodeName().equals(node.name())
                     ? Optional.of("the pod names node " + pod.nodeName()) : Optional.empty());
 
-    public static final NodeFilter TAINT_TOLERATION = simple("TaintToleration", (pod, node, view) ->
-            untoleratedTaint(pod, node).map(t -> "untolerated taint " + t));
+    /** Each refusing taint's words built once per pod: a lifeboat's taint refuses most pods of a cluster. */
+    public static final NodeFilter TAINT_TOLERATION = prepared("TaintToleration", (pod, view) -> {
+        Map<Taint, Optional<String>> words = new HashMap<>(4);
+        return node -> untoleratedTaint(pod, node)
+                .flatMap(t -> words.computeIfAbsent(t, k -> Optional.of("untolerated taint " + k)));
+    });
 
-    public static final NodeFilter NODE_AFFINITY = simple("NodeAffinity", (pod, node, view) -> requiredNodeMismatch(pod, node));
+    /** The words of a required node affinity that does not match are the same on every node: built once per pod. */
+    public static final NodeFilter NODE_AFFINITY = prepared("NodeAffinity", (pod, view) -> {
+        NodeSelector required = pod.affinity().requiredNodeAffinity();
+        Optional<String> affinityWords = required == null ? Optional.empty() : Optional.of(affinityMismatch(required));
+        return node -> {
+            if (requiredNodeMatches(pod, node)) {
+                return Optional.empty();
+            }
+            Optional<String> selector = nodeSelectorMismatch(pod, node);
+            return selector.isPresent() ? selector : affinityWords;
+        };
+    });
 
     public static final NodeFilter NODE_PORTS = prepared("NodePorts", PortsCheck::new);
 
@@ -115,13 +130,17 @@ public final class Filters {
 
     /** The first NoSchedule/NoExecute taint of the node that the pod does not tolerate. */
     public static Optional<Taint> untoleratedTaint(PodState pod, NodeState node) {
-        for (Taint taint : node.taints()) {
+        // indexed loops: asked for every node of every prediction, and the iterators were not always optimised away
+        List<Taint> taints = node.taints();
+        List<Toleration> tolerations = pod.tolerations();
+        for (int i = 0; i < taints.size(); i++) {
+            Taint taint = taints.get(i);
             if (!taint.effect().filters()) {
                 continue;
             }
             boolean tolerated = false;
-            for (Toleration t : pod.tolerations()) {
-                if (t.tolerates(taint)) {
+            for (int j = 0; j < tolerations.size(); j++) {
+                if (tolerations.get(j).tolerates(taint)) {
                     tolerated = true;
                     break;
                 }
@@ -133,19 +152,42 @@ public final class Filters {
         return Optional.empty();
     }
 
+    /** Whether nodeSelector and required node affinity both hold ({@link #requiredNodeMismatch} without the words). */
+    public static boolean requiredNodeMatches(PodState pod, NodeState node) {
+        for (Map.Entry<String, String> e : pod.nodeSelector().entrySet()) {
+            if (!e.getValue().equals(node.labels().get(e.getKey()))) {
+                return false;
+            }
+        }
+        NodeSelector required = pod.affinity().requiredNodeAffinity();
+        return required == null || required.matches(node);
+    }
+
     /** nodeSelector and required node affinity: both must hold. */
     public static Optional<String> requiredNodeMismatch(PodState pod, NodeState node) {
+        Optional<String> selector = nodeSelectorMismatch(pod, node);
+        if (selector.isPresent()) {
+            return selector;
+        }
+        NodeSelector required = pod.affinity().requiredNodeAffinity();
+        if (required != null && !required.matches(node)) {
+            return Optional.of(affinityMismatch(required));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> nodeSelectorMismatch(PodState pod, NodeState node) {
         // in key order (PodState keeps it so), so that the first mismatch named is the same run after run
         for (Map.Entry<String, String> e : pod.nodeSelector().entrySet()) {
             if (!e.getValue().equals(node.labels().get(e.getKey()))) {
                 return Optional.of("nodeSelector " + e.getKey() + "=" + e.getValue() + " does not match");
             }
         }
-        NodeSelector required = pod.affinity().requiredNodeAffinity();
-        if (required != null && !required.matches(node)) {
-            return Optional.of("required node affinity (" + required + ") does not match");
-        }
         return Optional.empty();
+    }
+
+    private static String affinityMismatch(NodeSelector required) {
+        return "required node affinity (" + required + ") does not match";
     }
 
     /**
@@ -158,16 +200,22 @@ public final class Filters {
         Resources used = view.requested(node.name());
         Resources need = pod.requests();
         Resources cap = node.allocatable();
-        List<String> lacking = new ArrayList<>();
-        String of = fraction >= 1.0 ? "allocatable " : percent(fraction) + " of allocatable ";
         // Below the full fraction this is the planner's headroom rule, not the scheduler's check: a node past
         // maxUtilization stays refused whatever the pod asks.
         boolean headroom = fraction < 1.0;
-        if ((need.memoryBytes() > 0 || headroom) && used.memoryBytes() + need.memoryBytes() > (long) Math.floor(cap.memoryBytes() * fraction)) {
+        boolean memoryShort = (need.memoryBytes() > 0 || headroom) && used.memoryBytes() + need.memoryBytes() > (long) Math.floor(cap.memoryBytes() * fraction);
+        boolean cpuShort = (need.milliCpu() > 0 || headroom) && used.milliCpu() + need.milliCpu() > (long) Math.floor(cap.milliCpu() * fraction);
+        if (!memoryShort && !cpuShort && need.others().isEmpty() && (fraction < 1.0 || node.allocatablePods() <= 0
+                || view.podsOn(node.name()).size() + 1 <= node.allocatablePods())) {
+            return Optional.empty(); // the common case, asked for every node of every prediction: no words built
+        }
+        List<String> lacking = new ArrayList<>();
+        String of = fraction >= 1.0 ? "allocatable " : percent(fraction) + " of allocatable ";
+        if (memoryShort) {
             lacking.add("memory " + Quantity.bytes(used.memoryBytes()) + " requested + " + Quantity.bytes(need.memoryBytes())
                     + " > " + of + Quantity.bytes(cap.memoryBytes()));
         }
-        if ((need.milliCpu() > 0 || headroom) && used.milliCpu() + need.milliCpu() > (long) Math.floor(cap.milliCpu() * fraction)) {
+        if (cpuShort) {
             lacking.add("cpu " + Quantity.cpu(used.milliCpu()) + " requested + " + Quantity.cpu(need.milliCpu())
                     + " > " + of + Quantity.cpu(cap.milliCpu()));
         }

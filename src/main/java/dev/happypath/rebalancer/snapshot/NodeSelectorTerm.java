@@ -24,6 +24,9 @@ public record NodeSelectorTerm(List<Requirement> matchExpressions, List<Requirem
                 return false;
             }
         }
+        if (matchFields.isEmpty()) {
+            return true;
+        }
         Map<String, String> fields = Map.of("metadata.name", node.name());
         for (Requirement r : matchFields) {
             if (!r.matches(fields)) {

@@ -283,4 +283,29 @@ class ModelConverterTest {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** The API server's own form is read directly; every other form, and every invalid one, as OffsetDateTime reads it. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "2026-11-21T10:00:00Z", "1970-01-01T00:00:00Z", "2024-02-29T23:59:59Z", "9999-12-31T23:59:59Z",
+            "2026-11-21T10:00:00.123456Z", "2026-11-21T12:00:00+02:00", "2026-11-21t10:00:00z",
+            "2025-02-29T10:00:00Z", "2026-13-01T10:00:00Z", "2026-11-31T10:00:00Z", "2026-11-21T24:00:00Z",
+            "2026-11-21T10:60:00Z", "2026-11-21T23:59:60Z", "2026-1a-21T10:00:00Z", "2026-11-21 10:00:00Z",
+            "+2026-11-21T10:00:0Z", "2026-11-21T10:00:00", "yesterday"})
+    void timesReadAsOffsetDateTimeReadsThem(String text) {
+        java.time.Instant expected;
+        try {
+            expected = java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            expected = null;
+        }
+        if (expected == null) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelConverter.instant(text))
+                    .isInstanceOf(java.time.format.DateTimeParseException.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelConverter.time(text, "metadata.creationTimestamp"))
+                    .isInstanceOf(ModelException.class).hasMessageContaining("expected an RFC 3339 time");
+        } else {
+            org.assertj.core.api.Assertions.assertThat(ModelConverter.instant(text)).isEqualTo(expected);
+        }
+    }
 }

@@ -75,4 +75,54 @@ class SelectorSemanticsTest {
                 null, null, Map.of(), null, List.of(), List.of(), List.of(), List.of(), null);
         assertThat(none.selects(pod, "ns1", true)).as("a null selector selects nothing").isFalse();
     }
+
+    /**
+     * A node selector requirement the API machinery would refuse matches no node (upstream's
+     * labels.NewRequirement): label values as its validation says them, Gt/Lt with one whole number.
+     */
+    @ParameterizedTest(name = "{0} {1} [{2}] valid: {3}")
+    @CsvSource(delimiter = '|', value = {
+            "In     | apps                                                             | true",
+            "In     | a                                                                | true",
+            "In     | ''                                                               | true",
+            "In     | a-b_c.d                                                          | true",
+            "In     | 0123456789012345678901234567890123456789012345678901234567890123 | false",
+            "In     | 012345678901234567890123456789012345678901234567890123456789012  | true",
+            "In     | -apps                                                            | false",
+            "In     | apps-                                                            | false",
+            "In     | .a                                                               | false",
+            "In     | a b                                                              | false",
+            "In     | a/b                                                              | false",
+            "In     | é                                                                | false",
+            "NotIn  | a..b                                                             | true",
+            "NotIn  | _a                                                               | false",
+            "Gt     | 5                                                                | true",
+            "Gt     | -5                                                               | true",
+            "Lt     | +12                                                              | true",
+            "Lt     | +                                                                | false",
+            "Lt     | 1.5                                                              | false",
+            "Gt     | ''                                                               | false",
+            "Gt     | 5a                                                               | false",
+    })
+    void aRequirementIsValidAsTheApiMachinerySaysAndAnInvalidOneMatchesNoNode(String op, String value, boolean valid) {
+        Requirement r = new Requirement("role", Requirement.Operator.valueOf(op), List.of(value));
+        assertThat(r.valid()).isEqualTo(valid);
+        // the same in the regular expressions of the validation, as they are written upstream
+        boolean byPattern = op.equals("Gt") || op.equals("Lt") ? value.matches("[+-]?[0-9]+")
+                : value.length() <= 63 && value.matches("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
+        assertThat(r.valid()).as("as the pattern says").isEqualTo(byPattern);
+        NodeState labelled = new NodeState("n", "u", Map.of("role", value), List.of(), false, Resources.NONE, 10, Map.of());
+        NodeSelectorTerm term = new NodeSelectorTerm(List.of(r), List.of());
+        if (!valid) {
+            assertThat(term.matches(labelled)).as("an invalid requirement matches no node").isFalse();
+        }
+    }
+
+    @Test
+    void noValueOrAValueWhereNoneBelongsIsInvalid() {
+        assertThat(new Requirement("role", Requirement.Operator.In, List.of()).valid()).isFalse();
+        assertThat(new Requirement("role", Requirement.Operator.Exists, List.of("x")).valid()).isFalse();
+        assertThat(new Requirement("role", Requirement.Operator.Exists, List.of()).valid()).isTrue();
+        assertThat(new Requirement("n", Requirement.Operator.Gt, List.of("1", "2")).valid()).isFalse();
+    }
 }
