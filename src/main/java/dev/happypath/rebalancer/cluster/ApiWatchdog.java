@@ -25,7 +25,10 @@ public final class ApiWatchdog implements AutoCloseable {
     private final String namespace;
     private final Duration interval;
     private final Thread thread;
+    /** What /readyz says until the first check has answered (start() checks before it returns). */
     private volatile String problem = "not checked yet";
+    /** Whether a check has run: the first success is no recovery to announce. */
+    private boolean checked;
     private final StopSignal stop = new StopSignal();
 
     private ApiWatchdog(KubernetesClient client, String namespace, Duration interval) {
@@ -71,7 +74,8 @@ public final class ApiWatchdog implements AutoCloseable {
         } catch (RuntimeException e) {
             found = "cannot reach the API server at " + client.getMasterUrl() + ": " + ApiErrors.rootCause(e);
         }
-        String before = problem;
+        String before = checked ? problem : null; // the first check has nothing before it to recover from
+        checked = true;
         problem = found;
         if (stop.isStopped()) {
             return false;
@@ -80,7 +84,7 @@ public final class ApiWatchdog implements AutoCloseable {
             LOG.warn("{}; passes and the Lease wait until it answers (/readyz: not ready)", found);
             return true;
         }
-        if (found == null && before != null && !before.equals("not checked yet")) {
+        if (found == null && before != null) {
             LOG.info("the API server and the Lease {}/{} answer again", namespace, KubernetesLease.NAME);
         }
         return false;

@@ -1,5 +1,6 @@
 package dev.happypath.rebalancer.cli;
 
+import dev.happypath.rebalancer.sim.ApiDispatcher;
 import dev.happypath.rebalancer.testing.Await;
 import dev.happypath.rebalancer.testing.CapturedStderr;
 import dev.happypath.rebalancer.testing.LiveCluster;
@@ -54,16 +55,24 @@ class DaemonHealthTest {
             Await.until(WAIT, () -> "/readyz answers 200\n" + d, () -> status(port, "/readyz") == 200);
             assertThat(get(port, "/healthz").body()).isEqualTo("ok\n");
             assertThat(status(port, "/healthz")).isEqualTo(200);
-            assertThat(logs.text()).doesNotContain("WARN");
+            assertThat(logs.text()).doesNotContain("WARN").as("the first answer is no recovery").doesNotContain("answer again");
 
             // the API server fails every request for the Lease (as an overloaded or broken server does)
-            c.api().dispatcher().addInterceptor((m, p, b) -> p.contains("/leases") ? new MockResponse().setResponseCode(503) : null);
+            ApiDispatcher.Interceptor broken = (m, p, b) -> p.contains("/leases") ? new MockResponse().setResponseCode(503) : null;
+            c.api().dispatcher().addInterceptor(broken);
             Await.until(WAIT, () -> "/readyz answers 503\n" + d, () -> status(port, "/readyz") == 503);
             assertThat(get(port, "/readyz").body()).startsWith("not ready: the API server answered 503 to get leases in namespace happypath-rebalancer");
             assertThat(status(port, "/healthz")).as("alive all the same: a restart would not help").isEqualTo(200);
             Await.until(WAIT, () -> "a warning line\n" + logs.text(), () -> logs.text().contains("WARN  the API server answered 503 to get leases"));
             assertThat(logs.text()).contains("passes and the Lease wait until it answers (/readyz: not ready)");
             assertThat(CapturedStderr.stackTraceLines(logs.text())).isEmpty();
+
+            // and back: ready again, said once
+            c.api().dispatcher().removeInterceptor(broken);
+            Await.until(WAIT, () -> "/readyz answers 200 again\n" + d, () -> status(port, "/readyz") == 200);
+            Await.until(WAIT, () -> "the recovery said\n" + logs.text(), () -> logs.text().contains("answer again"));
+            assertThat(logs.text().lines().filter(l -> l.contains("the API server and the Lease happypath-rebalancer/happypath-rebalancer answer again")))
+                    .hasSize(1);
 
             assertThat(d.stop(WAIT)).isZero();
         }
