@@ -98,7 +98,7 @@ public final class HappyPathComparer {
         }
         // Required there: its nodeSelector / required node affinity admits no worker.
         for (NodeState n : snapshot.nodes()) {
-            if (roles.get(n.name()) == NodeRole.WORKER && Filters.requiredNodeMismatch(pod, n).isEmpty()) {
+            if (roles.get(n.name()) == NodeRole.WORKER && Filters.requiredNodeMatches(pod, n)) {
                 return true;
             }
         }

@@ -257,8 +257,8 @@ public final class HappyPathProposer {
      */
     private static String home(Workload w, NodeLayout layout, List<String> comments, Set<String> values, List<String> warnings) {
         PodState pod = w.pods().get(0);
-        boolean workerAdmits = layout.workers().stream().anyMatch(n -> Filters.requiredNodeMismatch(pod, n).isEmpty());
-        boolean lifeboatAdmits = layout.lifeboats().stream().anyMatch(n -> Filters.requiredNodeMismatch(pod, n).isEmpty());
+        boolean workerAdmits = layout.workers().stream().anyMatch(n -> Filters.requiredNodeMatches(pod, n));
+        boolean lifeboatAdmits = layout.lifeboats().stream().anyMatch(n -> Filters.requiredNodeMatches(pod, n));
         if (!workerAdmits && lifeboatAdmits) {
             comments.add("home control-plane: its own nodeSelector/required node affinity admits no worker (reported, never moved)");
             return "control-plane";
@@ -269,7 +269,7 @@ public final class HappyPathProposer {
             return "control-plane";
         }
         NodeLayout.WorkerLabel label = layout.distinguishing();
-        List<NodeState> admitted = layout.workers().stream().filter(n -> Filters.requiredNodeMismatch(pod, n).isEmpty()).toList();
+        List<NodeState> admitted = layout.workers().stream().filter(n -> Filters.requiredNodeMatches(pod, n)).toList();
         List<NodeState> basis;
         String why;
         if (admitted.size() < layout.workers().size()) {

@@ -53,11 +53,11 @@ public final class Filters {
         NodeSelector required = pod.affinity().requiredNodeAffinity();
         Optional<String> affinityWords = required == null ? Optional.empty() : Optional.of(affinityMismatch(required));
         return node -> {
-            if (requiredNodeMatches(pod, node)) {
-                return Optional.empty();
+            Map.Entry<String, String> selector = mismatchedSelector(pod, node);
+            if (selector != null) {
+                return Optional.of(selectorMismatch(selector));
             }
-            Optional<String> selector = nodeSelectorMismatch(pod, node);
-            return selector.isPresent() ? selector : affinityWords;
+            return required == null || required.matches(node) ? Optional.empty() : affinityWords;
         };
     });
 
@@ -154,20 +154,15 @@ public final class Filters {
 
     /** Whether nodeSelector and required node affinity both hold ({@link #requiredNodeMismatch} without the words). */
     public static boolean requiredNodeMatches(PodState pod, NodeState node) {
-        for (Map.Entry<String, String> e : pod.nodeSelector().entrySet()) {
-            if (!e.getValue().equals(node.labels().get(e.getKey()))) {
-                return false;
-            }
-        }
         NodeSelector required = pod.affinity().requiredNodeAffinity();
-        return required == null || required.matches(node);
+        return mismatchedSelector(pod, node) == null && (required == null || required.matches(node));
     }
 
     /** nodeSelector and required node affinity: both must hold. */
     public static Optional<String> requiredNodeMismatch(PodState pod, NodeState node) {
-        Optional<String> selector = nodeSelectorMismatch(pod, node);
-        if (selector.isPresent()) {
-            return selector;
+        Map.Entry<String, String> selector = mismatchedSelector(pod, node);
+        if (selector != null) {
+            return Optional.of(selectorMismatch(selector));
         }
         NodeSelector required = pod.affinity().requiredNodeAffinity();
         if (required != null && !required.matches(node)) {
@@ -176,14 +171,19 @@ public final class Filters {
         return Optional.empty();
     }
 
-    private static Optional<String> nodeSelectorMismatch(PodState pod, NodeState node) {
+    /** The first nodeSelector entry the node's labels do not hold, or null. */
+    private static Map.Entry<String, String> mismatchedSelector(PodState pod, NodeState node) {
         // in key order (PodState keeps it so), so that the first mismatch named is the same run after run
         for (Map.Entry<String, String> e : pod.nodeSelector().entrySet()) {
             if (!e.getValue().equals(node.labels().get(e.getKey()))) {
-                return Optional.of("nodeSelector " + e.getKey() + "=" + e.getValue() + " does not match");
+                return e;
             }
         }
-        return Optional.empty();
+        return null;
+    }
+
+    private static String selectorMismatch(Map.Entry<String, String> selector) {
+        return "nodeSelector " + selector.getKey() + "=" + selector.getValue() + " does not match";
     }
 
     private static String affinityMismatch(NodeSelector required) {

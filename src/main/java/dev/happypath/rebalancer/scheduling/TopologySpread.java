@@ -80,7 +80,7 @@ final class TopologySpread {
 
     /** nodeAffinityPolicy (Honor by default) and nodeTaintsPolicy (Ignore by default). */
     static boolean included(Spread s, PodState pod, NodeState node) {
-        if (s.constraint().honorNodeAffinity() && Filters.requiredNodeMismatch(pod, node).isPresent()) {
+        if (s.constraint().honorNodeAffinity() && !Filters.requiredNodeMatches(pod, node)) {
             return false;
         }
         return !s.constraint().honorNodeTaints() || Filters.untoleratedTaint(pod, node).isEmpty();
