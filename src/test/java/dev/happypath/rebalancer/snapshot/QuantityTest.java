@@ -1,7 +1,10 @@
 package dev.happypath.rebalancer.snapshot;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,6 +58,39 @@ class QuantityTest {
     })
     void refused(String text, String message) {
         assertThatThrownBy(() -> Quantity.units(text)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+    }
+
+    /**
+     * The whole-digits fast path must read every text as the general path (regex and BigDecimal) does, or hand
+     * it over: every suffix, rounding up of n/u/m, the edges of a long, and forms it must leave alone.
+     */
+    @Test
+    void theFastPathReadsAsTheGeneralOne() {
+        List<String> numbers = List.of("0", "1", "7", "10", "250", "999", "1000", "1001", "4091904", "123456789",
+                "000100", "9223372036854775807", "922337203685477580", "999999999999999999", "9999999999999999999",
+                "1.5", "0.1", ".5", "5.", "+1", "-0", "1e3", "1E-3", " 1", "1 ", "");
+        List<String> suffixes = List.of("", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei",
+                "K", "Ki ", "mi", "i", "Q", "KiB", "e3", "E3", "Mii");
+        int compared = 0;
+        for (String number : numbers) {
+            for (String suffix : suffixes) {
+                String text = number + suffix;
+                compared++;
+                assertThat(outcome(() -> Quantity.units(text))).as("units of '%s'", text)
+                        .isEqualTo(outcome(() -> Quantity.generalUnits(text)));
+                assertThat(outcome(() -> Quantity.milli(text))).as("milli of '%s'", text)
+                        .isEqualTo(outcome(() -> Quantity.generalMilli(text)));
+            }
+        }
+        assertThat(compared).isEqualTo(numbers.size() * suffixes.size());
+    }
+
+    private static String outcome(java.util.function.LongSupplier read) {
+        try {
+            return Long.toString(read.getAsLong());
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
     }
 
     @ParameterizedTest(name = "{0} bytes print as {1}")
