@@ -109,7 +109,7 @@ public final class YamlTrees {
     }
 
     private static JsonNode object(JsonParser parser, YAMLParser yaml, Anchors anchors, Set<String> unused) throws IOException {
-        ObjectNode object = NODES.objectNode();
+        ObjectNode object = new ObjectNode(NODES, new SmallFields<>());
         List<JsonNode> merged = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
