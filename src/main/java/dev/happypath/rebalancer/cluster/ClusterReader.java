@@ -143,7 +143,7 @@ public final class ClusterReader {
                 throw failure(request, response.code(), response.message(), body);
             }
             try (JsonParser parser = JSON.createParser(body)) {
-                String next = items(parser, item -> out.add(convert(item, kind, convert)));
+                String next = items(parser, kind, item -> out.add(convert(item, kind, convert)));
                 return next == null || next.isEmpty() || chunkSize <= 0 ? null : next;
             } catch (IOException e) {
                 if (body.stalled()) {
@@ -201,11 +201,11 @@ public final class ClusterReader {
     }
 
     /**
-     * Hands each element of the top-level {@code items} array to {@code each}, one at a time, and returns
+     * Hands each element of the top-level {@code items} array (of {@code kind}) to {@code each}, one at a time, and returns
      * the list's {@code metadata.continue} (null when there is none). A real server writes metadata before
      * items, but either order is read.
      */
-    private static String items(JsonParser parser, java.util.function.Consumer<JsonNode> each) throws IOException {
+    private static String items(JsonParser parser, String kind, java.util.function.Consumer<JsonNode> each) throws IOException {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             throw new IOException("the response is not a Kubernetes List");
         }
@@ -215,7 +215,8 @@ public final class ClusterReader {
             JsonToken value = parser.nextToken();
             if (field.equals("items") && value == JsonToken.START_ARRAY) {
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    each.accept(ItemTrees.read(parser));
+                    // a LIST's items carry no kind of their own: a Pod's tree keeps only what its conversion reads
+                    each.accept(kind.equals("Pod") ? ItemTrees.readPod(parser) : ItemTrees.read(parser));
                 }
             } else if (field.equals("metadata") && value == JsonToken.START_OBJECT) {
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {

@@ -69,20 +69,48 @@ public final class YamlTrees {
 
     /** The value at the parser's current token, as a tree; the parser is left on the value's last token. */
     public static JsonNode read(JsonParser parser, Anchors anchors) throws IOException {
-        return read(parser, anchors, Set.of());
+        return read(parser, anchors, Keep.ALL);
     }
 
     /**
-     * As {@link #read(JsonParser, Anchors)}, leaving out the object or array value of a field named in
-     * {@code unused} (at any depth). An anchor inside what is left out is still read, in case a part that
-     * is kept aliases it.
+     * Which fields of each mapping a tree keeps: reading a large cluster builds only what is read. The
+     * parser still reads (and so checks) what is left out.
      */
-    public static JsonNode read(JsonParser parser, Anchors anchors, Set<String> unused) throws IOException {
-        YAMLParser yaml = parser instanceof YAMLParser y ? y : null;
-        return value(parser, yaml, anchors, unused);
+    @FunctionalInterface
+    public interface Keep {
+
+        /** Every field, at every depth. */
+        Keep ALL = (field, value, object) -> Keep.ALL;
+
+        /**
+         * @param field  the field's name
+         * @param value  the first token of its value
+         * @param object the mapping read so far (its earlier fields)
+         * @return what to keep of the value, or null to leave the value out
+         */
+        Keep field(String field, JsonToken value, ObjectNode object);
+
+        /** Fields whose object or array value is left out, at any depth; a scalar of the same name is kept. */
+        static Keep allBut(Set<String> unused) {
+            return new Keep() {
+                @Override
+                public Keep field(String field, JsonToken value, ObjectNode object) {
+                    return (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) && unused.contains(field) ? null : this;
+                }
+            };
+        }
     }
 
-    private static JsonNode value(JsonParser parser, YAMLParser yaml, Anchors anchors, Set<String> unused) throws IOException {
+    /**
+     * As {@link #read(JsonParser, Anchors)}, keeping what {@code keep} says. An alias is never left out, and
+     * an anchor inside what is left out is still read (whole), in case a part that is kept aliases it.
+     */
+    public static JsonNode read(JsonParser parser, Anchors anchors, Keep keep) throws IOException {
+        YAMLParser yaml = parser instanceof YAMLParser y ? y : null;
+        return value(parser, yaml, anchors, keep);
+    }
+
+    private static JsonNode value(JsonParser parser, YAMLParser yaml, Anchors anchors, Keep keep) throws IOException {
         JsonToken token = parser.currentToken();
         if (yaml != null && yaml.isCurrentAlias()) {
             return alias(parser, anchors, parser.getText());
@@ -91,11 +119,11 @@ public final class YamlTrees {
         long before = anchors.built;
         JsonNode node;
         if (token == JsonToken.START_OBJECT) {
-            node = object(parser, yaml, anchors, unused);
+            node = object(parser, yaml, anchors, keep);
         } else if (token == JsonToken.START_ARRAY) {
             ArrayNode array = NODES.arrayNode();
             while (parser.nextToken() != JsonToken.END_ARRAY) {
-                array.add(value(parser, yaml, anchors, unused));
+                array.add(value(parser, yaml, anchors, keep));
             }
             node = array;
         } else {
@@ -108,20 +136,23 @@ public final class YamlTrees {
         return node;
     }
 
-    private static JsonNode object(JsonParser parser, YAMLParser yaml, Anchors anchors, Set<String> unused) throws IOException {
+    private static JsonNode object(JsonParser parser, YAMLParser yaml, Anchors anchors, Keep keep) throws IOException {
         ObjectNode object = new ObjectNode(NODES, new SmallFields<>());
         List<JsonNode> merged = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
             if (yaml != null && field.equals(MERGE)) {
+                // the merged mapping's fields are this mapping's: kept by the same rule
                 merged = merged == null ? new ArrayList<>() : merged;
-                merged.add(value(parser, yaml, anchors, unused));
-            } else if ((value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) && unused.contains(field)
-                    && (yaml == null || !yaml.isCurrentAlias())) {
-                skip(parser, yaml, anchors, unused);
+                merged.add(value(parser, yaml, anchors, keep));
+                continue;
+            }
+            Keep kept = keep.field(field, value, object);
+            if (kept == null && (yaml == null || !yaml.isCurrentAlias())) {
+                skip(parser, yaml, anchors);
             } else {
-                object.set(field, value(parser, yaml, anchors, unused));
+                object.set(field, value(parser, yaml, anchors, kept == null ? Keep.ALL : kept));
             }
         }
         if (merged != null) {
@@ -174,13 +205,16 @@ public final class YamlTrees {
     }
 
     /** Leaves a value out, reading it only if it sets an anchor (a kept part may alias it). */
-    private static void skip(JsonParser parser, YAMLParser yaml, Anchors anchors, Set<String> unused) throws IOException {
+    private static void skip(JsonParser parser, YAMLParser yaml, Anchors anchors) throws IOException {
         if (yaml == null) {
             parser.skipChildren();
             return;
         }
         if (anchor(yaml) != null) {
-            value(parser, yaml, anchors, unused);
+            value(parser, yaml, anchors, Keep.ALL);
+            return;
+        }
+        if (!parser.currentToken().isStructStart()) {
             return;
         }
         int depth = 1;
@@ -190,7 +224,7 @@ public final class YamlTrees {
                 return;
             }
             if (t != JsonToken.FIELD_NAME && !t.isStructEnd() && !yaml.isCurrentAlias() && anchor(yaml) != null) {
-                value(parser, yaml, anchors, unused);
+                value(parser, yaml, anchors, Keep.ALL);
                 continue;
             }
             if (t.isStructStart()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.happypath.rebalancer.testing.ClusterGenerator;
 import dev.happypath.rebalancer.testing.KubectlDump;
@@ -92,19 +93,63 @@ class ModelConverterTest {
     /** Loose typing a Jackson binding accepted: numbers and booleans as strings, quantities as numbers. */
     @Test
     void aReadLeavesOutUnusedSubtreesButKeepsScalarsOfTheSameName() throws IOException {
-        String json = "{\"kind\": \"Pod\", \"metadata\": {\"labels\": {\"env\": \"prod\", \"ports\": \"80\"}},"
-                + " \"spec\": {\"containers\": [{\"name\": \"a\", \"env\": [{\"name\": \"X\"}], \"volumeMounts\": [{\"name\": \"v\"}]}]}}";
-        JsonNode read;
-        try (com.fasterxml.jackson.core.JsonParser parser = BINDING.getFactory().createParser(json)) {
-            parser.nextToken();
-            read = ItemTrees.read(parser);
-        }
+        JsonNode read = readItem(BINDING, "{\"kind\": \"Node\", \"metadata\": {\"name\": \"n\", \"labels\": {\"env\": \"prod\", \"addresses\": \"2\"}},"
+                + " \"status\": {\"addresses\": [{\"type\": \"InternalIP\"}], \"nodeInfo\": {\"kernelVersion\": \"6\"}, \"phase\": \"x\"}}");
         assertThat(read.path("metadata").path("labels").path("env").asText()).isEqualTo("prod");
-        assertThat(read.path("metadata").path("labels").path("ports").asText()).isEqualTo("80");
+        assertThat(read.path("metadata").path("labels").path("addresses").asText()).isEqualTo("2");
+        assertThat(read.path("status").has("addresses")).as("addresses list left out").isFalse();
+        assertThat(read.path("status").has("nodeInfo")).as("nodeInfo left out").isFalse();
+        assertThat(read.path("status").path("phase").asText()).isEqualTo("x");
+    }
+
+    private static final String POD_JSON = "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"p\", \"namespace\": \"a\","
+            + " \"resourceVersion\": \"7\", \"labels\": {\"env\": \"prod\", \"resourceVersion\": \"1\"}},"
+            + " \"spec\": {\"dnsPolicy\": \"ClusterFirst\", \"containers\": [{\"name\": \"a\", \"image\": \"i\", \"env\": [{\"name\": \"X\"}],"
+            + " \"resources\": {\"requests\": {\"cpu\": \"1\"}}}]},"
+            + " \"status\": {\"phase\": \"Running\", \"hostIP\": \"10.0.0.1\", \"conditions\": [{\"type\": \"Ready\", \"status\": \"True\","
+            + " \"lastProbeTime\": null}]}}";
+
+    /** A Pod in JSON keeps only what its conversion reads: the fields of ItemTrees.POD, whole below them. */
+    @Test
+    void aPodReadFromJsonKeepsOnlyWhatItsConversionReads() throws IOException {
+        JsonNode read = readItem(BINDING, POD_JSON);
+        assertThat(read.path("metadata").has("resourceVersion")).isFalse();
+        assertThat(read.path("metadata").path("labels").path("resourceVersion").asText()).as("a label is kept whole").isEqualTo("1");
+        assertThat(read.path("spec").has("dnsPolicy")).isFalse();
         JsonNode container = read.path("spec").path("containers").get(0);
-        assertThat(container.path("name").asText()).isEqualTo("a");
-        assertThat(container.has("env")).as("env list left out").isFalse();
-        assertThat(container.has("volumeMounts")).as("volumeMounts left out").isFalse();
+        assertThat(container.has("name")).isFalse();
+        assertThat(container.path("image").asText()).isEqualTo("i");
+        assertThat(container.path("resources").path("requests").path("cpu").asText()).isEqualTo("1");
+        assertThat(read.path("status").has("hostIP")).isFalse();
+        assertThat(read.path("status").path("conditions").get(0).has("lastProbeTime")).isFalse();
+        assertThat(read.path("status").path("conditions").get(0).path("type").asText()).isEqualTo("Ready");
+        assertThat(ModelConverter.pod(read)).isEqualTo(ModelConverter.pod(YAML.readTree(POD_JSON)));
+    }
+
+    /**
+     * Not projected: a Pod whose kind comes after its parts (read before the kind was known), and YAML, where an
+     * alias may use a part another place leaves out.
+     */
+    @Test
+    void aPodIsReadWholeWhenItsKindComesLateOrItIsYaml() throws IOException {
+        ObjectNode late = (ObjectNode) BINDING.readTree(POD_JSON);
+        late.remove("kind");
+        late.put("kind", "Pod");
+        JsonNode lateRead = readItem(BINDING, BINDING.writeValueAsString(late));
+        assertThat(lateRead.path("metadata").path("resourceVersion").asText()).isEqualTo("7");
+        assertThat(lateRead.path("spec").path("containers").get(0).has("env")).as("UNUSED is still left out").isFalse();
+        JsonNode yamlRead = readItem(YAML, POD_JSON);
+        assertThat(yamlRead.path("metadata").path("resourceVersion").asText()).isEqualTo("7");
+        assertThat(yamlRead.path("status").path("hostIP").asText()).isEqualTo("10.0.0.1");
+        assertThat(ModelConverter.pod(lateRead)).isEqualTo(ModelConverter.pod(readItem(BINDING, POD_JSON)))
+                .isEqualTo(ModelConverter.pod(yamlRead));
+    }
+
+    private static JsonNode readItem(ObjectMapper mapper, String text) throws IOException {
+        try (com.fasterxml.jackson.core.JsonParser parser = mapper.getFactory().createParser(text)) {
+            parser.nextToken();
+            return ItemTrees.read(parser);
+        }
     }
 
     @Test
@@ -246,13 +291,38 @@ class ModelConverterTest {
     /** As a read does it: the item streamed through {@link ItemTrees} (which leaves out what no decision uses), then converted. */
     private static Object wire(JsonNode item) {
         JsonNode read;
+        JsonNode listed = null;
         try (com.fasterxml.jackson.core.JsonParser parser = BINDING.getFactory().createParser(BINDING.writeValueAsBytes(item))) {
             parser.nextToken();
             read = ItemTrees.read(parser);
+            if (item.path("kind").asText().equals("Pod")) {
+                // as a LIST of pods reads it: projected whatever the order of its fields, with no kind to go by
+                ObjectNode withoutKind = item.deepCopy();
+                withoutKind.remove("kind");
+                withoutKind.remove("apiVersion");
+                try (com.fasterxml.jackson.core.JsonParser list = BINDING.getFactory().createParser(BINDING.writeValueAsBytes(withoutKind))) {
+                    list.nextToken();
+                    listed = ItemTrees.readPod(list);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return convert(read, ModelConverter::node, ModelConverter::pod, ModelConverter::budget, ModelConverter::claim, ModelConverter::volume);
+        Object converted;
+        try {
+            converted = convert(read, ModelConverter::node, ModelConverter::pod, ModelConverter::budget, ModelConverter::claim, ModelConverter::volume);
+        } catch (ModelException e) {
+            if (listed != null) {
+                JsonNode l = listed;
+                assertThatThrownBy(() -> ModelConverter.pod(l)).as("the pod as a LIST of pods reads it").isInstanceOf(ModelException.class)
+                        .hasMessage(e.getMessage()).satisfies(x -> assertThat(((ModelException) x).path()).isEqualTo(e.path()));
+            }
+            throw e;
+        }
+        if (listed != null) {
+            assertThat(ModelConverter.pod(listed)).as("the pod as a LIST of pods reads it").isEqualTo(converted);
+        }
+        return converted;
     }
 
     private static Object binding(JsonNode item) {
