@@ -101,12 +101,15 @@ final class ItemTrees {
      * aliases and merge keys resolve as YAML says ({@link YamlTrees}).
      */
     static JsonNode read(JsonParser parser) throws IOException {
-        return read(parser, new YamlTrees.Anchors());
+        return YamlTrees.read(parser, new YamlTrees.Anchors(), keep(parser, ITEM));
     }
 
-    /** As {@link #read(JsonParser)}, with the anchors the document has set so far. */
+    /**
+     * An item of a dump, which people write too: as {@link #read(JsonParser)}, with the anchors the document
+     * has set so far, and a field written twice in JSON refused (the YAML parser refuses it itself).
+     */
     static JsonNode read(JsonParser parser, YamlTrees.Anchors anchors) throws IOException {
-        return YamlTrees.read(parser, anchors, keep(parser, ITEM));
+        return YamlTrees.read(parser, anchors, keep(parser, ITEM), !(parser instanceof YAMLParser));
     }
 
     /** An item of a LIST of pods, whose items carry no kind. */

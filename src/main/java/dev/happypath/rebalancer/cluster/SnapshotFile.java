@@ -50,8 +50,8 @@ public final class SnapshotFile {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
+    /** A field written twice is refused by the reading of the items (YamlTrees), and of the List's own fields here. */
     private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(64 << 20).build())
             .build();
 
@@ -164,8 +164,12 @@ public final class SnapshotFile {
     private void document(JsonParser parser, YamlTrees.Anchors anchors) throws IOException {
         ObjectNode rest = MAPPER.createObjectNode();
         boolean sawItems = false;
+        java.util.Set<String> names = new java.util.HashSet<>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
+            if (!names.add(field) && !(parser instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser)) {
+                throw new JsonParseException(parser, "Duplicate field '" + field + "'");
+            }
             JsonToken value = parser.nextToken();
             if (field.equals("items") && value == JsonToken.START_ARRAY) {
                 sawItems = true;
@@ -175,7 +179,7 @@ public final class SnapshotFile {
             } else if (field.equals("items") && value != JsonToken.VALUE_NULL) {
                 throw InvalidInputException.at(source, "items", "expected a list of Kubernetes objects");
             } else {
-                rest.set(field, YamlTrees.read(parser, anchors));
+                rest.set(field, YamlTrees.read(parser, anchors, YamlTrees.Keep.ALL, !(parser instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser)));
             }
         }
         if (!sawItems && !rest.path("kind").asText().equals("List")) {

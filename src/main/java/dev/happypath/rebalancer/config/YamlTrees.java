@@ -106,11 +106,78 @@ public final class YamlTrees {
      * an anchor inside what is left out is still read (whole), in case a part that is kept aliases it.
      */
     public static JsonNode read(JsonParser parser, Anchors anchors, Keep keep) throws IOException {
-        YAMLParser yaml = parser instanceof YAMLParser y ? y : null;
-        return value(parser, yaml, anchors, keep);
+        return read(parser, anchors, keep, false);
     }
 
-    private static JsonNode value(JsonParser parser, YAMLParser yaml, Anchors anchors, Keep keep) throws IOException {
+    /**
+     * As {@link #read(JsonParser, Anchors, Keep)}; with {@code refuseDuplicates}, a field written twice in a
+     * mapping that is read is refused as Jackson's STRICT_DUPLICATE_DETECTION refuses it (same words, same
+     * place), without the hash set per mapping that feature builds: it was a quarter of what reading a
+     * 30,000-pod dump allocated. Parts left out are checked too.
+     */
+    public static JsonNode read(JsonParser parser, Anchors anchors, Keep keep, boolean refuseDuplicates) throws IOException {
+        YAMLParser yaml = parser instanceof YAMLParser y ? y : null;
+        return value(parser, yaml, anchors, keep, refuseDuplicates ? new Names() : null);
+    }
+
+    /** The field names of the mappings being read, innermost last: each mapping's own from its mark. */
+    private static final class Names {
+        private String[] names = new String[32];
+        private int size;
+
+        int mark() {
+            return size;
+        }
+
+        void add(JsonParser parser, String name, int mark) throws JsonParseException {
+            for (int i = mark; i < size; i++) {
+                if (names[i].equals(name)) {
+                    throw new JsonParseException(parser, "Duplicate field '" + name + "'");
+                }
+            }
+            if (size == names.length) {
+                names = java.util.Arrays.copyOf(names, size * 2);
+            }
+            names[size++] = name;
+        }
+
+        void reset(int mark) {
+            size = mark;
+        }
+
+        /** Open mappings' marks (-1 for a list) while a left-out value is walked. */
+        private int[] open = new int[16];
+
+        /** Reads past the value the parser is on, as skipChildren does, refusing a field written twice in it. */
+        void skip(JsonParser parser) throws IOException {
+            if (!parser.currentToken().isStructStart()) {
+                return;
+            }
+            int depth = 0;
+            open[depth++] = parser.currentToken() == JsonToken.START_OBJECT ? mark() : -1;
+            while (depth > 0) {
+                JsonToken t = parser.nextToken();
+                if (t == null) {
+                    return;
+                }
+                switch (t) {
+                    case FIELD_NAME -> add(parser, parser.currentName(), open[depth - 1]);
+                    case START_OBJECT, START_ARRAY -> {
+                        if (depth == open.length) {
+                            open = java.util.Arrays.copyOf(open, depth * 2);
+                        }
+                        open[depth++] = t == JsonToken.START_OBJECT ? mark() : -1;
+                    }
+                    case END_OBJECT -> reset(open[--depth]);
+                    case END_ARRAY -> depth--;
+                    default -> {
+                    }
+                }
+            }
+        }
+    }
+
+    private static JsonNode value(JsonParser parser, YAMLParser yaml, Anchors anchors, Keep keep, Names names) throws IOException {
         JsonToken token = parser.currentToken();
         if (yaml != null && yaml.isCurrentAlias()) {
             return alias(parser, anchors, parser.getText());
@@ -119,11 +186,11 @@ public final class YamlTrees {
         long before = anchors.built;
         JsonNode node;
         if (token == JsonToken.START_OBJECT) {
-            node = object(parser, yaml, anchors, keep);
+            node = object(parser, yaml, anchors, keep, names);
         } else if (token == JsonToken.START_ARRAY) {
             ArrayNode array = NODES.arrayNode();
             while (parser.nextToken() != JsonToken.END_ARRAY) {
-                array.add(value(parser, yaml, anchors, keep));
+                array.add(value(parser, yaml, anchors, keep, names));
             }
             node = array;
         } else {
@@ -136,24 +203,33 @@ public final class YamlTrees {
         return node;
     }
 
-    private static JsonNode object(JsonParser parser, YAMLParser yaml, Anchors anchors, Keep keep) throws IOException {
+    private static JsonNode object(JsonParser parser, YAMLParser yaml, Anchors anchors, Keep keep, Names names) throws IOException {
         ObjectNode object = new ObjectNode(NODES, new SmallFields<>());
         List<JsonNode> merged = null;
+        int mark = names == null ? 0 : names.mark();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
+            if (names != null) {
+                names.add(parser, field, mark);
+            }
             JsonToken value = parser.nextToken();
             if (yaml != null && field.equals(MERGE)) {
                 // the merged mapping's fields are this mapping's: kept by the same rule
                 merged = merged == null ? new ArrayList<>() : merged;
-                merged.add(value(parser, yaml, anchors, keep));
+                merged.add(value(parser, yaml, anchors, keep, names));
                 continue;
             }
             Keep kept = keep.field(field, value, object);
-            if (kept == null && (yaml == null || !yaml.isCurrentAlias())) {
+            if (kept == null && names != null && yaml == null) {
+                names.skip(parser);
+            } else if (kept == null && (yaml == null || !yaml.isCurrentAlias())) {
                 skip(parser, yaml, anchors);
             } else {
-                object.set(field, value(parser, yaml, anchors, kept == null ? Keep.ALL : kept));
+                object.set(field, value(parser, yaml, anchors, kept == null ? Keep.ALL : kept, names));
             }
+        }
+        if (names != null) {
+            names.reset(mark);
         }
         if (merged != null) {
             merge(parser, object, merged);
@@ -211,7 +287,7 @@ public final class YamlTrees {
             return;
         }
         if (anchor(yaml) != null) {
-            value(parser, yaml, anchors, Keep.ALL);
+            value(parser, yaml, anchors, Keep.ALL, null);
             return;
         }
         if (!parser.currentToken().isStructStart()) {
@@ -224,7 +300,7 @@ public final class YamlTrees {
                 return;
             }
             if (t != JsonToken.FIELD_NAME && !t.isStructEnd() && !yaml.isCurrentAlias() && anchor(yaml) != null) {
-                value(parser, yaml, anchors, Keep.ALL);
+                value(parser, yaml, anchors, Keep.ALL, null);
                 continue;
             }
             if (t.isStructStart()) {

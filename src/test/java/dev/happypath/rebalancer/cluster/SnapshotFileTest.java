@@ -82,6 +82,8 @@ class SnapshotFileTest {
         assertThat(SnapshotFile.read(array, NOW).nodes()).hasSize(1);
     }
 
+    private static final String NODE_JSON = "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"n1\"}}";
+
     static Stream<Arguments> broken() {
         String list = "apiVersion: v1\nkind: List\nitems:\n";
         String node = "- {apiVersion: v1, kind: Node, metadata: {name: n1}}\n";
@@ -105,7 +107,22 @@ class SnapshotFileTest {
                         "s.yaml: items[0] (Node n1) spec.taints[0].effect: expected NoSchedule, PreferNoSchedule or NoExecute, got 'Sometimes'"),
                 arguments("bad time", list + "- {apiVersion: v1, kind: Node, metadata: {name: n1}, status: {conditions: [{type: Ready, status: 'True', lastTransitionTime: yesterday}]}}\n",
                         "status.conditions[0].lastTransitionTime: expected an RFC 3339 time"),
-                arguments("duplicate key", "{\"kind\":\"List\",\"kind\":\"List\",\"items\":[]}", "Duplicate field 'kind'")
+                arguments("duplicate key", "{\"kind\":\"List\",\"kind\":\"List\",\"items\":[]}", "Duplicate field 'kind'"),
+                // where Jackson's own STRICT_DUPLICATE_DETECTION said it, in what is read and in what is left out
+                arguments("duplicate key of the List after its items", "{\"kind\":\"List\",\"items\":[" + NODE_JSON + "],\"kind\":\"List\"}",
+                        "s.yaml: line 1, column 99: is not valid YAML/JSON: Duplicate field 'kind'"),
+                arguments("duplicate key in a pod's metadata", "{\"kind\":\"List\",\"items\":[" + NODE_JSON + ",{\"apiVersion\":\"v1\",\"kind\":\"Pod\","
+                        + "\"metadata\":{\"name\":\"p\",\"namespace\":\"a\",\"name\":\"q\"},\"spec\":{\"containers\":[]}}]}",
+                        "s.yaml: line 1, column 194: is not valid YAML/JSON: Duplicate field 'name'"),
+                arguments("duplicate label", "{\"kind\":\"List\",\"items\":[{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"n1\","
+                        + "\"labels\":{\"a\":\"1\",\"b\":\"2\",\"a\":\"3\"}}}]}",
+                        "s.yaml: line 1, column 120: is not valid YAML/JSON: Duplicate field 'a'"),
+                arguments("duplicate key in a part no decision reads", "{\"kind\":\"List\",\"items\":[" + NODE_JSON + ",{\"apiVersion\":\"v1\",\"kind\":\"Pod\","
+                        + "\"metadata\":{\"name\":\"p\",\"namespace\":\"a\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"livenessProbe\":{\"x\":1,\"x\":2}}]}}]}",
+                        "s.yaml: line 1, column 225: is not valid YAML/JSON: Duplicate field 'x'"),
+                arguments("duplicate key after a left-out part closes", "{\"kind\":\"List\",\"items\":[" + NODE_JSON + ",{\"apiVersion\":\"v1\",\"kind\":\"Pod\","
+                        + "\"metadata\":{\"name\":\"p\",\"namespace\":\"a\"},\"spec\":{\"dnsConfig\":{\"x\":[{\"y\":1}]},\"dnsConfig\":{}}}]}",
+                        "Duplicate field 'dnsConfig'")
         );
     }
 
@@ -116,6 +133,16 @@ class SnapshotFileTest {
         assertThatThrownBy(() -> SnapshotFile.read(file, NOW))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining(message.replace("s.yaml", file.toString()));
+    }
+
+    /** A name may come back in another mapping, inside or beside a part left out: only a mapping's own names clash. */
+    @Test
+    void aNameSeenInAnotherMappingIsNoDuplicate() throws Exception {
+        Path file = write("s.json", "{\"kind\":\"List\",\"items\":[" + NODE_JSON + ",{\"apiVersion\":\"v1\",\"kind\":\"Pod\","
+                + "\"metadata\":{\"labels\":{\"name\":\"x\"},\"name\":\"p\",\"namespace\":\"a\"},\"spec\":{\"dnsConfig\":{\"options\":[{\"nodeName\":\"x\","
+                + "\"name\":\"y\"}],\"name\":\"z\"},\"nodeName\":\"n1\",\"name\":\"w\",\"containers\":[{\"name\":\"c\"},{\"name\":\"d\"}]}}],"
+                + "\"metadata\":{\"name\":\"l\"}}");
+        assertThat(SnapshotFile.read(file, NOW).pods()).singleElement().satisfies(p -> assertThat(p.nodeName()).isEqualTo("n1"));
     }
 
     @Test
