@@ -122,6 +122,8 @@ public final class ModelConverter {
                 unschedulable, new Resources(cpu, memory, others), pods, conditions, images);
     }
 
+    private static final List<String> CONTAINER_LISTS = List.of("containers", "initContainers");
+
     public static PodState pod(JsonNode pod) {
         JsonNode meta = meta(pod);
         String namespace = text(meta, "namespace", "metadata.namespace");
@@ -138,18 +140,24 @@ public final class ModelConverter {
         List<JsonNode> podConditions = objects(status, "conditions", "status.conditions");
         for (int i = 0; i < podConditions.size(); i++) {
             JsonNode c = podConditions.get(i);
-            String path = "status.conditions[" + i + "]";
-            if ("Ready".equals(text(c, "type", path + ".type")) && "True".equals(text(c, "status", path + ".status"))) {
-                ready = true;
+            try {
+                if ("Ready".equals(text(c, "type", "type")) && "True".equals(text(c, "status", "status"))) {
+                    ready = true;
+                }
+            } catch (ModelException e) {
+                throw e.within("status.conditions[" + i + "]");
             }
         }
         OwnerRef controller = null;
         List<JsonNode> owners = objects(meta, "ownerReferences", "metadata.ownerReferences");
         for (int i = 0; i < owners.size(); i++) {
             JsonNode o = owners.get(i);
-            String path = "metadata.ownerReferences[" + i + "]";
-            if (Boolean.TRUE.equals(bool(o, "controller", path + ".controller"))) {
-                controller = new OwnerRef(text(o, "kind", path + ".kind"), text(o, "name", path + ".name"), text(o, "uid", path + ".uid"));
+            try {
+                if (Boolean.TRUE.equals(bool(o, "controller", "controller"))) {
+                    controller = new OwnerRef(text(o, "kind", "kind"), text(o, "name", "name"), text(o, "uid", "uid"));
+                }
+            } catch (ModelException e) {
+                throw e.within("metadata.ownerReferences[" + i + "]");
             }
         }
         JsonNode annotations = object(meta, "annotations", "metadata.annotations");
@@ -159,7 +167,12 @@ public final class ModelConverter {
         Map<String, String> disruption = Map.of();
         if (annotations != null) {
             for (String key : PodState.DISRUPTION_ANNOTATIONS) {
-                String v = text(annotations, key, "metadata.annotations." + key);
+                String v;
+                try {
+                    v = text(annotations, key, key);
+                } catch (ModelException e) {
+                    throw e.within("metadata.annotations");
+                }
                 if (v != null) {
                     disruption = disruption.isEmpty() ? new java.util.TreeMap<>() : disruption;
                     disruption.put(key, v);
@@ -173,44 +186,54 @@ public final class ModelConverter {
         List<JsonNode> volumes = objects(spec, "volumes", "spec.volumes");
         for (int i = 0; i < volumes.size(); i++) {
             JsonNode v = volumes.get(i);
-            String path = "spec.volumes[" + i + "]";
-            JsonNode pvc = object(v, "persistentVolumeClaim", path + ".persistentVolumeClaim");
-            String claimName = text(pvc, "claimName", path + ".persistentVolumeClaim.claimName");
-            if (claimName != null) {
-                claims.add(claimName);
-            } else if (object(v, "ephemeral", path + ".ephemeral") != null) {
-                // A generic ephemeral volume's claim is named <pod>-<volume> by the ephemeral volume controller.
-                claims.add(name + "-" + text(v, "name", path + ".name"));
-            } else if (object(v, "hostPath", path + ".hostPath") != null) {
-                hostPaths.add(text(v, "name", path + ".name"));
-            } else if (object(v, "emptyDir", path + ".emptyDir") != null) {
-                JsonNode e = object(v, "emptyDir", path + ".emptyDir");
-                emptyDirs.add(new EmptyDir(text(v, "name", path + ".name"), "Memory".equals(text(e, "medium", path + ".emptyDir.medium")),
-                        WireFields.quantity(value(e, "sizeLimit"), path + ".emptyDir.sizeLimit")));
+            try {
+                JsonNode pvc = object(v, "persistentVolumeClaim", "persistentVolumeClaim");
+                String claimName = text(pvc, "claimName", "persistentVolumeClaim.claimName");
+                if (claimName != null) {
+                    claims.add(claimName);
+                } else if (object(v, "ephemeral", "ephemeral") != null) {
+                    // A generic ephemeral volume's claim is named <pod>-<volume> by the ephemeral volume controller.
+                    claims.add(name + "-" + text(v, "name", "name"));
+                } else if (object(v, "hostPath", "hostPath") != null) {
+                    hostPaths.add(text(v, "name", "name"));
+                } else if (object(v, "emptyDir", "emptyDir") != null) {
+                    JsonNode e = object(v, "emptyDir", "emptyDir");
+                    emptyDirs.add(new EmptyDir(text(v, "name", "name"), "Memory".equals(text(e, "medium", "emptyDir.medium")),
+                            WireFields.quantity(value(e, "sizeLimit"), "emptyDir.sizeLimit")));
+                }
+            } catch (ModelException e) {
+                throw e.within("spec.volumes[" + i + "]");
             }
         }
         java.util.TreeSet<String> unsimulated = new java.util.TreeSet<>();
         java.util.TreeSet<String> hostPorts = new java.util.TreeSet<>();
         List<String> images = new ArrayList<>();
-        for (String field : List.of("containers", "initContainers")) {
-            List<JsonNode> cs = objects(spec, field, "spec." + field);
+        for (String field : CONTAINER_LISTS) {
+            List<JsonNode> cs = objects(spec, field, field.equals("containers") ? "spec.containers" : "spec.initContainers");
             for (int i = 0; i < cs.size(); i++) {
-                String path = "spec." + field + "[" + i + "]";
-                String image = text(cs.get(i), "image", path + ".image");
-                if (image != null && !image.isEmpty()) {
-                    images.add(image);
-                }
-                // a port is held for the pod's life by its containers and its sidecars (restartable init containers), as
-                // the scheduler's NodePorts counts it; a plain init container's port is gone before the pod runs
-                boolean holdsPorts = field.equals("containers") || "Always".equals(text(cs.get(i), "restartPolicy", path + ".restartPolicy"));
-                List<JsonNode> ports = objects(cs.get(i), "ports", path + ".ports");
-                for (int j = 0; holdsPorts && j < ports.size(); j++) {
-                    Integer hostPort = integer(ports.get(j), "hostPort", path + ".ports[" + j + "].hostPort");
-                    if (hostPort != null && hostPort > 0) {
-                        String protocol = text(ports.get(j), "protocol", path + ".ports[" + j + "].protocol");
-                        String hostIP = text(ports.get(j), "hostIP", path + ".ports[" + j + "].hostIP");
-                        hostPorts.add(hostPort(hostPort, protocol, hostIP));
+                try {
+                    String image = text(cs.get(i), "image", "image");
+                    if (image != null && !image.isEmpty()) {
+                        images.add(image);
                     }
+                    // a port is held for the pod's life by its containers and its sidecars (restartable init containers), as
+                    // the scheduler's NodePorts counts it; a plain init container's port is gone before the pod runs
+                    boolean holdsPorts = field.equals("containers") || "Always".equals(text(cs.get(i), "restartPolicy", "restartPolicy"));
+                    List<JsonNode> ports = objects(cs.get(i), "ports", "ports");
+                    for (int j = 0; holdsPorts && j < ports.size(); j++) {
+                        try {
+                            Integer hostPort = integer(ports.get(j), "hostPort", "hostPort");
+                            if (hostPort != null && hostPort > 0) {
+                                String protocol = text(ports.get(j), "protocol", "protocol");
+                                String hostIP = text(ports.get(j), "hostIP", "hostIP");
+                                hostPorts.add(hostPort(hostPort, protocol, hostIP));
+                            }
+                        } catch (ModelException e) {
+                            throw e.within("ports[" + j + "]");
+                        }
+                    }
+                } catch (ModelException e) {
+                    throw e.within("spec." + field + "[" + i + "]");
                 }
             }
         }
@@ -224,32 +247,43 @@ public final class ModelConverter {
         int restarts = 0;
         List<JsonNode> statuses = objects(status, "containerStatuses", "status.containerStatuses");
         for (int i = 0; i < statuses.size(); i++) {
-            String path = "status.containerStatuses[" + i + "]";
-            Integer count = integer(statuses.get(i), "restartCount", path + ".restartCount");
-            restarts += count == null ? 0 : count;
-            JsonNode w = object(object(statuses.get(i), "state", path + ".state"), "waiting", path + ".state.waiting");
-            if (w != null && waiting == null) {
-                String reason = text(w, "reason", path + ".state.waiting.reason");
-                waiting = reason == null || reason.isEmpty() ? "Waiting" : reason;
+            try {
+                Integer count = integer(statuses.get(i), "restartCount", "restartCount");
+                restarts += count == null ? 0 : count;
+                JsonNode w = object(object(statuses.get(i), "state", "state"), "waiting", "state.waiting");
+                if (w != null && waiting == null) {
+                    String reason = text(w, "reason", "state.waiting.reason");
+                    waiting = reason == null || reason.isEmpty() ? "Waiting" : reason;
+                }
+            } catch (ModelException e) {
+                throw e.within("status.containerStatuses[" + i + "]");
             }
         }
         List<Toleration> tolerations = new ArrayList<>();
         List<JsonNode> tolerationList = objects(spec, "tolerations", "spec.tolerations");
         for (int i = 0; i < tolerationList.size(); i++) {
             JsonNode t = tolerationList.get(i);
-            String path = "spec.tolerations[" + i + "]";
-            Toleration.Operator op = toleranceOperator(text(t, "operator", path + ".operator"), path + ".operator");
-            tolerations.add(new Toleration(text(t, "key", path + ".key"), op, text(t, "value", path + ".value"),
-                    effect(text(t, "effect", path + ".effect"), path + ".effect", true)));
+            try {
+                Toleration.Operator op = toleranceOperator(text(t, "operator", "operator"), "operator");
+                tolerations.add(new Toleration(text(t, "key", "key"), op, text(t, "value", "value"),
+                        effect(text(t, "effect", "effect"), "effect", true)));
+            } catch (ModelException e) {
+                throw e.within("spec.tolerations[" + i + "]");
+            }
         }
         Integer priority = integer(spec, "priority", "spec.priority");
         JsonNode affinity = object(spec, "affinity", "spec.affinity");
-        return new PodState(namespace, name, text(meta, "uid", "metadata.uid"), textMap(meta, "labels", "metadata.labels"),
-                emptyToNull(text(spec, "nodeName", "spec.nodeName")), phase, ready,
-                time(text(meta, "creationTimestamp", "metadata.creationTimestamp"), "metadata.creationTimestamp"),
-                time(text(meta, "deletionTimestamp", "metadata.deletionTimestamp"), "metadata.deletionTimestamp"),
-                priority == null ? 0 : priority, text(spec, "priorityClassName", "spec.priorityClassName"), controller, mirror,
-                requests(spec, false), requests(spec, true), textMap(spec, "nodeSelector", "spec.nodeSelector"),
+        // read in the order the record lists them, so that of two faults the same one is named as always
+        String uid = text(meta, "uid", "metadata.uid");
+        Map<String, String> labels = textMap(meta, "labels", "metadata.labels");
+        String nodeName = emptyToNull(text(spec, "nodeName", "spec.nodeName"));
+        Instant created = time(text(meta, "creationTimestamp", "metadata.creationTimestamp"), "metadata.creationTimestamp");
+        Instant deleted = time(text(meta, "deletionTimestamp", "metadata.deletionTimestamp"), "metadata.deletionTimestamp");
+        String priorityClassName = text(spec, "priorityClassName", "spec.priorityClassName");
+        Resources[] requests = requests(spec);
+        return new PodState(namespace, name, uid, labels, nodeName, phase, ready, created, deleted,
+                priority == null ? 0 : priority, priorityClassName, controller, mirror,
+                requests[0], requests[1], textMap(spec, "nodeSelector", "spec.nodeSelector"),
                 affinity(affinity), tolerations, spreads(spec), claims, hostPaths, text(spec, "schedulerName", "spec.schedulerName"),
                 emptyDirs, disruption, List.copyOf(unsimulated), List.copyOf(hostPorts),
                 emptyToNull(text(status, "nominatedNodeName", "status.nominatedNodeName")), waiting, restarts, images,
@@ -367,21 +401,45 @@ public final class ModelConverter {
      * the regular containers (plus restartable sidecars) and any init container (plus the sidecars started
      * before it), plus the pod overhead. A container with a limit but no request requests its limit, as
      * the API server's defaulting would have made it.
+     *
+     * @return the requests ({@code [0]}) and the same with the scoring defaults for what a container does not
+     * request ({@code [1]}, PodState#nonZeroRequests), each container's quantities read once for both
      */
-    static Resources requests(JsonNode spec, boolean nonZero) {
-        Resources regular = Resources.NONE;
+    static Resources[] requests(JsonNode spec) {
         List<JsonNode> containers = objects(spec, "containers", "spec.containers");
+        List<JsonNode> inits = objects(spec, "initContainers", "spec.initContainers");
+        List<ContainerRequests> regulars = new ArrayList<>(containers.size());
         for (int i = 0; i < containers.size(); i++) {
-            regular = regular.plus(containerRequests(containers.get(i), "spec.containers[" + i + "]", nonZero));
+            try {
+                regulars.add(containerRequests(containers.get(i)));
+            } catch (ModelException e) {
+                throw e.within("spec.containers[" + i + "]");
+            }
+        }
+        List<ContainerRequests> initRequests = new ArrayList<>(inits.size());
+        boolean[] sidecar = new boolean[inits.size()];
+        for (int i = 0; i < inits.size(); i++) {
+            try {
+                initRequests.add(containerRequests(inits.get(i)));
+                sidecar[i] = "Always".equals(text(inits.get(i), "restartPolicy", "restartPolicy"));
+            } catch (ModelException e) {
+                throw e.within("spec.initContainers[" + i + "]");
+            }
+        }
+        return new Resources[]{podRequests(spec, regulars, initRequests, sidecar, false), podRequests(spec, regulars, initRequests, sidecar, true)};
+    }
+
+    private static Resources podRequests(JsonNode spec, List<ContainerRequests> regulars, List<ContainerRequests> inits,
+                                         boolean[] sidecar, boolean nonZero) {
+        Resources regular = Resources.NONE;
+        for (ContainerRequests c : regulars) {
+            regular = regular.plus(c.of(nonZero));
         }
         Resources sidecars = Resources.NONE;
         Resources initPeak = Resources.NONE;
-        List<JsonNode> inits = objects(spec, "initContainers", "spec.initContainers");
         for (int i = 0; i < inits.size(); i++) {
-            JsonNode c = inits.get(i);
-            String path = "spec.initContainers[" + i + "]";
-            Resources r = containerRequests(c, path, nonZero);
-            if ("Always".equals(text(c, "restartPolicy", path + ".restartPolicy"))) {
+            Resources r = inits.get(i).of(nonZero);
+            if (sidecar[i]) {
                 sidecars = sidecars.plus(r);
                 initPeak = initPeak.max(sidecars);
             } else {
@@ -408,25 +466,34 @@ public final class ModelConverter {
     static final long DEFAULT_MILLI_CPU_REQUEST = 100;
     static final long DEFAULT_MEMORY_REQUEST = 200L * 1024 * 1024;
 
-    private static Resources containerRequests(JsonNode c, String path, boolean nonZero) {
-        JsonNode r = object(c, "resources", path + ".resources");
-        JsonNode req = object(r, "requests", path + ".resources.requests");
-        JsonNode lim = object(r, "limits", path + ".resources.limits");
+    /** A container's requests as written: cpu or memory -1 when it names neither a request nor a limit of it. */
+    private record ContainerRequests(long cpu, long memory, Map<String, Long> others) {
+        Resources of(boolean nonZero) {
+            return new Resources(cpu >= 0 ? cpu : nonZero ? DEFAULT_MILLI_CPU_REQUEST : 0,
+                    memory >= 0 ? memory : nonZero ? DEFAULT_MEMORY_REQUEST : 0, others);
+        }
+    }
+
+    /** A container's requests; a fault's path is within the container ("resources.requests.cpu"). */
+    private static ContainerRequests containerRequests(JsonNode c) {
+        JsonNode r = object(c, "resources", "resources");
+        JsonNode req = object(r, "requests", "resources.requests");
+        JsonNode lim = object(r, "limits", "resources.limits");
         long cpu;
         if (req != null && req.has("cpu")) {
-            cpu = milli(req.get("cpu"), path + ".resources.requests.cpu");
+            cpu = milli(req.get("cpu"), "resources.requests.cpu");
         } else if (lim != null && lim.has("cpu")) {
-            cpu = milli(lim.get("cpu"), path + ".resources.limits.cpu");
+            cpu = milli(lim.get("cpu"), "resources.limits.cpu");
         } else {
-            cpu = nonZero ? DEFAULT_MILLI_CPU_REQUEST : 0;
+            cpu = -1;
         }
         long mem;
         if (req != null && req.has("memory")) {
-            mem = units(req.get("memory"), path + ".resources.requests.memory");
+            mem = units(req.get("memory"), "resources.requests.memory");
         } else if (lim != null && lim.has("memory")) {
-            mem = units(lim.get("memory"), path + ".resources.limits.memory");
+            mem = units(lim.get("memory"), "resources.limits.memory");
         } else {
-            mem = nonZero ? DEFAULT_MEMORY_REQUEST : 0;
+            mem = -1;
         }
         // every other resource by name; a limit without a request requests the limit, as the API server defaults it
         Map<String, Long> others = null;
@@ -434,7 +501,7 @@ public final class ModelConverter {
             if (q == null) {
                 continue;
             }
-            String kind = q == req ? ".resources.requests." : ".resources.limits.";
+            String kind = q == req ? "resources.requests." : "resources.limits.";
             for (var it = q.fieldNames(); it.hasNext(); ) {
                 String n = it.next();
                 if (n.equals("cpu") || n.equals("memory") || (q == lim && req != null && req.has(n))) {
@@ -443,10 +510,10 @@ public final class ModelConverter {
                 if (others == null) {
                     others = new java.util.TreeMap<>();
                 }
-                others.put(n, units(q.get(n), path + kind + n));
+                others.put(n, units(q.get(n), kind + n));
             }
         }
-        return new Resources(cpu, mem, others == null ? Map.of() : others);
+        return new ContainerRequests(cpu, mem, others == null ? Map.of() : others);
     }
 
     private static long milli(JsonNode q, String path) {

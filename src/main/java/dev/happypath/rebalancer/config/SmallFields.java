@@ -28,6 +28,8 @@ final class SmallFields<V> extends AbstractMap<String, V> {
     static final int LINEAR = 12;
 
     private String[] keys = new String[4];
+    /** The keys' hash codes (a String caches its own): a search compares these ints before any text. */
+    private int[] hashes = new int[4];
     private Object[] values = new Object[4];
     private int size;
     /** Once past {@link #LINEAR} fields; then the arrays are no longer used. */
@@ -40,9 +42,13 @@ final class SmallFields<V> extends AbstractMap<String, V> {
     }
 
     private int indexOf(Object key) {
+        if (!(key instanceof String k)) {
+            return -1;
+        }
+        int h = k.hashCode();
         for (int i = 0; i < size; i++) {
             // field names from the parser are canonical strings: identity first, then equals
-            if (keys[i] == key || keys[i].equals(key)) {
+            if (hashes[i] == h && (keys[i] == k || keys[i].equals(k))) {
                 return i;
             }
         }
@@ -84,6 +90,7 @@ final class SmallFields<V> extends AbstractMap<String, V> {
                 large.put(keys[j], (V) values[j]);
             }
             keys = null;
+            hashes = null;
             values = null;
             size = 0;
             large.put(key, value);
@@ -91,9 +98,11 @@ final class SmallFields<V> extends AbstractMap<String, V> {
         }
         if (size == keys.length) {
             keys = Arrays.copyOf(keys, size * 2);
+            hashes = Arrays.copyOf(hashes, size * 2);
             values = Arrays.copyOf(values, size * 2);
         }
         keys[size] = key;
+        hashes[size] = key.hashCode();
         values[size] = value;
         size++;
         return null;
@@ -116,6 +125,7 @@ final class SmallFields<V> extends AbstractMap<String, V> {
 
     private void removeAt(int i) {
         System.arraycopy(keys, i + 1, keys, i, size - i - 1);
+        System.arraycopy(hashes, i + 1, hashes, i, size - i - 1);
         System.arraycopy(values, i + 1, values, i, size - i - 1);
         size--;
         keys[size] = null;

@@ -378,4 +378,34 @@ class ModelConverterTest {
             org.assertj.core.api.Assertions.assertThat(ModelConverter.instant(text)).isEqualTo(expected);
         }
     }
+
+    /**
+     * A fault inside an element of a list is named by its whole path, whichever list it is in: the loops name
+     * the element only once one is at fault, and must still say exactly where.
+     */
+    @ParameterizedTest(name = "{1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "status: { conditions: [ { type: Ready, status: 'True' }, { type: {} } ] }| status.conditions[1].type",
+            "metadata: { name: p, namespace: a, ownerReferences: [ { kind: ReplicaSet, controller: maybe } ] }| metadata.ownerReferences[0].controller",
+            "metadata: { name: p, namespace: a, annotations: { happypath.dev/evict: { no: 1 } } }| metadata.annotations.happypath.dev/evict",
+            "spec: { volumes: [ { name: a, emptyDir: {} }, { name: b, emptyDir: { sizeLimit: [ 1 ] } } ] }| spec.volumes[1].emptyDir.sizeLimit",
+            "spec: { volumes: [ { name: a, persistentVolumeClaim: { claimName: [ x ] } } ] }| spec.volumes[0].persistentVolumeClaim.claimName",
+            "spec: { containers: [ { name: a }, { name: b, image: { x: 1 } } ] }| spec.containers[1].image",
+            "spec: { initContainers: [ { name: i, restartPolicy: Always, ports: [ { containerPort: 1 }, { hostPort: x } ] } ] }| spec.initContainers[0].ports[1].hostPort",
+            "spec: { initContainers: [ { name: i }, { name: j, restartPolicy: [ Always ] } ] }| spec.initContainers[1].restartPolicy",
+            "spec: { containers: [ { name: a, resources: { limits: { nvidia.com/gpu: x } } } ] }| spec.containers[0].resources.limits.nvidia.com/gpu",
+            "spec: { containers: [ { name: a }, { name: b, resources: { requests: { cpu: 1, memory: 12Q } } } ] }| spec.containers[1].resources.requests.memory",
+            "spec: { initContainers: [ { name: i, resources: { limits: { cpu: many } } } ] }| spec.initContainers[0].resources.limits.cpu",
+            "status: { containerStatuses: [ { restartCount: 1 }, { state: { waiting: { reason: [ x ] } } } ] }| status.containerStatuses[1].state.waiting.reason",
+            "status: { containerStatuses: [ { restartCount: lots } ] }| status.containerStatuses[0].restartCount",
+            "spec: { tolerations: [ { key: a, operator: Exists }, { key: b, operator: Maybe } ] }| spec.tolerations[1].operator",
+            "spec: { tolerations: [ { key: a, effect: Sometimes } ] }| spec.tolerations[0].effect",
+    })
+    void aFaultInAListIsNamedByItsWholePath(String part, String path) throws IOException {
+        ObjectNode pod = (ObjectNode) YAML.readTree("{ kind: Pod, metadata: { name: p, namespace: a }, spec: { containers: [] } }");
+        ObjectNode given = (ObjectNode) YAML.readTree("{ " + part + " }");
+        given.fields().forEachRemaining(e -> pod.set(e.getKey(), e.getValue()));
+        assertThatThrownBy(() -> wire(pod)).isInstanceOf(ModelException.class)
+                .satisfies(e -> assertThat(((ModelException) e).path()).isEqualTo(path));
+    }
 }
