@@ -153,6 +153,9 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
             // say it: client-go reads a body without a Content-Type as its own default, protobuf for kubectl drain/cordon
             response.setHeader("Content-Type", "application/json");
         }
+        if (response != null && request.method() == HttpMethod.GET) {
+            compressed(request, response);
+        }
         record(method, path, response == null ? 0 : response.code(),
                 EVICTION.matcher(pathOnly(path)).matches() ? preconditionUid(body) : null);
         return response;
@@ -260,6 +263,42 @@ public class ApiDispatcher extends KubernetesCrudDispatcher {
     }
 
     /** A GET: field selectors applied (CRUD mode ignores them), and a Table when the client asks for one. */
+    /** Responses larger than this are sent gzip-compressed to a client that accepts it, as the API server does. */
+    public static final int GZIP_THRESHOLD_BYTES = 128 * 1024;
+
+    /**
+     * A real API server compresses a large GET or LIST response when the client sends {@code Accept-Encoding:
+     * gzip} (APIResponseCompression, on by default since Kubernetes 1.16; gzip level 1); so does this one, so
+     * that a client's reading of compressed pages is what is tested and measured.
+     */
+    private final java.util.concurrent.atomic.AtomicLong compressedResponses = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many responses went out gzip-compressed. */
+    public long compressedResponses() {
+        return compressedResponses.get();
+    }
+
+    private void compressed(RecordedRequest request, MockResponse response) {
+        String accepts = request.getHeader("Accept-Encoding");
+        if (accepts == null || !accepts.toLowerCase(java.util.Locale.ROOT).contains("gzip") || response.header("Content-Encoding") != null
+                || response.getBody() == null || response.getBody().size() <= GZIP_THRESHOLD_BYTES) {
+            return;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) (response.getBody().size() / 8));
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(out, 64 * 1024) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+            }
+        }) {
+            gzip.write(response.getBody().getBytes());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        response.setBody(out.toByteArray());
+        response.setHeader("Content-Encoding", "gzip");
+        compressedResponses.incrementAndGet();
+    }
+
     private MockResponse read(RecordedRequest request, String path) {
         List<FieldSelectors.Requirement> fields;
         try {

@@ -190,6 +190,41 @@ class PagedReadTest {
         }
     }
 
+    /**
+     * As a real API server (APIResponseCompression): a large page is gzip-compressed for a client that asks,
+     * and only then; the reader asks, and reads the same cluster from compressed pages as from plain ones.
+     */
+    @Test
+    void aLargePageIsSentCompressedToAClientThatAcceptsGzip() throws Exception {
+        try (InProcessApi api = seeded()) {
+            String base = api.url().replaceAll("/$", "");
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<byte[]> plain = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/pods?limit=500")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+            assertThat(plain.body().length).isGreaterThan(ApiDispatcher.GZIP_THRESHOLD_BYTES);
+            HttpResponse<byte[]> gzipped = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/pods?limit=500"))
+                    .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(gzipped.headers().firstValue("Content-Encoding")).contains("gzip");
+            assertThat(gzipped.body().length).isLessThan(plain.body().length / 4);
+            try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body()))) {
+                JsonNode inflated = JSON.readTree(in);
+                assertThat(inflated.get("items")).hasSize(300);
+                assertThat(inflated).isEqualTo(JSON.readTree(plain.body()));
+            }
+            HttpResponse<byte[]> small = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/pods?limit=2"))
+                    .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(small.headers().firstValue("Content-Encoding")).as("a small page is sent as it is").isEmpty();
+
+            long before = api.dispatcher().compressedResponses();
+            ClusterSnapshot fromSmallPages = read(api, 7);
+            assertThat(api.dispatcher().compressedResponses()).as("pages of 7 are small").isEqualTo(before);
+            ClusterSnapshot fromLargePages = read(api, 500);
+            assertThat(api.dispatcher().compressedResponses() - before).as("the reader's large pages came compressed").isPositive();
+            assertSame(fromLargePages, fromSmallPages);
+        }
+    }
+
     @Test
     void kubectlPagesThroughTheSameList() throws Exception {
         try (InProcessApi api = seeded()) {
