@@ -216,4 +216,21 @@ class ConveniencesTest {
                 .filter(l -> l.matches("  \\S.*")).map(l -> l.strip().split("\\s+")[0]).toList();
         assertThat(names).containsExactly("plan", "run", "daemon", "advise", "init", "check", "version", "completion", "demo", "help");
     }
+
+    /**
+     * A command named first is built alone (a CronJob pass need not build every command's model): its help and
+     * its answers to mistakes are the same as when every command is built, as "help COMMAND" builds them.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"plan", "run", "daemon", "advise", "init", "check"})
+    void aCommandBuiltAloneSaysWhatItSaysAmongTheOthers(String command) {
+        assertThat(Cli.BUILT_ALONE).contains(command);
+        PlanCommandTest.Run alone = cli(command, "--help");
+        PlanCommandTest.Run amongAll = cli("help", command);
+        assertThat(alone.code()).isZero();
+        assertThat(alone.out()).contains("Usage: happypath-rebalancer " + command).isEqualTo(amongAll.out());
+        PlanCommandTest.Run mistyped = cli(command, "--no-such-option");
+        assertThat(mistyped.code()).isEqualTo(ExitCode.INVALID_INPUT);
+        assertThat(mistyped.err()).startsWith("error: ").contains("Try 'happypath-rebalancer " + command + " --help' for usage.");
+    }
 }
