@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -93,14 +94,15 @@ public final class ClusterReader {
     private <R> List<R> list(String resource, String path, String kind, Function<JsonNode, R> convert) {
         for (int restarts = 0; ; restarts++) {
             List<R> out = new ArrayList<>();
-            String token = null;
+            Page current = ask(path, null);
             try {
-                do {
-                    token = page(resource, path, token, out, kind, convert);
-                } while (token != null);
+                while (current != null) {
+                    Page next = read(resource, path, current, out, kind, convert);
+                    current = next;
+                }
                 return out;
             } catch (KubernetesClientException e) {
-                if (e.getCode() != 410 || token == null) {
+                if (e.getCode() != 410 || current.token() == null) {
                     throw ApiErrors.describe(e, "list", resource, "at cluster scope", String.valueOf(client.getMasterUrl()));
                 }
                 // 410 Gone on a continue token: the API server no longer holds the view the first page was
@@ -118,11 +120,25 @@ public final class ClusterReader {
         }
     }
 
-    /**
-     * Reads one page of a LIST into {@code out}, item by item, and returns the token of the next page, or
-     * null when this was the last (or the server does not page: it may ignore {@code limit}).
-     */
-    private <R> String page(String resource, String path, String token, List<R> out, String kind, Function<JsonNode, R> convert) {
+    /** A page asked for: the continue token it was asked with (null: the first), its request and the answer to come. */
+    private record Page(String token, HttpRequest request, CompletableFuture<HttpResponse<InputStream>> response) {
+
+        /** A page asked for but not to be read (the read of the one before it failed): its answer is closed when it comes. */
+        void discard() {
+            response.whenComplete((r, failed) -> {
+                if (r != null) {
+                    try {
+                        r.body().close();
+                    } catch (IOException | RuntimeException ignored) {
+                        // nothing was read from it; the connection goes back or is dropped either way
+                    }
+                }
+            });
+        }
+    }
+
+    /** Sends the request for one page; the answer is read by {@link #read}. */
+    private Page ask(String path, String token) {
         HttpClient http = client.getHttpClient();
         StringBuilder uri = new StringBuilder(URLUtils.join(client.getMasterUrl().toString(), path));
         if (chunkSize > 0) {
@@ -138,7 +154,19 @@ public final class ClusterReader {
                 .header("Accept-Encoding", "gzip")
                 .timeout(client.getConfiguration().getRequestTimeout(), TimeUnit.MILLISECONDS)
                 .build();
-        HttpResponse<InputStream> response = send(http, request);
+        return new Page(token, request, http.sendAsync(request, InputStream.class));
+    }
+
+    /**
+     * Reads one page into {@code out}, item by item, and returns the next page, or null when this was the last
+     * (or the server does not page: it may ignore {@code limit}). The next page is asked for as soon as this
+     * one's continue token is read, which a real API server writes before the items: the server prepares it
+     * while this one is converted, instead of each waiting for the other (docs/performance.md, Paged reads).
+     */
+    private <R> Page read(String resource, String path, Page page, List<R> out, String kind, Function<JsonNode, R> convert) {
+        HttpRequest request = page.request();
+        HttpResponse<InputStream> response = answer(page);
+        Page[] next = {null};
         // the request timeout ends at the headers; a body that stops coming is given up after as long without a byte
         Duration idle = Duration.ofMillis(Math.max(1, client.getConfiguration().getRequestTimeout()));
         try (StalledBodyGuard body = StalledBodyGuard.watch(response.body(), idle); InputStream content = decoded(response, body)) {
@@ -146,8 +174,15 @@ public final class ClusterReader {
                 throw failure(request, response.code(), response.message(), content);
             }
             try (JsonParser parser = JSON.createParser(content)) {
-                String next = items(parser, kind, item -> out.add(convert(item, kind, convert)));
-                return next == null || next.isEmpty() || chunkSize <= 0 ? null : next;
+                String token = items(parser, kind, item -> out.add(convert(item, kind, convert)), continued -> {
+                    if (next[0] == null && chunkSize > 0 && !continued.isEmpty()) {
+                        next[0] = ask(path, continued);
+                    }
+                });
+                if (next[0] == null && token != null && !token.isEmpty() && chunkSize > 0) {
+                    next[0] = ask(path, token);
+                }
+                return next[0];
             } catch (IOException e) {
                 if (body.stalled()) {
                     throw new RuntimeFailure("the API server at " + client.getMasterUrl() + " stopped sending the LIST of " + resource
@@ -157,7 +192,17 @@ public final class ClusterReader {
                 throw e;
             }
         } catch (IOException e) {
+            discard(next[0]);
             throw new KubernetesClientException("Error executing: " + request.method() + " at: " + request.uri() + ". Cause: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            discard(next[0]);
+            throw e;
+        }
+    }
+
+    private static void discard(Page page) {
+        if (page != null) {
+            page.discard();
         }
     }
 
@@ -197,12 +242,13 @@ public final class ClusterReader {
                 + status.getMessage() + ". Received status: " + status + ".", code, status);
     }
 
-    /** Waits for the response as the client's own operations do, keeping the cause for the message. */
-    private static HttpResponse<InputStream> send(HttpClient http, HttpRequest request) {
+    /** Waits for a page's response as the client's own operations do, keeping the cause for the message. */
+    private static HttpResponse<InputStream> answer(Page page) {
         try {
-            return http.sendAsync(request, InputStream.class).get();
+            return page.response().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            page.discard();
             InterruptedIOException ie = new InterruptedIOException();
             ie.initCause(e);
             throw KubernetesClientException.launderThrowable(ie);
@@ -217,10 +263,11 @@ public final class ClusterReader {
 
     /**
      * Hands each element of the top-level {@code items} array (of {@code kind}) to {@code each}, one at a time, and returns
-     * the list's {@code metadata.continue} (null when there is none). A real server writes metadata before
-     * items, but either order is read.
+     * the list's {@code metadata.continue} (null when there is none), which is also handed to {@code continued}
+     * as soon as it is read. A real server writes metadata before items, but either order is read.
      */
-    private static String items(JsonParser parser, String kind, java.util.function.Consumer<JsonNode> each) throws IOException {
+    private static String items(JsonParser parser, String kind, java.util.function.Consumer<JsonNode> each,
+                                java.util.function.Consumer<String> continued) throws IOException {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             throw new IOException("the response is not a Kubernetes List");
         }
@@ -239,6 +286,7 @@ public final class ClusterReader {
                     JsonToken v = parser.nextToken();
                     if (name.equals("continue") && v == JsonToken.VALUE_STRING) {
                         next = parser.getText();
+                        continued.accept(next);
                     } else {
                         parser.skipChildren();
                     }

@@ -22,6 +22,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -280,5 +281,65 @@ class PagedReadTest {
             assertThat(((String) refused[1]).strip()).doesNotContain("\n").contains("--chunk-size").contains("got -1");
             assertThat(api.dispatcher().requests()).isEmpty();
         }
+    }
+
+    /**
+     * The next page is asked for as soon as a page's continue token is read, while its items are still being
+     * read: this server holds the first page open, mid-items, until the second is asked for, which a reader
+     * that asks only after a whole page never does (it would wait for the deadline, then fail).
+     */
+    @Test
+    void theNextPageIsAskedForWhileThisOneIsRead() throws Exception {
+        java.util.concurrent.CountDownLatch secondAsked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean askedWhileFirstOpen = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean firstOpen = new java.util.concurrent.atomic.AtomicBoolean();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+        server.setExecutor(threads);
+        server.createContext("/api/v1/nodes", exchange -> {
+            String query = exchange.getRequestURI().getQuery();
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 0);
+            try (java.io.OutputStream body = exchange.getResponseBody()) {
+                if (!query.contains("continue=")) {
+                    firstOpen.set(true);
+                    body.write(("{\"kind\":\"NodeList\",\"metadata\":{\"continue\":\"page-2\"},\"items\":[" + node("n1") + ",").getBytes(StandardCharsets.UTF_8));
+                    body.flush();
+                    boolean asked;
+                    try {
+                        asked = secondAsked.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        asked = false;
+                    }
+                    firstOpen.set(false);
+                    body.write((node("n2") + "]}").getBytes(StandardCharsets.UTF_8));
+                    assertThat(asked).isTrue();
+                } else {
+                    askedWhileFirstOpen.set(firstOpen.get());
+                    secondAsked.countDown();
+                    body.write(("{\"kind\":\"NodeList\",\"metadata\":{},\"items\":[" + node("n3") + "]}").getBytes(StandardCharsets.UTF_8));
+                }
+            }
+        });
+        server.start();
+        try {
+            io.fabric8.kubernetes.client.Config config = io.fabric8.kubernetes.client.Config.empty();
+            config.setMasterUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+            config.setRequestTimeout(10_000);
+            List<dev.happypath.rebalancer.snapshot.NodeState> nodes;
+            try (KubernetesClient client = KubernetesClients.create(config)) {
+                nodes = new ClusterReader(client, CLOCK, 2).readNodes();
+            }
+            assertThat(nodes).extracting(dev.happypath.rebalancer.snapshot.NodeState::name).containsExactly("n1", "n2", "n3");
+            assertThat(askedWhileFirstOpen).as("the second page was asked for while the first was still open").isTrue();
+        } finally {
+            server.stop(0);
+            threads.shutdownNow();
+        }
+    }
+
+    private static String node(String name) {
+        return "{\"metadata\":{\"name\":\"" + name + "\"},\"status\":{\"allocatable\":{\"cpu\":\"2\",\"memory\":\"4Gi\",\"pods\":\"110\"}}}";
     }
 }
