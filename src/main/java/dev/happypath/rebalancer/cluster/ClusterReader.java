@@ -97,8 +97,8 @@ public final class ClusterReader {
             Page current = ask(path, null);
             try {
                 while (current != null) {
-                    Page next = read(resource, path, current, out, kind, convert);
-                    current = next;
+                    // on a failure, current stays the page that failed (its token decides a 410's restart)
+                    current = read(resource, path, current, out, kind, convert);
                 }
                 return out;
             } catch (KubernetesClientException e) {
