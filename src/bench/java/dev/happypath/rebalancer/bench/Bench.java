@@ -63,6 +63,13 @@ public final class Bench {
      */
     private static final Path IMAGE_JAR = Path.of(System.getProperty("bench.imageJar", "target/happypath-rebalancer-cluster.jar"));
     private static final Path DOCKERFILE = Path.of("cronjob/Dockerfile");
+    /**
+     * A previous build's target directory (-Dbench.baseline=DIR, with its happypath-rebalancer.jar and its
+     * production jar), or null. The whole-process figures are then measured on both builds, one run of each in
+     * turn: a machine whose speed drifts within minutes (docs/performance.md) moves both alike, so the pair
+     * says what the change did where lone medians of two bench runs would not.
+     */
+    private static final Path BASELINE = System.getProperty("bench.baseline", "").isBlank() ? null : Path.of(System.getProperty("bench.baseline"));
     private static final Path IDP_DUMP = Path.of("config/examples/idp-lifeboat-after-recovery.yaml");
     private static final String NOW = "2026-11-21T10:00:00Z";
     private static final int SNAPSHOT_PODS = 30_000;
@@ -125,7 +132,8 @@ public final class Bench {
     private void idp() throws Exception {
         List<String> imageFlags = imageFlags();
         System.out.println("[idp] building the image's AppCDS archive as cronjob/Dockerfile does ...");
-        Path archive = appCdsArchive();
+        Path archive = appCdsArchive(IMAGE_JAR, "");
+        Path baselineArchive = BASELINE == null ? null : appCdsArchive(BASELINE.resolve(IMAGE_JAR.getFileName()), "baseline-");
         List<String> flags = imageFlags.stream()
                 .map(f -> f.startsWith("-XX:SharedArchiveFile=") ? "-XX:SharedArchiveFile=" + archive : f).toList();
         boolean kubectl = onPath("kubectl");
@@ -134,6 +142,8 @@ public final class Bench {
             List<String> pass = new ArrayList<>(List.of("java"));
             pass.addAll(flags);
             pass.addAll(List.of("-jar", IMAGE_JAR.toString(), "run", "--dry-run", "--kubeconfig", kubeconfig.toString(), "-o", "json"));
+            List<String> basePass = onBaseline(pass, baselineArchive);
+            List<Processes.Sample> baseline = new ArrayList<>();
             // kubectl keeps its discovery in a cache directory; the warm-up run fills it, as a kubectl
             // used twice would: the floor is the cheapest read kubectl makes.
             List<String> get = List.of("kubectl", "--kubeconfig", kubeconfig.toString(), "--cache-dir", work.resolve("kubectl-cache").toString(),
@@ -141,6 +151,9 @@ public final class Bench {
             System.out.println("[idp] " + runs + " runs of `run --dry-run`" + (kubectl ? " and of `kubectl get`, alternating" : "")
                     + " (after one warm-up run each) ...");
             check(processes.run(pass), "run --dry-run");
+            if (basePass != null) {
+                check(processes.run(basePass), "run --dry-run (baseline)");
+            }
             if (kubectl) {
                 check(processes.run(get), "kubectl get");
             }
@@ -150,6 +163,9 @@ public final class Bench {
             List<Integer> kubectlRequests = new ArrayList<>();
             Set<String> paths = new java.util.TreeSet<>();
             for (int i = 0; i < runs; i++) {
+                if (basePass != null) {
+                    baseline.add(check(processes.run(basePass), "run --dry-run (baseline)"));
+                }
                 api.clearRequests();
                 Processes.Sample s = check(processes.run(pass), "run --dry-run");
                 List<ApiDispatcher.LoggedRequest> log = api.requests();
@@ -182,6 +198,7 @@ public final class Bench {
                         "≤ 1.0 s", cpu <= 1.0);
             }
             row("IDP `run --dry-run`: API requests", String.format(Locale.ROOT, "%.0f", req), spreadInt(requests), "≤ 6", req <= 6);
+            baselineRows("IDP `run --dry-run`", baseline, ours);
             if (kubectl) {
                 double kwall = median(theirs, Processes.Sample::wallSeconds);
                 double krss = median(theirs, s -> s.peakRssKib() / 1024.0);
@@ -216,25 +233,25 @@ public final class Bench {
      * training runs load that need no cluster (an offline plan of a bundled example, a run against an
      * address where nothing listens), dumped into a static archive.
      */
-    private Path appCdsArchive() throws IOException {
+    private Path appCdsArchive(Path jar, String prefix) throws IOException {
         Path unreachable = work.resolve("unreachable.kubeconfig");
         Files.writeString(unreachable, String.join("\n", "apiVersion: v1", "kind: Config",
                 "clusters: [ { name: none, cluster: { server: \"https://127.0.0.1:1\" } } ]",
                 "users: [ { name: none, user: { token: none } } ]",
                 "contexts: [ { name: none, context: { cluster: none, user: none } } ]", "current-context: none") + "\n");
-        Path planList = work.resolve("plan.lst");
-        Path runList = work.resolve("run.lst");
-        check(processes.run(List.of("java", "-Xshare:off", "-XX:DumpLoadedClassList=" + planList, "-jar", IMAGE_JAR.toString(),
+        Path planList = work.resolve(prefix + "plan.lst");
+        Path runList = work.resolve(prefix + "run.lst");
+        check(processes.run(List.of("java", "-Xshare:off", "-XX:DumpLoadedClassList=" + planList, "-jar", jar.toString(),
                 "plan", "--snapshot", IDP_DUMP.toString(), "-o", "json")), "AppCDS training: plan");
-        processes.run(List.of("java", "-Xshare:off", "-XX:DumpLoadedClassList=" + runList, "-jar", IMAGE_JAR.toString(),
+        processes.run(List.of("java", "-Xshare:off", "-XX:DumpLoadedClassList=" + runList, "-jar", jar.toString(),
                 "run", "--dry-run", "--kubeconfig", unreachable.toString()));
         Set<String> classes = new java.util.TreeSet<>(Files.readAllLines(planList));
         classes.addAll(Files.readAllLines(runList));
-        Path list = work.resolve("classes.lst");
+        Path list = work.resolve(prefix + "classes.lst");
         Files.write(list, classes);
-        Path archive = work.resolve("happypath-rebalancer.jsa");
+        Path archive = work.resolve(prefix + "happypath-rebalancer.jsa");
         check(processes.run(List.of("java", "-Xshare:dump", "-XX:SharedClassListFile=" + list, "-XX:SharedArchiveFile=" + archive,
-                "-jar", IMAGE_JAR.toString())), "AppCDS dump");
+                "-jar", jar.toString())), "AppCDS dump");
         return archive;
     }
 
@@ -273,8 +290,16 @@ public final class Bench {
         int n = Math.max(3, runs / 2);
         System.out.println("[snapshot] " + n + " runs of `plan --snapshot` (after one warm-up run) ...");
         check(processes.run(plan), "plan --snapshot");
+        List<String> basePlan = onBaseline(plan, null);
+        List<Processes.Sample> baseline = new ArrayList<>();
+        if (basePlan != null) {
+            check(processes.run(basePlan), "plan --snapshot (baseline)");
+        }
         List<Processes.Sample> samples = new ArrayList<>();
         for (int i = 0; i < n; i++) {
+            if (basePlan != null) {
+                baseline.add(check(processes.run(basePlan), "plan --snapshot (baseline)"));
+            }
             samples.add(check(processes.run(plan), "plan --snapshot"));
         }
         notes.add(String.format(Locale.ROOT, "Snapshot: %s, %,d bytes (%d nodes, %d pods, kubectl-style JSON with the fields a real API server fills),"
@@ -287,6 +312,7 @@ public final class Bench {
         row("`plan --snapshot` 30,000 pods: peak RSS", mib(rss), spread(samples, s -> s.peakRssKib() / 1024.0, "%.0f"), "≤ 512 MiB", rss <= 512);
         row("`plan --snapshot` 30,000 pods: report size (-o json)", String.format(Locale.ROOT, "%.0f MB", Files.size(samples.get(0).stdout()) / 1e6),
                 "", "", null);
+        baselineRows("`plan --snapshot` 30,000 pods", baseline, samples);
         // With default flags the JVM may grow its heap to a quarter of the machine's memory, and G1 does
         // when allocation is brisk: the peak says as much about the machine as about the work. The same
         // runs with a bounded heap show what the work itself needs.
@@ -326,11 +352,21 @@ public final class Bench {
             int n = Math.max(3, runs / 2);
             System.out.println("[live] " + n + " runs of `run --dry-run` over the API (after one warm-up run) ...");
             Processes.Sample warm = check(processes.run(pass), "run --dry-run (30,000 pods)");
+            List<String> basePass = onBaseline(pass, null);
+            List<Processes.Sample> baseline = new ArrayList<>();
+            if (basePass != null) {
+                check(processes.run(basePass), "run --dry-run (30,000 pods, baseline)");
+            }
             toServer.println("requests");
             fromServer.readLine();
             List<Processes.Sample> samples = new ArrayList<>();
             List<Integer> requests = new ArrayList<>();
             for (int i = 0; i < n; i++) {
+                if (basePass != null) {
+                    baseline.add(check(processes.run(basePass), "run --dry-run (30,000 pods, baseline)"));
+                    toServer.println("requests");
+                    fromServer.readLine();
+                }
                 samples.add(check(processes.run(pass), "run --dry-run (30,000 pods)"));
                 toServer.println("requests");
                 requests.add(Integer.parseInt(fromServer.readLine().strip()));
@@ -352,6 +388,7 @@ public final class Bench {
             }
             row("live `run --dry-run` 30,000 pods: API requests (pages)", String.format(Locale.ROOT, "%.0f", medianInt(requests)),
                     spreadInt(requests), "", null);
+            baselineRows("live `run --dry-run` 30,000 pods", baseline, samples);
         } finally {
             server.getOutputStream().close();
             if (!server.waitFor(60, TimeUnit.SECONDS)) {
@@ -460,6 +497,60 @@ public final class Bench {
     }
 
     // --- helpers -----------------------------------------------------------------------------------
+
+    /** The same command on the baseline's jar (and archive, when given), or null without a baseline. */
+    private static List<String> onBaseline(List<String> command, Path archive) {
+        if (BASELINE == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (String part : command) {
+            if (part.equals(JAR.toString())) {
+                out.add(BASELINE.resolve(JAR.getFileName()).toString());
+            } else if (part.equals(IMAGE_JAR.toString())) {
+                out.add(BASELINE.resolve(IMAGE_JAR.getFileName()).toString());
+            } else if (archive != null && part.startsWith("-XX:SharedArchiveFile=")) {
+                out.add("-XX:SharedArchiveFile=" + archive);
+            } else {
+                out.add(part);
+            }
+        }
+        return out;
+    }
+
+    /** The baseline's wall, peak RSS and CPU beside this build's, and the change, as rows after the figure's own. */
+    private void baselineRows(String figure, List<Processes.Sample> baseline, List<Processes.Sample> current) {
+        if (baseline.isEmpty()) {
+            return;
+        }
+        double bw = median(baseline, Processes.Sample::wallSeconds);
+        double cw = median(current, Processes.Sample::wallSeconds);
+        double br = median(baseline, s -> s.peakRssKib() / 1024.0);
+        double cr = median(current, s -> s.peakRssKib() / 1024.0);
+        row(figure + " — baseline " + BASELINE + ", in turn: wall", seconds(bw), spread(baseline, Processes.Sample::wallSeconds, "%.2f"), "", null);
+        row(figure + " — baseline: peak RSS", mib(br), spread(baseline, s -> s.peakRssKib() / 1024.0, "%.0f"), "", null);
+        if (Processes.GNU_TIME) {
+            row(figure + " — baseline: CPU, user + system", seconds(median(baseline, Processes.Sample::cpuSeconds)),
+                    spread(baseline, Processes.Sample::cpuSeconds, "%.2f"), "", null);
+        }
+        row(figure + " — this build against the baseline", String.format(Locale.ROOT, "wall %+.0f%%, RSS %+.0f%%", (cw / bw - 1) * 100,
+                (cr / br - 1) * 100), "", "", null);
+        Path ours = current.get(current.size() - 1).stdout();
+        Path theirs = baseline.get(baseline.size() - 1).stdout();
+        try {
+            if (!withoutRunFacts(Files.readString(ours)).equals(withoutRunFacts(Files.readString(theirs)))) {
+                notes.add(figure + ": the baseline's report differs from this build's (last run of each: " + theirs + ", " + ours + ").");
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A JSON report without what differs from run to run (its id, when it was made, how long it took). */
+    private static String withoutRunFacts(String report) {
+        return report.lines().filter(l -> !l.contains("\"runId\"") && !l.contains("\"generatedAt\"") && !l.contains("Duration"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
 
     private static List<String> summary(Decision d) {
         return d.plan().moves().stream().map(m -> m.pod().key() + " " + m.outcome() + " " + m.target() + " " + m.details()).toList();
