@@ -169,21 +169,24 @@ public final class ClusterReader {
         Page[] next = {null};
         // the request timeout ends at the headers; a body that stops coming is given up after as long without a byte
         Duration idle = Duration.ofMillis(Math.max(1, client.getConfiguration().getRequestTimeout()));
-        try (StalledBodyGuard body = StalledBodyGuard.watch(response.body(), idle); InputStream content = decoded(response, body)) {
-            if (!response.isSuccessful()) {
-                throw failure(request, response.code(), response.message(), content);
-            }
-            try (JsonParser parser = JSON.createParser(content)) {
-                String token = items(parser, kind, item -> out.add(convert(item, kind, convert)), continued -> {
-                    if (next[0] == null && chunkSize > 0 && !continued.isEmpty()) {
-                        next[0] = ask(path, continued);
-                    }
-                });
-                if (next[0] == null && token != null && !token.isEmpty() && chunkSize > 0) {
-                    next[0] = ask(path, token);
+        try (StalledBodyGuard body = StalledBodyGuard.watch(response.body(), idle)) {
+            try (InputStream content = decoded(response, body)) {
+                if (!response.isSuccessful()) {
+                    throw failure(request, response.code(), response.message(), content);
                 }
-                return next[0];
+                try (JsonParser parser = JSON.createParser(content)) {
+                    String token = items(parser, kind, item -> out.add(convert(item, kind, convert)), continued -> {
+                        if (next[0] == null && chunkSize > 0 && !continued.isEmpty()) {
+                            next[0] = ask(path, continued);
+                        }
+                    });
+                    if (next[0] == null && token != null && !token.isEmpty() && chunkSize > 0) {
+                        next[0] = ask(path, token);
+                    }
+                    return next[0];
+                }
             } catch (IOException e) {
+                // wherever the body stopped: a compressed page's header, an error's Status, the items
                 if (body.stalled()) {
                     throw new RuntimeFailure("the API server at " + client.getMasterUrl() + " stopped sending the LIST of " + resource
                             + " (nothing for " + idle.toSeconds() + " s after " + body.bytes() + " bytes of a page, " + out.size()

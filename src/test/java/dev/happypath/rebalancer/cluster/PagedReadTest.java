@@ -293,10 +293,7 @@ class PagedReadTest {
         java.util.concurrent.CountDownLatch secondAsked = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean askedWhileFirstOpen = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicBoolean firstOpen = new java.util.concurrent.atomic.AtomicBoolean();
-        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
-        server.setExecutor(threads);
-        server.createContext("/api/v1/nodes", exchange -> {
+        try (RawServer server = RawServer.answering("/api/v1/nodes", exchange -> {
             String query = exchange.getRequestURI().getQuery();
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, 0);
@@ -321,19 +318,80 @@ class PagedReadTest {
                     body.write(("{\"kind\":\"NodeList\",\"metadata\":{},\"items\":[" + node("n3") + "]}").getBytes(StandardCharsets.UTF_8));
                 }
             }
-        });
-        server.start();
-        try {
-            io.fabric8.kubernetes.client.Config config = io.fabric8.kubernetes.client.Config.empty();
-            config.setMasterUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/");
-            config.setRequestTimeout(10_000);
-            List<dev.happypath.rebalancer.snapshot.NodeState> nodes;
-            try (KubernetesClient client = KubernetesClients.create(config)) {
-                nodes = new ClusterReader(client, CLOCK, 2).readNodes();
-            }
+        }, new java.util.concurrent.CountDownLatch(1))) {
+            List<dev.happypath.rebalancer.snapshot.NodeState> nodes = server.readNodes(10_000);
             assertThat(nodes).extracting(dev.happypath.rebalancer.snapshot.NodeState::name).containsExactly("n1", "n2", "n3");
             assertThat(askedWhileFirstOpen).as("the second page was asked for while the first was still open").isTrue();
-        } finally {
+        }
+    }
+
+    /** An answer in an encoding the reader did not ask for is refused in words, not parsed as JSON. */
+    @Test
+    void anAnswerInAnotherEncodingThanAskedForIsRefused() throws Exception {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        try (RawServer server = RawServer.answering("/api/v1/nodes", exchange -> {
+            exchange.getResponseHeaders().add("Content-Encoding", "br");
+            exchange.sendResponseHeaders(200, 0);
+            try (java.io.OutputStream body = exchange.getResponseBody()) {
+                body.write(new byte[]{1, 2, 3});
+            }
+        }, done)) {
+            assertThatThrownBy(() -> server.readNodes(10_000)).hasMessageContaining("Content-Encoding br");
+        }
+    }
+
+    /**
+     * A compressed page that stops before its gzip header is a stalled LIST, in the same words as one that
+     * stops among its items, after as long without a byte as the request timeout.
+     */
+    @Test
+    void aCompressedPageThatStopsInItsHeaderIsAStalledList() throws Exception {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        try (RawServer server = RawServer.answering("/api/v1/nodes", exchange -> {
+            exchange.getResponseHeaders().add("Content-Encoding", "gzip");
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write(new byte[]{0x1f});
+            exchange.getResponseBody().flush();
+            try {
+                // silent until the test is over (or a deadline), the connection left open
+                done.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        }, done)) {
+            assertThatThrownBy(() -> server.readNodes(1_000)).isInstanceOf(RuntimeFailure.class)
+                    .hasMessageContaining("stopped sending the LIST of nodes (nothing for 1 s after 1 bytes of a page");
+        }
+    }
+
+    /** A JDK HTTP server answering one path as a handler says; closing it releases {@code done} first. */
+    private record RawServer(com.sun.net.httpserver.HttpServer server, java.util.concurrent.ExecutorService threads,
+                             java.util.concurrent.CountDownLatch done) implements AutoCloseable {
+
+        static RawServer answering(String path, com.sun.net.httpserver.HttpHandler handler, java.util.concurrent.CountDownLatch done)
+                throws java.io.IOException {
+            com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+            server.setExecutor(threads);
+            server.createContext(path, handler);
+            server.start();
+            return new RawServer(server, threads, done);
+        }
+
+        List<dev.happypath.rebalancer.snapshot.NodeState> readNodes(int requestTimeoutMillis) {
+            io.fabric8.kubernetes.client.Config config = io.fabric8.kubernetes.client.Config.empty();
+            config.setMasterUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+            KubernetesClients.Timeouts timeouts = new KubernetesClients.Timeouts(java.time.Duration.ofSeconds(5),
+                    java.time.Duration.ofMillis(requestTimeoutMillis));
+            try (KubernetesClient client = KubernetesClients.create(config, timeouts)) {
+                return new ClusterReader(client, CLOCK, 2).readNodes();
+            }
+        }
+
+        @Override
+        public void close() {
+            done.countDown();
             server.stop(0);
             threads.shutdownNow();
         }
