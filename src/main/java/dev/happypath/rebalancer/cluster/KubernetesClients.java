@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.utils.Serialization;
 
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -159,10 +159,11 @@ public final class KubernetesClients {
      * the offending line.
      */
     static io.fabric8.kubernetes.api.model.Config readKubeconfig(File file) {
-        // fabric8's public serialization, the one its own kubeconfig reading uses (its internal helper adds
-        // only the file each entry came from, which checkContext does not need)
+        // fabric8's shared serialization, the very one its own kubeconfig reading (Config.fromKubeconfig) uses:
+        // the deserializers it builds for the kubeconfig's classes are built once for both readings, where a
+        // serialization of our own built them twice (about a tenth of a CronJob pass's own CPU, docs/performance.md)
         try (java.io.InputStream in = Files.newInputStream(file.toPath())) {
-            return new KubernetesSerialization().unmarshal(in, io.fabric8.kubernetes.api.model.Config.class);
+            return Serialization.unmarshal(in, io.fabric8.kubernetes.api.model.Config.class);
         } catch (java.io.IOException | RuntimeException e) {
             throw InvalidInputException.at(file.toString(), null, "is not a readable kubeconfig: " + kubeconfigProblem(e));
         }
