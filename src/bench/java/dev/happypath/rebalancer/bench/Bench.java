@@ -144,13 +144,36 @@ public final class Bench {
             pass.addAll(List.of("-jar", IMAGE_JAR.toString(), "run", "--dry-run", "--kubeconfig", kubeconfig.toString(), "-o", "json"));
             List<String> basePass = onBaseline(pass, baselineArchive);
             List<Processes.Sample> baseline = new ArrayList<>();
+            // The same pass connected as the CronJob's pod connects: no kubeconfig, the API server from
+            // KUBERNETES_SERVICE_HOST/PORT and a ServiceAccount token. fabric8 reads the token from the path
+            // its system property names (a pod's /var/run/secrets/... otherwise), and trusts the server's
+            // certificate as the kubeconfig above does (insecure-skip-tls-verify); no ~/.kube/config is seen.
+            Path token = Files.writeString(work.resolve("serviceaccount-token"), "bench");
+            Path emptyHome = Files.createDirectories(work.resolve("empty-home"));
+            List<String> inPod = new ArrayList<>(List.of("java"));
+            inPod.addAll(flags);
+            inPod.addAll(List.of("-Duser.home=" + emptyHome, "-Dkubernetes.auth.serviceAccount.token=" + token,
+                    "-jar", IMAGE_JAR.toString(), "run", "--dry-run", "-o", "json"));
+            java.net.URI server = java.net.URI.create(api.url());
+            Map<String, String> podEnvironment = new java.util.HashMap<>();
+            podEnvironment.put("KUBERNETES_SERVICE_HOST", server.getHost());
+            podEnvironment.put("KUBERNETES_SERVICE_PORT", String.valueOf(server.getPort()));
+            podEnvironment.put("KUBERNETES_TRUST_CERTIFICATES", "true");
+            podEnvironment.put("KUBECONFIG", null);
+            List<Processes.Sample> inPodSamples = new ArrayList<>();
             // kubectl keeps its discovery in a cache directory; the warm-up run fills it, as a kubectl
             // used twice would: the floor is the cheapest read kubectl makes.
             List<String> get = List.of("kubectl", "--kubeconfig", kubeconfig.toString(), "--cache-dir", work.resolve("kubectl-cache").toString(),
                     "get", "nodes,pods,pdb,pvc,pv", "-A", "-o", "json");
-            System.out.println("[idp] " + runs + " runs of `run --dry-run`" + (kubectl ? " and of `kubectl get`, alternating" : "")
+            System.out.println("[idp] " + runs + " runs of `run --dry-run`, with a kubeconfig and as in a pod" + (kubectl ? ", and of `kubectl get`" : "")
+                    + ", alternating"
                     + " (after one warm-up run each) ...");
-            check(processes.run(pass), "run --dry-run");
+            Processes.Sample warmUp = check(processes.run(pass), "run --dry-run");
+            Processes.Sample podWarmUp = check(processes.run(inPod, podEnvironment), "run --dry-run as in a pod");
+            if (!withoutRunFacts(podWarmUp.out()).equals(withoutRunFacts(warmUp.out()))) {
+                throw new IllegalStateException("the pass as in a pod reported differently from the pass with a kubeconfig: "
+                        + podWarmUp.stdout() + ", " + warmUp.stdout());
+            }
             if (basePass != null) {
                 check(processes.run(basePass), "run --dry-run (baseline)");
             }
@@ -172,6 +195,7 @@ public final class Bench {
                 requests.add(log.size());
                 log.forEach(r -> paths.add(r.method() + " " + r.path() + " " + r.code()));
                 ours.add(s);
+                inPodSamples.add(check(processes.run(inPod, podEnvironment), "run --dry-run as in a pod"));
                 if (kubectl) {
                     api.clearRequests();
                     theirs.add(check(processes.run(get), "kubectl get"));
@@ -198,6 +222,17 @@ public final class Bench {
                         "≤ 1.0 s", cpu <= 1.0);
             }
             row("IDP `run --dry-run`: API requests", String.format(Locale.ROOT, "%.0f", req), spreadInt(requests), "≤ 6", req <= 6);
+            double podWall = median(inPodSamples, Processes.Sample::wallSeconds);
+            double podRss = median(inPodSamples, s -> s.peakRssKib() / 1024.0);
+            row("IDP `run --dry-run` as in a pod (ServiceAccount, no kubeconfig): wall", seconds(podWall),
+                    spread(inPodSamples, Processes.Sample::wallSeconds, "%.2f"), "≤ 1.0 s", podWall <= 1.0);
+            row("IDP `run --dry-run` as in a pod: peak RSS", mib(podRss), spread(inPodSamples, s -> s.peakRssKib() / 1024.0, "%.0f"),
+                    "≤ 64 MiB", podRss <= 64);
+            if (Processes.GNU_TIME) {
+                double podCpu = median(inPodSamples, Processes.Sample::cpuSeconds);
+                row("IDP `run --dry-run` as in a pod: CPU, user + system", seconds(podCpu),
+                        spread(inPodSamples, Processes.Sample::cpuSeconds, "%.2f"), "≤ 1.0 s", podCpu <= 1.0);
+            }
             baselineRows("IDP `run --dry-run`", baseline, ours);
             if (kubectl) {
                 double kwall = median(theirs, Processes.Sample::wallSeconds);

@@ -41,6 +41,11 @@ final class Processes {
     }
 
     Sample run(List<String> command) {
+        return run(command, java.util.Map.of());
+    }
+
+    /** As {@link #run(List)}, with these environment variables set beside the harness's own (a null value removes one). */
+    Sample run(List<String> command, java.util.Map<String, String> environment) {
         int n = counter++;
         Path out = dir.resolve("run-" + n + ".out");
         Path err = dir.resolve("run-" + n + ".err");
@@ -51,6 +56,13 @@ final class Processes {
         }
         cmd.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        environment.forEach((name, value) -> {
+            if (value == null) {
+                pb.environment().remove(name);
+            } else {
+                pb.environment().put(name, value);
+            }
+        });
         try {
             long start = System.nanoTime();
             Process p = pb.start();
