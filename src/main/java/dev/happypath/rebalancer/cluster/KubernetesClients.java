@@ -161,7 +161,7 @@ public final class KubernetesClients {
     static io.fabric8.kubernetes.api.model.Config readKubeconfig(File file) {
         // fabric8's shared serialization, the very one its own kubeconfig reading (Config.fromKubeconfig) uses:
         // the deserializers it builds for the kubeconfig's classes are built once for both readings, where a
-        // serialization of our own built them twice (about a tenth of a CronJob pass's own CPU, docs/performance.md)
+        // serialization of our own built them twice (25 to 35 ms of a pass's CPU, docs/performance.md)
         try (java.io.InputStream in = Files.newInputStream(file.toPath())) {
             return Serialization.unmarshal(in, io.fabric8.kubernetes.api.model.Config.class);
         } catch (java.io.IOException | RuntimeException e) {
