@@ -35,7 +35,9 @@ public final class StopSignal implements AutoCloseable {
         /** Its owner closed the component that waits on it (a watchdog, a simulation's ticking). */
         CLOSED("closed by its owner"),
         /** Code outside ours interrupted the waiting thread: taken as a request to stop. */
-        INTERRUPTED("an interrupt from outside");
+        INTERRUPTED("an interrupt from outside"),
+        /** A daemon's pass met an error the process cannot go on after (out of memory): the daemon exits 1. */
+        FATAL("a pass failing beyond repair");
 
         private final String sentence;
 

@@ -1,6 +1,7 @@
 package dev.happypath.rebalancer.cli;
 
 import dev.happypath.rebalancer.InvalidInputException;
+import dev.happypath.rebalancer.OutOfMemory;
 import dev.happypath.rebalancer.RuntimeFailure;
 import dev.happypath.rebalancer.cluster.ClusterReader;
 import dev.happypath.rebalancer.cluster.KubernetesClients;
@@ -99,6 +100,10 @@ public final class Cli {
         try {
             code = parseAndRun(args);
             return code;
+        } catch (OutOfMemoryError e) {
+            // unwound to here, what filled the heap is garbage: there is room for the sentence
+            code = outOfMemory(e);
+            return code;
         } finally {
             shutdown.finished(code);
         }
@@ -153,8 +158,19 @@ public final class Cli {
             LOG.debug("runtime failure", ex);
             return ExitCode.RUNTIME_FAILURE;
         }
+        OutOfMemoryError oom = OutOfMemory.in(ex);
+        if (oom != null) {
+            // a thread of the HTTP client or a reading ahead ran out, and the pass got its failure
+            return outOfMemory(oom);
+        }
         err.println("internal error: " + ex + " (a bug: please report it; set HAPPYPATH_LOG_LEVEL=DEBUG for details)");
         LOG.debug("internal error", ex);
+        return ExitCode.RUNTIME_FAILURE;
+    }
+
+    private int outOfMemory(OutOfMemoryError e) {
+        err.println("error: " + OutOfMemory.sentence());
+        LOG.debug("out of memory", e);
         return ExitCode.RUNTIME_FAILURE;
     }
 

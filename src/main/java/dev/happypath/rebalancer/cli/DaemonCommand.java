@@ -100,10 +100,12 @@ final class DaemonCommand implements Callable<Integer> {
         PassMetrics metrics = new PassMetrics();
         try (KubernetesClient client = cli.connect(cluster);
              ApiWatchdog watchdog = ApiWatchdog.start(client, lease.namespace(), apiCheckInterval);
-             MetricsEndpoint endpoint = serve(metrics, watchdog)) {
+             MetricsEndpoint endpoint = serve(metrics, watchdog);
+             // the daemon's life: ended by SIGTERM, or by the daemon itself when a pass fails beyond repair
+             StopSignal life = cli.shutdown().signal().child()) {
             Pass.Ports ports = cli.ports(client, happyPath, lease);
             Pass pass = new Pass(ports, happyPath);
-            Daemon daemon = new Daemon(ports.lease(), Lease.newIdentity(), metrics, cli.shutdown().signal(),
+            Daemon daemon = new Daemon(ports.lease(), Lease.newIdentity(), metrics, life,
                     (trigger, identity, stop) -> pass(pass, report, metrics, trigger, identity, stop));
             daemon.start();
             LOG.info("daemon: passes on '{}' (UTC){}; metrics on :{}/metrics, probes on /healthz and /readyz", schedule,
@@ -113,13 +115,18 @@ final class DaemonCommand implements Callable<Integer> {
                  // tried again until it starts: a daemon that starts while the API server is away waits for it
                  NodeChanges.Watching watch = onNodeRecovery ? KeptNodeWatch.start(Cli.nodeChanges(client), gate::nodesChanged, cli.shutdown().signal()) : null) {
                 LOG.info("next scheduled pass at {}", timetable.nextFire());
-                StopSignal stop = cli.shutdown().signal();
-                while (!stop.await(Duration.ofHours(1))) {
+                while (!life.await(Duration.ofHours(1))) {
                     LOG.debug("daemon alive; next scheduled pass at {}", timetable.nextFire());
                 }
-                LOG.info("stopping on SIGTERM");
+                if (daemon.fatal() == null) {
+                    LOG.info("stopping on SIGTERM");
+                }
             } finally {
                 daemon.stop(Shutdown.GRACE.minusSeconds(5));
+            }
+            if (daemon.fatal() != null) {
+                // the daemon said why when the pass failed; the kubelet restarts the container
+                return ExitCode.RUNTIME_FAILURE;
             }
         }
         return ExitCode.OK;

@@ -1,5 +1,6 @@
 package dev.happypath.rebalancer.pass;
 
+import dev.happypath.rebalancer.OutOfMemory;
 import dev.happypath.rebalancer.StopSignal;
 import dev.happypath.rebalancer.metrics.PassMetrics;
 import org.slf4j.Logger;
@@ -36,11 +37,17 @@ public final class Daemon implements AutoCloseable {
     private final AtomicBoolean queued = new AtomicBoolean();
     private final StopSignal stopping;
     private final Thread election;
+    private final StopSignal process;
     private volatile Lease.Held held;
     private volatile StopSignal running;
+    private volatile Error fatal;
 
-    /** @param process the process's signal (SIGTERM): it reaches a running pass at once, with its reason */
+    /**
+     * @param process the process's signal (SIGTERM): it reaches a running pass at once, with its reason; the
+     *                daemon stops it itself ({@link StopSignal.Reason#FATAL}) when a pass fails beyond repair
+     */
     public Daemon(Lease lease, String identity, PassMetrics metrics, StopSignal process, PassAction action) {
+        this.process = process;
         this.stopping = process.child();
         this.lease = lease;
         this.identity = identity;
@@ -123,9 +130,26 @@ public final class Daemon implements AutoCloseable {
             LOG.error("pass triggered by {} failed: {}", why, e.getMessage());
             LOG.debug("pass failure", e);
             metrics.pass(why, "failed");
+        } catch (Error e) {
+            // Out of memory, a stack overflow, a class that would not load: the JVM may be damaged beyond
+            // this pass (another thread may have met the same error), so the daemon stops, says why,
+            // releases the Lease and exits 1 for the kubelet to restart it. Before, the pass's executor
+            // kept the error in a Future nobody read: no log, no metric, and the next passes failed the
+            // same way in silence while this process kept the Lease.
+            fatal = e;
+            OutOfMemoryError oom = OutOfMemory.in(e);
+            LOG.error("pass triggered by {} failed, the daemon stops: {}", why, oom != null ? OutOfMemory.sentence() : "internal error: " + e);
+            LOG.debug("fatal pass failure", e);
+            metrics.pass(why, "failed");
+            process.stop(StopSignal.Reason.FATAL);
         } finally {
             running = null;
         }
+    }
+
+    /** The error a pass met that stopped the daemon, or null (SIGTERM, or still running). */
+    public Error fatal() {
+        return fatal;
     }
 
     /**

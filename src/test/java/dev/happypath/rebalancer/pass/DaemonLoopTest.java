@@ -85,6 +85,55 @@ class DaemonLoopTest {
         assertThat(pass.runs).as("a stopped daemon runs no more passes").hasValue(1);
     }
 
+    /**
+     * An error no pass can recover from (the heap run out) stops the daemon with its reason, counted as a
+     * failed pass, instead of vanishing into the pass executor's Future: the next passes would fail the
+     * same way in silence while this process kept the Lease.
+     */
+    @Test
+    void aPassThatRunsOutOfMemoryStopsTheDaemon() throws Exception {
+        InMemoryLease lease = new InMemoryLease();
+        StopSignal process = new StopSignal();
+        PassMetrics metrics = new PassMetrics();
+        AtomicInteger runs = new AtomicInteger();
+        Daemon daemon = new Daemon(lease, "daemon-1", metrics, process, (trigger, identity, stop) -> {
+            runs.incrementAndGet();
+            throw new OutOfMemoryError("Java heap space");
+        });
+        daemon.start();
+        try {
+            Await.until(WAIT, "the Lease taken", daemon::leading);
+            daemon.trigger("schedule");
+
+            assertThat(process.await(WAIT)).as("the daemon stopped its process").isTrue();
+            assertThat(process.reason()).isEqualTo(StopSignal.Reason.FATAL);
+            assertThat(daemon.fatal()).isInstanceOf(OutOfMemoryError.class);
+            assertThat(metrics.scrape()).containsPattern("happypath_passes_total\\{[^}]*result=\"failed\"[^}]*} 1.0");
+            daemon.trigger("schedule");
+            assertThat(runs).as("a stopped daemon runs no more passes").hasValue(1);
+        } finally {
+            daemon.stop(WAIT);
+        }
+        assertThat(lease.held()).as("the Lease released for another replica").isFalse();
+    }
+
+    @Test
+    void anyErrorInAPassStopsTheDaemonToo() throws Exception {
+        StopSignal process = new StopSignal();
+        Daemon daemon = new Daemon(new InMemoryLease(), "daemon-1", new PassMetrics(), process, (trigger, identity, stop) -> {
+            throw new StackOverflowError();
+        });
+        daemon.start();
+        try {
+            Await.until(WAIT, "the Lease taken", daemon::leading);
+            daemon.trigger("node-recovery");
+            assertThat(process.await(WAIT)).as("the daemon stopped its process").isTrue();
+            assertThat(daemon.fatal()).isInstanceOf(StackOverflowError.class);
+        } finally {
+            daemon.stop(WAIT);
+        }
+    }
+
     @Test
     void aDaemonThatDoesNotHoldTheLeaseSkipsItsTriggers() {
         InMemoryLease lease = new InMemoryLease().heldBy("other-rebalancer");
