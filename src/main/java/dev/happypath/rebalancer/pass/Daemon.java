@@ -40,7 +40,7 @@ public final class Daemon implements AutoCloseable {
     private final StopSignal process;
     private volatile Lease.Held held;
     private volatile StopSignal running;
-    private volatile Error fatal;
+    private volatile Throwable fatal;
 
     /**
      * @param process the process's signal (SIGTERM): it reaches a running pass at once, with its reason; the
@@ -55,6 +55,8 @@ public final class Daemon implements AutoCloseable {
         this.action = action;
         this.election = new Thread(this::contend, "lease-election");
         this.election.setDaemon(true);
+        // the election must not die: if it did, this process would never lead again, and say nothing
+        this.election.setUncaughtExceptionHandler((thread, e) -> fail("the Lease election", e));
     }
 
     /** Starts contending for the Lease; triggers act only while it is held. */
@@ -132,23 +134,30 @@ public final class Daemon implements AutoCloseable {
             metrics.pass(why, "failed");
         } catch (Error e) {
             // Out of memory, a stack overflow, a class that would not load: the JVM may be damaged beyond
-            // this pass (another thread may have met the same error), so the daemon stops, says why,
-            // releases the Lease and exits 1 for the kubelet to restart it. Before, the pass's executor
-            // kept the error in a Future nobody read: no log, no metric, and the next passes failed the
-            // same way in silence while this process kept the Lease.
-            fatal = e;
-            OutOfMemoryError oom = OutOfMemory.in(e);
-            LOG.error("pass triggered by {} failed, the daemon stops: {}", why, oom != null ? OutOfMemory.sentence() : "internal error: " + e);
-            LOG.debug("fatal pass failure", e);
+            // this pass (another thread may have met the same error). Before, the pass's executor kept the
+            // error in a Future nobody read: no log, no metric, and the next passes failed the same way in
+            // silence while this process kept the Lease.
             metrics.pass(why, "failed");
-            process.stop(StopSignal.Reason.FATAL);
+            fail("pass triggered by " + why, e);
         } finally {
             running = null;
         }
     }
 
-    /** The error a pass met that stopped the daemon, or null (SIGTERM, or still running). */
-    public Error fatal() {
+    /**
+     * What must not die did: the daemon says why and stops its process's signal, and its owner stops it
+     * (the Lease released) and exits 1 for the kubelet to restart the container.
+     */
+    private void fail(String what, Throwable e) {
+        fatal = e;
+        OutOfMemoryError oom = OutOfMemory.in(e);
+        LOG.error("{} failed, the daemon stops: {}", what, oom != null ? OutOfMemory.sentence() : "internal error: " + e);
+        LOG.debug("fatal failure", e);
+        process.stop(StopSignal.Reason.FATAL);
+    }
+
+    /** What stopped the daemon from within (a pass's error, the election's), or null (SIGTERM, or still running). */
+    public Throwable fatal() {
         return fatal;
     }
 

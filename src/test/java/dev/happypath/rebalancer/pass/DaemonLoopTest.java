@@ -134,6 +134,38 @@ class DaemonLoopTest {
         }
     }
 
+    /** The election's thread dying would leave a process that never leads again and says nothing. */
+    @Test
+    void anElectionThatDiesStopsTheDaemon() {
+        StopSignal process = new StopSignal();
+        Lease broken = new Lease() {
+            @Override
+            public String where() {
+                return "happypath-rebalancer/happypath-rebalancer";
+            }
+
+            @Override
+            public Holder holder() {
+                return null;
+            }
+
+            @Override
+            public Held contend(String identity, Runnable taken, Runnable lost) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        };
+        Daemon daemon = new Daemon(broken, "daemon-1", new PassMetrics(), process, (trigger, identity, stop) -> {
+        });
+        daemon.start();
+        try {
+            assertThat(process.await(WAIT)).as("the daemon stopped its process").isTrue();
+            assertThat(process.reason()).isEqualTo(StopSignal.Reason.FATAL);
+            assertThat(daemon.fatal()).isInstanceOf(OutOfMemoryError.class);
+        } finally {
+            daemon.stop(WAIT);
+        }
+    }
+
     @Test
     void aDaemonThatDoesNotHoldTheLeaseSkipsItsTriggers() {
         InMemoryLease lease = new InMemoryLease().heldBy("other-rebalancer");
