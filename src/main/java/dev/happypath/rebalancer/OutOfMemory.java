@@ -1,7 +1,7 @@
 package dev.happypath.rebalancer;
 
 /**
- * The JVM ran out of heap: the cluster (or the snapshot) needs more memory than the JVM was given. The
+ * The JVM ran out of memory: the cluster (or the snapshot) needs more than the JVM was given. The
  * CronJob's image caps the heap at 64 MiB and its container at 128Mi, room for about 10,000 pods;
  * docs/operations.md ("Sizing") says what to raise for a larger cluster. Said in one sentence, never as a
  * stack trace: the stack says nothing an operator can act on.
@@ -21,11 +21,21 @@ public final class OutOfMemory {
         return null;
     }
 
-    /** What happened and what to do, with the heap's limit as this JVM has it. */
-    public static String sentence() {
+    /**
+     * What happened and what to do: the JVM's own word for what ran out ("Java heap space", almost always;
+     * "Metaspace" would name -XX:MaxMetaspaceSize) and the heap's limit as this JVM has it.
+     */
+    public static String sentence(OutOfMemoryError e) {
+        java.util.List<String> what = new java.util.ArrayList<>(2);
+        if (e.getMessage() != null && !e.getMessage().isBlank()) {
+            what.add(e.getMessage());
+        }
         long max = maxHeap();
-        String limit = max <= 0 || max == Long.MAX_VALUE ? "" : " (at most " + (max >> 20) + " MiB)";
-        return "the JVM ran out of heap" + limit + ": this cluster needs more memory than the JVM was given;"
+        if (max > 0 && max != Long.MAX_VALUE) {
+            what.add("the heap is at most " + (max >> 20) + " MiB");
+        }
+        String why = what.isEmpty() ? "" : " (" + String.join("; ", what) + ")";
+        return "the JVM ran out of memory" + why + ": this cluster needs more memory than the JVM was given;"
                 + " raise its heap (-Xmx) and the container's memory limit with it (docs/operations.md, \"Sizing\")";
     }
 
@@ -34,7 +44,8 @@ public final class OutOfMemory {
         try {
             return Long.parseLong(java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
                     .getVMOption("MaxHeapSize").getValue());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+            // no room left even for the management classes: the limit is what Runtime says
             return Runtime.getRuntime().maxMemory();
         }
     }

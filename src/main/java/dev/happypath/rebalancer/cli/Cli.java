@@ -169,7 +169,7 @@ public final class Cli {
     }
 
     private int outOfMemory(OutOfMemoryError e) {
-        err.println("error: " + OutOfMemory.sentence());
+        err.println("error: " + OutOfMemory.sentence(e));
         LOG.debug("out of memory", e);
         return ExitCode.RUNTIME_FAILURE;
     }

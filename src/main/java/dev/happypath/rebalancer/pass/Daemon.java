@@ -151,7 +151,7 @@ public final class Daemon implements AutoCloseable {
     private void fail(String what, Throwable e) {
         fatal = e;
         OutOfMemoryError oom = OutOfMemory.in(e);
-        LOG.error("{} failed, the daemon stops: {}", what, oom != null ? OutOfMemory.sentence() : "internal error: " + e);
+        LOG.error("{} failed, the daemon stops: {}", what, oom != null ? OutOfMemory.sentence(oom) : "internal error: " + e);
         LOG.debug("fatal failure", e);
         process.stop(StopSignal.Reason.FATAL);
     }

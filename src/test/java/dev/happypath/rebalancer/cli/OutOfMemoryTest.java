@@ -33,7 +33,7 @@ class OutOfMemoryTest {
             throw new OutOfMemoryError("Java heap space");
         });
         assertThat(r.code()).isEqualTo(ExitCode.RUNTIME_FAILURE);
-        assertThat(r.err()).contains("error: the JVM ran out of heap (at most ")
+        assertThat(r.err()).contains("error: the JVM ran out of memory (Java heap space; the heap is at most ")
                 .contains("raise its heap (-Xmx) and the container's memory limit with it (docs/operations.md, \"Sizing\")")
                 .doesNotContain("\tat ").doesNotContain("internal error").doesNotContain("OutOfMemoryError");
         assertThat(r.out()).isEmpty();
@@ -46,6 +46,6 @@ class OutOfMemoryTest {
             throw new CompletionException(new OutOfMemoryError("Java heap space"));
         });
         assertThat(r.code()).isEqualTo(ExitCode.RUNTIME_FAILURE);
-        assertThat(r.err()).contains("error: the JVM ran out of heap").doesNotContain("\tat ").doesNotContain("internal error");
+        assertThat(r.err()).contains("error: the JVM ran out of memory (Java heap space; ").doesNotContain("\tat ").doesNotContain("internal error");
     }
 }
