@@ -36,8 +36,8 @@ public final class StopSignal implements AutoCloseable {
         CLOSED("closed by its owner"),
         /** Code outside ours interrupted the waiting thread: taken as a request to stop. */
         INTERRUPTED("an interrupt from outside"),
-        /** A daemon's pass met an error the process cannot go on after (out of memory): the daemon exits 1. */
-        FATAL("a pass failing beyond repair");
+        /** The daemon met an error it cannot go on after (a pass out of memory, its Lease election dead): it exits 1. */
+        FATAL("a failure the daemon cannot go on after");
 
         private final String sentence;
 

@@ -101,7 +101,7 @@ final class DaemonCommand implements Callable<Integer> {
         try (KubernetesClient client = cli.connect(cluster);
              ApiWatchdog watchdog = ApiWatchdog.start(client, lease.namespace(), apiCheckInterval);
              MetricsEndpoint endpoint = serve(metrics, watchdog);
-             // the daemon's life: ended by SIGTERM, or by the daemon itself when a pass fails beyond repair
+             // the daemon's life: ended by SIGTERM, or by the daemon itself (a pass's error, its election dead)
              StopSignal life = cli.shutdown().signal().child()) {
             Pass.Ports ports = cli.ports(client, happyPath, lease);
             Pass pass = new Pass(ports, happyPath);

@@ -44,7 +44,8 @@ public final class Daemon implements AutoCloseable {
 
     /**
      * @param process the process's signal (SIGTERM): it reaches a running pass at once, with its reason; the
-     *                daemon stops it itself ({@link StopSignal.Reason#FATAL}) when a pass fails beyond repair
+     *                daemon stops it itself ({@link StopSignal.Reason#FATAL}) when a pass meets an error or its
+     *                Lease election dies
      */
     public Daemon(Lease lease, String identity, PassMetrics metrics, StopSignal process, PassAction action) {
         this.process = process;
