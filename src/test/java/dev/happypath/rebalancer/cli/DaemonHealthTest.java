@@ -27,10 +27,11 @@ class DaemonHealthTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String NEVER_SOON = "0 0 0 1 1 ? 2099";
 
-    /** Status and body, or -1 while the endpoint is not up yet. */
+    /** Status and body, or null while the endpoint is not up yet (or does not answer within a few seconds). */
     static HttpResponse<String> get(int port, String path) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return null;

@@ -79,15 +79,15 @@ public class DaemonTest {
         return pods;
     }
 
-    /** /metrics, or "" while the endpoint is not up yet. */
+    /** /metrics, or "" while the endpoint is not up yet (or does not answer within a few seconds: the caller's deadline decides). */
     public static String scrape(int port) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             return r.body();
-        } catch (java.net.ConnectException e) {
+        } catch (java.net.ConnectException | java.net.http.HttpTimeoutException e) {
             return "";
         } catch (IOException e) {
             throw new UncheckedIOException(e);

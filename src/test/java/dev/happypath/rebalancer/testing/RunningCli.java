@@ -6,7 +6,6 @@ import dev.happypath.rebalancer.execute.Sleeper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,10 +71,45 @@ public final class RunningCli implements AutoCloseable {
 
     /** A port nothing listens on now (for --metrics-port). */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        // Outside the range the kernel hands out to port 0: a port taken from it, then freed, can be handed
+        // out again to the next server bound to port 0 (the test's own API server, started after this), and
+        // the command then finds its port taken while the test talks to that server instead.
+        int[] ephemeral = ephemeralPorts();
+        boolean below = ephemeral[0] - 1 - LOWEST_PORT >= 1000;
+        int from = below ? LOWEST_PORT : ephemeral[1] + 1;
+        int to = below ? ephemeral[0] - 1 : 65535;
+        if (to - from < 1000) {
+            // no room outside it: any port the kernel gives
+            try (ServerSocket s = new ServerSocket(0)) {
+                return s.getLocalPort();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        for (int tries = 0; tries < 100; tries++) {
+            int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(from, to + 1);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket(port)) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // another process has it: try another
+            }
+        }
+        throw new IllegalStateException("no free port in " + from + "-" + to + " after 100 tries");
+    }
+
+    private static final int LOWEST_PORT = 10_000;
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** The kernel's range for port 0 (Linux: /proc/sys/net/ipv4/ip_local_port_range), or its default. */
+    private static int[] ephemeralPorts() {
+        try {
+            String[] range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+            return new int[]{Integer.parseInt(range[0]), Integer.parseInt(range[1])};
+        } catch (IOException | RuntimeException e) {
+            return new int[]{32768, 60999};
         }
     }
 
