@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.happypath.rebalancer.RuntimeFailure;
 import dev.happypath.rebalancer.snapshot.ClusterSnapshot;
 import dev.happypath.rebalancer.snapshot.NodeState;
+import dev.happypath.rebalancer.snapshot.PodState;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -79,26 +80,60 @@ public final class ClusterReader {
 
     public ClusterSnapshot read() {
         var nodes = readNodes();
-        var pods = list("pods", "api/v1/pods", "Pod", ModelConverter::pod);
-        var budgets = list("poddisruptionbudgets", "apis/policy/v1/poddisruptionbudgets", "PodDisruptionBudget", ModelConverter::budget);
-        var claims = list("persistentvolumeclaims", "api/v1/persistentvolumeclaims", "PersistentVolumeClaim", ModelConverter::claim);
-        var volumes = list("persistentvolumes", "api/v1/persistentvolumes", "PersistentVolume", ModelConverter::volume);
+        var pods = list("pods", "api/v1/pods", ClusterReader::pod);
+        var budgets = list("poddisruptionbudgets", "apis/policy/v1/poddisruptionbudgets", trees("PodDisruptionBudget", ModelConverter::budget));
+        var claims = list("persistentvolumeclaims", "api/v1/persistentvolumeclaims", trees("PersistentVolumeClaim", ModelConverter::claim));
+        var volumes = list("persistentvolumes", "api/v1/persistentvolumes", trees("PersistentVolume", ModelConverter::volume));
         return new ClusterSnapshot(clock.instant(), nodes, pods, budgets, claims, volumes);
     }
 
     /** Nodes only: one LIST (the executor re-reads the whole cluster before each eviction, see read()). */
     public List<NodeState> readNodes() {
-        return list("nodes", "api/v1/nodes", "Node", ModelConverter::node);
+        return list("nodes", "api/v1/nodes", trees("Node", ModelConverter::node));
     }
 
-    private <R> List<R> list(String resource, String path, String kind, Function<JsonNode, R> convert) {
+    /** Reads one item of a LIST, the parser on its first token, and converts it to the record the decision keeps. */
+    @FunctionalInterface
+    private interface ItemReader<R> {
+        R read(JsonParser parser) throws IOException;
+    }
+
+    /** Items read as small trees ({@link ItemTrees}), then converted. */
+    private static <R> ItemReader<R> trees(String kind, Function<JsonNode, R> convert) {
+        return parser -> {
+            JsonNode item = ItemTrees.read(parser);
+            try {
+                return convert.apply(item);
+            } catch (ModelException e) {
+                JsonNode meta = item.path("metadata");
+                String ns = meta.path("namespace").asText("");
+                throw returned(kind, (ns.isEmpty() ? "" : ns + "/") + meta.path("name").asText("?"), e);
+            }
+        };
+    }
+
+    /** A pod, read straight from the tokens into what its conversion reads ({@link PodWire}): pods are most of a LIST's bytes. */
+    private static PodState pod(JsonParser parser) throws IOException {
+        PodWire pod = ItemTrees.readPod(parser);
+        try {
+            return ModelConverter.pod(pod);
+        } catch (ModelException e) {
+            throw returned("Pod", pod.label(), e);
+        }
+    }
+
+    private static RuntimeFailure returned(String kind, String namespacedName, ModelException e) {
+        return new RuntimeFailure("the API server returned " + kind + " " + namespacedName + " with " + e.path() + ": " + e.getMessage());
+    }
+
+    private <R> List<R> list(String resource, String path, ItemReader<R> convert) {
         for (int restarts = 0; ; restarts++) {
             List<R> out = new ArrayList<>();
             Page current = ask(path, null);
             try {
                 while (current != null) {
                     // on a failure, current stays the page that failed (its token decides a 410's restart)
-                    current = read(resource, path, current, out, kind, convert);
+                    current = read(resource, path, current, out, convert);
                 }
                 return out;
             } catch (KubernetesClientException e) {
@@ -163,7 +198,7 @@ public final class ClusterReader {
      * one's continue token is read, which a real API server writes before the items: the server prepares it
      * while this one is converted, instead of each waiting for the other (docs/performance.md, Paged reads).
      */
-    private <R> Page read(String resource, String path, Page page, List<R> out, String kind, Function<JsonNode, R> convert) {
+    private <R> Page read(String resource, String path, Page page, List<R> out, ItemReader<R> convert) {
         HttpRequest request = page.request();
         HttpResponse<InputStream> response = answer(page);
         Page[] next = {null};
@@ -175,7 +210,7 @@ public final class ClusterReader {
                     throw failure(request, response.code(), response.message(), content);
                 }
                 try (JsonParser parser = JSON.createParser(content)) {
-                    String token = items(parser, kind, item -> out.add(convert(item, kind, convert)), continued -> {
+                    String token = items(parser, convert, out, continued -> {
                         if (next[0] == null && chunkSize > 0 && !continued.isEmpty()) {
                             next[0] = ask(path, continued);
                         }
@@ -269,8 +304,8 @@ public final class ClusterReader {
      * the list's {@code metadata.continue} (null when there is none), which is also handed to {@code continued}
      * as soon as it is read. A real server writes metadata before items, but either order is read.
      */
-    private static String items(JsonParser parser, String kind, java.util.function.Consumer<JsonNode> each,
-                                java.util.function.Consumer<String> continued) throws IOException {
+    private static <R> String items(JsonParser parser, ItemReader<R> each, List<R> out,
+                                    java.util.function.Consumer<String> continued) throws IOException {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             throw new IOException("the response is not a Kubernetes List");
         }
@@ -280,8 +315,7 @@ public final class ClusterReader {
             JsonToken value = parser.nextToken();
             if (field.equals("items") && value == JsonToken.START_ARRAY) {
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    // a LIST's items carry no kind of their own: a Pod's tree keeps only what its conversion reads
-                    each.accept(kind.equals("Pod") ? ItemTrees.readPod(parser) : ItemTrees.read(parser));
+                    out.add(each.read(parser));
                 }
             } else if (field.equals("metadata") && value == JsonToken.START_OBJECT) {
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -299,17 +333,5 @@ public final class ClusterReader {
             }
         }
         return next;
-    }
-
-    private static <R> R convert(JsonNode item, String kind, Function<JsonNode, R> convert) {
-        try {
-            return convert.apply(item);
-        } catch (ModelException e) {
-            JsonNode meta = item.path("metadata");
-            String ns = meta.path("namespace").asText("");
-            String name = meta.path("name").asText("?");
-            throw new RuntimeFailure("the API server returned " + kind + " " + (ns.isEmpty() ? "" : ns + "/") + name
-                    + " with " + e.path() + ": " + e.getMessage());
-        }
     }
 }

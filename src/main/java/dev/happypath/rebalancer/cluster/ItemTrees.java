@@ -1,14 +1,15 @@
 package dev.happypath.rebalancer.cluster;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.happypath.rebalancer.config.YamlTrees;
 import dev.happypath.rebalancer.config.YamlTrees.Keep;
 
 import java.io.IOException;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,8 +21,8 @@ import java.util.Set;
  *   <li>Any object leaves out the subtrees named in {@link #UNUSED} (probes, env, mounts, projected volumes, a
  *       container's last state, managedFields), at any depth; a scalar of such a name (a label "env: prod")
  *       is kept. A node's image list is kept: the ImageLocality score reads it.</li>
- *   <li>A Pod read from JSON (a LIST of pods, a {@code -o json} dump) keeps only the fields of {@link #POD}:
- *       what its conversion reads.</li>
+ *   <li>A Pod read from JSON (a LIST of pods, a {@code -o json} dump) is not a tree: {@link PodWire} reads only
+ *       what its conversion reads, straight from the tokens.</li>
  * </ul>
  *
  * <p>The parser still reads what is left out, so malformed input is still refused. ModelConverterTest
@@ -50,78 +51,53 @@ final class ItemTrees {
     /** Any object: everything but the {@link #UNUSED} subtrees. */
     static final Keep ANY = Keep.allBut(UNUSED);
 
-    /**
-     * A Pod read from JSON keeps only the fields {@link ModelConverter#pod} reads, down to the level where
-     * it reads a part whole (labels, affinity, resources, a volume's source): 30,000 pods are most of a large
-     * cluster's bytes, and each field kept is a node built (docs/performance.md). A field listed here with
-     * {@link #ANY} is kept whole. ModelConverterTest converts every fixture through this reader and compares
-     * with the model binding, which reads every field: a field the converter reads and this leaves out fails it.
-     */
-    static final Keep POD = only(Map.of(
-            "metadata", only(Map.of(
-                    "name", ANY, "namespace", ANY, "uid", ANY, "labels", ANY, "annotations", ANY,
-                    "creationTimestamp", ANY, "deletionTimestamp", ANY,
-                    "ownerReferences", only(Map.of("controller", ANY, "kind", ANY, "name", ANY, "uid", ANY)))),
-            "spec", only(Map.ofEntries(
-                    Map.entry("nodeName", ANY), Map.entry("priority", ANY), Map.entry("priorityClassName", ANY),
-                    Map.entry("schedulerName", ANY), Map.entry("preemptionPolicy", ANY), Map.entry("nodeSelector", ANY),
-                    Map.entry("affinity", ANY), Map.entry("tolerations", ANY), Map.entry("topologySpreadConstraints", ANY),
-                    Map.entry("resourceClaims", ANY), Map.entry("resources", ANY), Map.entry("overhead", ANY),
-                    Map.entry("containers", only(Map.of("image", ANY, "restartPolicy", ANY, "ports", ANY, "resources", ANY))),
-                    Map.entry("initContainers", only(Map.of("image", ANY, "restartPolicy", ANY, "ports", ANY, "resources", ANY))),
-                    Map.entry("volumes", only(Map.of("name", ANY, "persistentVolumeClaim", ANY, "ephemeral", ANY,
-                            "hostPath", ANY, "emptyDir", ANY))))),
-            "status", only(Map.of(
-                    "phase", ANY, "nominatedNodeName", ANY,
-                    "conditions", only(Map.of("type", ANY, "status", ANY)),
-                    "containerStatuses", only(Map.of("restartCount", ANY, "state", ANY))))));
-
-    /**
-     * An item of a dump: a Pod's parts by {@link #POD} once its {@code kind} has been read (kubectl writes
-     * apiVersion and kind first), anything else, or a Pod whose kind comes later, by {@link #ANY}.
-     */
-    static final Keep ITEM = (field, value, object) -> {
-        if (field.equals("kind") || field.equals("apiVersion")) {
-            return ANY;
-        }
-        JsonNode kind = object.get("kind");
-        return kind != null && kind.isTextual() && kind.textValue().equals("Pod") ? POD.field(field, value, object) : ANY.field(field, value, object);
-    };
-
     private ItemTrees() {
     }
 
-    /** The named fields, each kept by its rule; any other field is left out. */
-    private static Keep only(Map<String, Keep> fields) {
-        return (field, value, object) -> fields.get(field);
-    }
-
-    /**
-     * The value at the parser's current token, as a tree; the parser is left on its last token. Anchors,
-     * aliases and merge keys resolve as YAML says ({@link YamlTrees}).
-     */
+    /** The value at the parser's current token, as a tree; the parser is left on its last token. */
     static JsonNode read(JsonParser parser) throws IOException {
-        return YamlTrees.read(parser, new YamlTrees.Anchors(), keep(parser, ITEM));
+        return YamlTrees.read(parser, new YamlTrees.Anchors(), ANY);
     }
 
     /**
-     * An item of a dump, which people write too: as {@link #read(JsonParser)}, with the anchors the document
-     * has set so far, and a field written twice in JSON refused (the YAML parser refuses it itself).
+     * An item of a dump, which people write too: a tree, with the anchors the document has set so far (YAML)
+     * and a field written twice refused (in JSON; the YAML parser refuses it itself). In JSON, a Pod whose kind
+     * comes before its other parts (kubectl writes apiVersion and kind first) is read straight into a
+     * {@link PodWire} instead: the item's first token is START_OBJECT and the result is then a PodWire.
+     *
+     * @return a {@link JsonNode}, or a {@link PodWire}
      */
-    static JsonNode read(JsonParser parser, YamlTrees.Anchors anchors) throws IOException {
-        return YamlTrees.read(parser, anchors, keep(parser, ITEM), !(parser instanceof YAMLParser));
+    static Object readItem(JsonParser parser, YamlTrees.Anchors anchors) throws IOException {
+        if (parser instanceof YAMLParser || parser.currentToken() != JsonToken.START_OBJECT) {
+            return YamlTrees.read(parser, anchors, ANY, !(parser instanceof YAMLParser));
+        }
+        YamlTrees.Names names = new YamlTrees.Names();
+        int mark = names.mark();
+        ObjectNode item = JsonNodeFactory.instance.objectNode();
+        boolean head = true;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            names.add(parser, field, mark);
+            JsonToken value = parser.nextToken();
+            if (head && !field.equals("kind") && !field.equals("apiVersion")) {
+                JsonNode kind = item.get("kind");
+                if (kind != null && kind.isTextual() && kind.textValue().equals("Pod")) {
+                    return PodWire.readRest(parser, anchors, names, mark, field);
+                }
+                head = false;
+            }
+            if (ANY.field(field, value, item) == null) {
+                names.skip(parser);
+            } else {
+                item.set(field, YamlTrees.read(parser, anchors, ANY, names));
+            }
+        }
+        names.reset(mark);
+        return item;
     }
 
-    /** An item of a LIST of pods, whose items carry no kind. */
-    static JsonNode readPod(JsonParser parser) throws IOException {
-        return YamlTrees.read(parser, new YamlTrees.Anchors(), keep(parser, POD));
-    }
-
-    /**
-     * JSON is projected; YAML keeps all but the {@link #UNUSED} subtrees, because an alias may use a part
-     * left out elsewhere, and a projection made for one place would cut what another reads.
-     */
-    private static Keep keep(JsonParser parser, Keep projection) {
-        return parser instanceof YAMLParser ? ANY : projection;
+    /** An item of a LIST of pods (whose items carry no kind), read straight into a {@link PodWire}. */
+    static PodWire readPod(JsonParser parser) throws IOException {
+        return PodWire.read(parser, new YamlTrees.Anchors(), null);
     }
 }

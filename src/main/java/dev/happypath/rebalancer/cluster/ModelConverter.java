@@ -124,24 +124,36 @@ public final class ModelConverter {
 
     private static final List<String> CONTAINER_LISTS = List.of("containers", "initContainers");
 
+    /** A pod read as a tree (YAML, the simulation's objects): read as its tokens would be ({@link PodWire#of}). */
     public static PodState pod(JsonNode pod) {
-        JsonNode meta = meta(pod);
-        String namespace = text(meta, "namespace", "metadata.namespace");
+        return pod(PodWire.of(pod));
+    }
+
+    /** A pod as read from the wire ({@link PodWire}): the same coercions and faults as a tree, in the same order. */
+    static PodState pod(PodWire pod) {
+        PodWire.Meta meta = PodWire.object(pod.metadata, PodWire.Meta.class, "metadata");
+        meta = meta == null ? new PodWire.Meta() : meta;
+        String name = PodWire.text(meta.name, "metadata.name");
+        if (name == null || name.isEmpty()) {
+            throw new ModelException("metadata.name", "object without a name");
+        }
+        String namespace = PodWire.text(meta.namespace, "metadata.namespace");
         if (namespace == null || namespace.isEmpty()) {
             throw new ModelException("metadata.namespace", "pod without a namespace");
         }
-        JsonNode spec = object(pod, "spec", "spec");
+        PodWire.Spec spec = PodWire.object(pod.spec, PodWire.Spec.class, "spec");
         if (spec == null) {
             throw new ModelException("spec", "pod without a spec");
         }
-        JsonNode status = object(pod, "status", "status");
-        String phase = text(status, "phase", "status.phase");
+        PodWire.Status status = PodWire.object(pod.status, PodWire.Status.class, "status");
+        status = status == null ? new PodWire.Status() : status;
+        String phase = PodWire.text(status.phase, "status.phase");
         boolean ready = false;
-        List<JsonNode> podConditions = objects(status, "conditions", "status.conditions");
+        List<?> podConditions = PodWire.objects(status.conditions, "status.conditions");
         for (int i = 0; i < podConditions.size(); i++) {
-            JsonNode c = podConditions.get(i);
+            PodWire.PodCondition c = (PodWire.PodCondition) podConditions.get(i);
             try {
-                if ("Ready".equals(text(c, "type", "type")) && "True".equals(text(c, "status", "status"))) {
+                if ("Ready".equals(PodWire.text(c.type, "type")) && "True".equals(PodWire.text(c.status, "status"))) {
                     ready = true;
                 }
             } catch (ModelException e) {
@@ -149,27 +161,26 @@ public final class ModelConverter {
             }
         }
         OwnerRef controller = null;
-        List<JsonNode> owners = objects(meta, "ownerReferences", "metadata.ownerReferences");
+        List<?> owners = PodWire.objects(meta.ownerReferences, "metadata.ownerReferences");
         for (int i = 0; i < owners.size(); i++) {
-            JsonNode o = owners.get(i);
+            PodWire.Owner o = (PodWire.Owner) owners.get(i);
             try {
-                if (Boolean.TRUE.equals(bool(o, "controller", "controller"))) {
-                    controller = new OwnerRef(text(o, "kind", "kind"), text(o, "name", "name"), text(o, "uid", "uid"));
+                if (Boolean.TRUE.equals(PodWire.bool(o.controller, "controller"))) {
+                    controller = new OwnerRef(PodWire.text(o.kind, "kind"), PodWire.text(o.name, "name"), PodWire.text(o.uid, "uid"));
                 }
             } catch (ModelException e) {
                 throw e.within("metadata.ownerReferences[" + i + "]");
             }
         }
-        JsonNode annotations = object(meta, "annotations", "metadata.annotations");
-        boolean mirror = annotations != null && annotations.has("kubernetes.io/config.mirror");
-        String name = name(meta);
+        PodWire.Annotations annotations = PodWire.object(meta.annotations, PodWire.Annotations.class, "metadata.annotations");
+        boolean mirror = annotations != null && annotations.mirror;
 
         Map<String, String> disruption = Map.of();
         if (annotations != null) {
             for (String key : PodState.DISRUPTION_ANNOTATIONS) {
                 String v;
                 try {
-                    v = text(annotations, key, key);
+                    v = PodWire.text(annotations.disruption.get(key), key);
                 } catch (ModelException e) {
                     throw e.within("metadata.annotations");
                 }
@@ -183,23 +194,25 @@ public final class ModelConverter {
         List<String> claims = new ArrayList<>();
         List<String> hostPaths = new ArrayList<>();
         List<EmptyDir> emptyDirs = new ArrayList<>();
-        List<JsonNode> volumes = objects(spec, "volumes", "spec.volumes");
+        List<?> volumes = PodWire.objects(spec.volumes, "spec.volumes");
         for (int i = 0; i < volumes.size(); i++) {
-            JsonNode v = volumes.get(i);
+            PodWire.Volume v = (PodWire.Volume) volumes.get(i);
             try {
-                JsonNode pvc = object(v, "persistentVolumeClaim", "persistentVolumeClaim");
-                String claimName = text(pvc, "claimName", "persistentVolumeClaim.claimName");
+                PodWire.ClaimSource pvc = PodWire.object(v.persistentVolumeClaim, PodWire.ClaimSource.class, "persistentVolumeClaim");
+                String claimName = PodWire.text(pvc == null ? null : pvc.claimName, "persistentVolumeClaim.claimName");
                 if (claimName != null) {
                     claims.add(claimName);
-                } else if (object(v, "ephemeral", "ephemeral") != null) {
+                } else if (PodWire.object(v.ephemeral, Boolean.class, "ephemeral") != null) {
                     // A generic ephemeral volume's claim is named <pod>-<volume> by the ephemeral volume controller.
-                    claims.add(name + "-" + text(v, "name", "name"));
-                } else if (object(v, "hostPath", "hostPath") != null) {
-                    hostPaths.add(text(v, "name", "name"));
-                } else if (object(v, "emptyDir", "emptyDir") != null) {
-                    JsonNode e = object(v, "emptyDir", "emptyDir");
-                    emptyDirs.add(new EmptyDir(text(v, "name", "name"), "Memory".equals(text(e, "medium", "emptyDir.medium")),
-                            WireFields.quantity(value(e, "sizeLimit"), "emptyDir.sizeLimit")));
+                    claims.add(name + "-" + PodWire.text(v.name, "name"));
+                } else if (PodWire.object(v.hostPath, Boolean.class, "hostPath") != null) {
+                    hostPaths.add(PodWire.text(v.name, "name"));
+                } else {
+                    PodWire.EmptyDirSource e = PodWire.object(v.emptyDir, PodWire.EmptyDirSource.class, "emptyDir");
+                    if (e != null) {
+                        emptyDirs.add(new EmptyDir(PodWire.text(v.name, "name"), "Memory".equals(PodWire.text(e.medium, "emptyDir.medium")),
+                                PodWire.quantity(e.sizeLimit, "emptyDir.sizeLimit")));
+                    }
                 }
             } catch (ModelException e) {
                 throw e.within("spec.volumes[" + i + "]");
@@ -209,23 +222,26 @@ public final class ModelConverter {
         java.util.TreeSet<String> hostPorts = new java.util.TreeSet<>();
         List<String> images = new ArrayList<>();
         for (String field : CONTAINER_LISTS) {
-            List<JsonNode> cs = objects(spec, field, field.equals("containers") ? "spec.containers" : "spec.initContainers");
+            boolean regular = field.equals("containers");
+            List<?> cs = PodWire.objects(regular ? spec.containers : spec.initContainers, regular ? "spec.containers" : "spec.initContainers");
             for (int i = 0; i < cs.size(); i++) {
+                PodWire.Container c = (PodWire.Container) cs.get(i);
                 try {
-                    String image = text(cs.get(i), "image", "image");
+                    String image = PodWire.text(c.image, "image");
                     if (image != null && !image.isEmpty()) {
                         images.add(image);
                     }
                     // a port is held for the pod's life by its containers and its sidecars (restartable init containers), as
                     // the scheduler's NodePorts counts it; a plain init container's port is gone before the pod runs
-                    boolean holdsPorts = field.equals("containers") || "Always".equals(text(cs.get(i), "restartPolicy", "restartPolicy"));
-                    List<JsonNode> ports = objects(cs.get(i), "ports", "ports");
+                    boolean holdsPorts = regular || "Always".equals(PodWire.text(c.restartPolicy, "restartPolicy"));
+                    List<?> ports = PodWire.objects(c.ports, "ports");
                     for (int j = 0; holdsPorts && j < ports.size(); j++) {
+                        PodWire.Port port = (PodWire.Port) ports.get(j);
                         try {
-                            Integer hostPort = integer(ports.get(j), "hostPort", "hostPort");
+                            Integer hostPort = PodWire.integer(port.hostPort, "hostPort");
                             if (hostPort != null && hostPort > 0) {
-                                String protocol = text(ports.get(j), "protocol", "protocol");
-                                String hostIP = text(ports.get(j), "hostIP", "hostIP");
+                                String protocol = PodWire.text(port.protocol, "protocol");
+                                String hostIP = PodWire.text(port.hostIP, "hostIP");
                                 hostPorts.add(hostPort(hostPort, protocol, hostIP));
                             }
                         } catch (ModelException e) {
@@ -238,21 +254,23 @@ public final class ModelConverter {
             }
         }
         // Dynamic Resource Allocation: the DynamicResources plugin decides where such a pod fits; the model does not
-        List<JsonNode> resourceClaims = objects(spec, "resourceClaims", "spec.resourceClaims");
+        List<JsonNode> resourceClaims = objects(spec.trees, "resourceClaims", "spec.resourceClaims");
         for (int i = 0; i < resourceClaims.size(); i++) {
             String claim = text(resourceClaims.get(i), "name", "spec.resourceClaims[" + i + "].name");
             unsimulated.add(unsimulatedClaim(claim));
         }
         String waiting = null;
         int restarts = 0;
-        List<JsonNode> statuses = objects(status, "containerStatuses", "status.containerStatuses");
+        List<?> statuses = PodWire.objects(status.containerStatuses, "status.containerStatuses");
         for (int i = 0; i < statuses.size(); i++) {
+            PodWire.ContainerStatus s = (PodWire.ContainerStatus) statuses.get(i);
             try {
-                Integer count = integer(statuses.get(i), "restartCount", "restartCount");
+                Integer count = PodWire.integer(s.restartCount, "restartCount");
                 restarts += count == null ? 0 : count;
-                JsonNode w = object(object(statuses.get(i), "state", "state"), "waiting", "state.waiting");
+                PodWire.State state = PodWire.object(s.state, PodWire.State.class, "state");
+                PodWire.Waiting w = PodWire.object(state == null ? null : state.waiting, PodWire.Waiting.class, "state.waiting");
                 if (w != null && waiting == null) {
-                    String reason = text(w, "reason", "state.waiting.reason");
+                    String reason = PodWire.text(w.reason, "state.waiting.reason");
                     waiting = reason == null || reason.isEmpty() ? "Waiting" : reason;
                 }
             } catch (ModelException e) {
@@ -260,34 +278,34 @@ public final class ModelConverter {
             }
         }
         List<Toleration> tolerations = new ArrayList<>();
-        List<JsonNode> tolerationList = objects(spec, "tolerations", "spec.tolerations");
+        List<?> tolerationList = PodWire.objects(spec.tolerations, "spec.tolerations");
         for (int i = 0; i < tolerationList.size(); i++) {
-            JsonNode t = tolerationList.get(i);
+            PodWire.Toleration t = (PodWire.Toleration) tolerationList.get(i);
             try {
-                Toleration.Operator op = toleranceOperator(text(t, "operator", "operator"), "operator");
-                tolerations.add(new Toleration(text(t, "key", "key"), op, text(t, "value", "value"),
-                        effect(text(t, "effect", "effect"), "effect", true)));
+                Toleration.Operator op = toleranceOperator(PodWire.text(t.operator, "operator"), "operator");
+                tolerations.add(new Toleration(PodWire.text(t.key, "key"), op, PodWire.text(t.value, "value"),
+                        effect(PodWire.text(t.effect, "effect"), "effect", true)));
             } catch (ModelException e) {
                 throw e.within("spec.tolerations[" + i + "]");
             }
         }
-        Integer priority = integer(spec, "priority", "spec.priority");
-        JsonNode affinity = object(spec, "affinity", "spec.affinity");
+        Integer priority = PodWire.integer(spec.priority, "spec.priority");
+        JsonNode affinity = object(spec.trees, "affinity", "spec.affinity");
         // read in the order the record lists them, so that of two faults the same one is named as always
-        String uid = text(meta, "uid", "metadata.uid");
-        Map<String, String> labels = textMap(meta, "labels", "metadata.labels");
-        String nodeName = emptyToNull(text(spec, "nodeName", "spec.nodeName"));
-        Instant created = time(text(meta, "creationTimestamp", "metadata.creationTimestamp"), "metadata.creationTimestamp");
-        Instant deleted = time(text(meta, "deletionTimestamp", "metadata.deletionTimestamp"), "metadata.deletionTimestamp");
-        String priorityClassName = text(spec, "priorityClassName", "spec.priorityClassName");
+        String uid = PodWire.text(meta.uid, "metadata.uid");
+        Map<String, String> labels = PodWire.textMap(meta.labels, "metadata.labels");
+        String nodeName = emptyToNull(PodWire.text(spec.nodeName, "spec.nodeName"));
+        Instant created = time(PodWire.text(meta.creationTimestamp, "metadata.creationTimestamp"), "metadata.creationTimestamp");
+        Instant deleted = time(PodWire.text(meta.deletionTimestamp, "metadata.deletionTimestamp"), "metadata.deletionTimestamp");
+        String priorityClassName = PodWire.text(spec.priorityClassName, "spec.priorityClassName");
         Resources[] requests = requests(spec);
         return new PodState(namespace, name, uid, labels, nodeName, phase, ready, created, deleted,
                 priority == null ? 0 : priority, priorityClassName, controller, mirror,
-                requests[0], requests[1], textMap(spec, "nodeSelector", "spec.nodeSelector"),
-                affinity(affinity), tolerations, spreads(spec), claims, hostPaths, text(spec, "schedulerName", "spec.schedulerName"),
+                requests[0], requests[1], PodWire.textMap(spec.nodeSelector, "spec.nodeSelector"),
+                affinity(affinity), tolerations, spreads(spec.trees), claims, hostPaths, PodWire.text(spec.schedulerName, "spec.schedulerName"),
                 emptyDirs, disruption, List.copyOf(unsimulated), List.copyOf(hostPorts),
-                emptyToNull(text(status, "nominatedNodeName", "status.nominatedNodeName")), waiting, restarts, images,
-                emptyToNull(text(spec, "preemptionPolicy", "spec.preemptionPolicy")));
+                emptyToNull(PodWire.text(status.nominatedNodeName, "status.nominatedNodeName")), waiting, restarts, images,
+                emptyToNull(PodWire.text(spec.preemptionPolicy, "spec.preemptionPolicy")));
     }
 
     /**
@@ -405,13 +423,13 @@ public final class ModelConverter {
      * @return the requests ({@code [0]}) and the same with the scoring defaults for what a container does not
      * request ({@code [1]}, PodState#nonZeroRequests), each container's quantities read once for both
      */
-    static Resources[] requests(JsonNode spec) {
-        List<JsonNode> containers = objects(spec, "containers", "spec.containers");
-        List<JsonNode> inits = objects(spec, "initContainers", "spec.initContainers");
+    static Resources[] requests(PodWire.Spec spec) {
+        List<?> containers = PodWire.objects(spec.containers, "spec.containers");
+        List<?> inits = PodWire.objects(spec.initContainers, "spec.initContainers");
         List<ContainerRequests> regulars = new ArrayList<>(containers.size());
         for (int i = 0; i < containers.size(); i++) {
             try {
-                regulars.add(containerRequests(containers.get(i)));
+                regulars.add(containerRequests((PodWire.Container) containers.get(i)));
             } catch (ModelException e) {
                 throw e.within("spec.containers[" + i + "]");
             }
@@ -419,14 +437,17 @@ public final class ModelConverter {
         List<ContainerRequests> initRequests = new ArrayList<>(inits.size());
         boolean[] sidecar = new boolean[inits.size()];
         for (int i = 0; i < inits.size(); i++) {
+            PodWire.Container init = (PodWire.Container) inits.get(i);
             try {
-                initRequests.add(containerRequests(inits.get(i)));
-                sidecar[i] = "Always".equals(text(inits.get(i), "restartPolicy", "restartPolicy"));
+                initRequests.add(containerRequests(init));
+                sidecar[i] = "Always".equals(PodWire.text(init.restartPolicy, "restartPolicy"));
             } catch (ModelException e) {
                 throw e.within("spec.initContainers[" + i + "]");
             }
         }
-        return new Resources[]{podRequests(spec, regulars, initRequests, sidecar, false), podRequests(spec, regulars, initRequests, sidecar, true)};
+        // pod-level resources and the overhead are kept as trees
+        return new Resources[]{podRequests(spec.trees, regulars, initRequests, sidecar, false),
+                podRequests(spec.trees, regulars, initRequests, sidecar, true)};
     }
 
     private static Resources podRequests(JsonNode spec, List<ContainerRequests> regulars, List<ContainerRequests> inits,
@@ -475,49 +496,49 @@ public final class ModelConverter {
     }
 
     /** A container's requests; a fault's path is within the container ("resources.requests.cpu"). */
-    private static ContainerRequests containerRequests(JsonNode c) {
-        JsonNode r = object(c, "resources", "resources");
-        JsonNode req = object(r, "requests", "resources.requests");
-        JsonNode lim = object(r, "limits", "resources.limits");
+    @SuppressWarnings("unchecked")
+    private static ContainerRequests containerRequests(PodWire.Container c) {
+        PodWire.ContainerResources r = PodWire.object(c.resources, PodWire.ContainerResources.class, "resources");
+        Map<String, Object> req = PodWire.object(r == null ? null : r.requests, Map.class, "resources.requests");
+        Map<String, Object> lim = PodWire.object(r == null ? null : r.limits, Map.class, "resources.limits");
         long cpu;
-        if (req != null && req.has("cpu")) {
+        if (req != null && req.containsKey("cpu")) {
             cpu = milli(req.get("cpu"), "resources.requests.cpu");
-        } else if (lim != null && lim.has("cpu")) {
+        } else if (lim != null && lim.containsKey("cpu")) {
             cpu = milli(lim.get("cpu"), "resources.limits.cpu");
         } else {
             cpu = -1;
         }
         long mem;
-        if (req != null && req.has("memory")) {
+        if (req != null && req.containsKey("memory")) {
             mem = units(req.get("memory"), "resources.requests.memory");
-        } else if (lim != null && lim.has("memory")) {
+        } else if (lim != null && lim.containsKey("memory")) {
             mem = units(lim.get("memory"), "resources.limits.memory");
         } else {
             mem = -1;
         }
         // every other resource by name; a limit without a request requests the limit, as the API server defaults it
-        Map<String, Long> others = null;
-        for (JsonNode q : new JsonNode[]{lim, req}) {
-            if (q == null) {
-                continue;
-            }
-            String kind = q == req ? "resources.requests." : "resources.limits.";
-            for (var it = q.fieldNames(); it.hasNext(); ) {
-                String n = it.next();
-                if (n.equals("cpu") || n.equals("memory") || (q == lim && req != null && req.has(n))) {
-                    continue;
-                }
-                if (others == null) {
-                    others = new java.util.TreeMap<>();
-                }
-                others.put(n, units(q.get(n), kind + n));
-            }
-        }
+        Map<String, Long> others = lim == null ? null : others(lim, req, "resources.limits.", null);
+        others = req == null ? others : others(req, null, "resources.requests.", others);
         return new ContainerRequests(cpu, mem, others == null ? Map.of() : others);
     }
 
-    private static long milli(JsonNode q, String path) {
-        String text = WireFields.quantity(q, path);
+    /** The quantities of {@code q} but cpu, memory and those {@code requested} names, added to {@code into} (null: none yet). */
+    private static Map<String, Long> others(Map<String, Object> q, Map<String, Object> requested, String kind, Map<String, Long> into) {
+        for (Map.Entry<String, Object> e : q.entrySet()) {
+            String n = e.getKey();
+            if (n.equals("cpu") || n.equals("memory") || (requested != null && requested.containsKey(n))) {
+                continue;
+            }
+            into = into == null ? new java.util.TreeMap<>() : into;
+            into.put(n, units(e.getValue(), kind + n));
+        }
+        return into;
+    }
+
+    /** A quantity ({@link PodWire#quantity}: a string, a tree, or null) in thousandths. */
+    private static long milli(Object q, String path) {
+        String text = PodWire.quantity(q, path);
         if (text == null) {
             return 0;
         }
@@ -528,8 +549,8 @@ public final class ModelConverter {
         }
     }
 
-    private static long units(JsonNode q, String path) {
-        String text = WireFields.quantity(q, path);
+    private static long units(Object q, String path) {
+        String text = PodWire.quantity(q, path);
         if (text == null) {
             return 0;
         }

@@ -149,7 +149,7 @@ public final class SnapshotFile {
                     document(parser, anchors);
                 } else if (token == JsonToken.START_ARRAY) {
                     while (parser.nextToken() != JsonToken.END_ARRAY) {
-                        item(ItemTrees.read(parser, anchors));
+                        item(ItemTrees.readItem(parser, anchors));
                     }
                 } else {
                     throw InvalidInputException.at(source, location(parser),
@@ -173,7 +173,7 @@ public final class SnapshotFile {
             if (field.equals("items") && value == JsonToken.START_ARRAY) {
                 sawItems = true;
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    item(ItemTrees.read(parser, anchors));
+                    item(ItemTrees.readItem(parser, anchors));
                 }
             } else if (field.equals("items") && value != JsonToken.VALUE_NULL) {
                 throw InvalidInputException.at(source, "items", "expected a list of Kubernetes objects");
@@ -186,7 +186,17 @@ public final class SnapshotFile {
         }
     }
 
-    private void item(JsonNode node) {
+    private void item(Object read) {
+        if (read instanceof PodWire pod) {
+            int index = itemIndex++;
+            try {
+                pods.add(ModelConverter.pod(pod));
+            } catch (ModelException e) {
+                throw InvalidInputException.at(source, "items[" + index + "] (Pod " + pod.label() + ") " + e.path(), e.getMessage());
+            }
+            return;
+        }
+        JsonNode node = (JsonNode) read;
         int index = itemIndex++;
         if (node == null || !node.isObject()) {
             throw InvalidInputException.at(source, "items[" + index + "]", "expected a Kubernetes object, got " + (node == null ? "nothing" : node.getNodeType()));

@@ -86,8 +86,12 @@ final class WireFields {
 
     /** A map of strings (labels, annotations, nodeSelector); empty when absent. */
     static Map<String, String> textMap(JsonNode parent, String field, String path) {
-        JsonNode v = value(parent, field);
-        if (v == null) {
+        return textMap(value(parent, field), path);
+    }
+
+    /** The map of strings {@code v} (absent: null); empty when absent. */
+    static Map<String, String> textMap(JsonNode v, String path) {
+        if (v == null || v.isNull()) {
             return Map.of();
         }
         if (!v.isObject()) {
@@ -107,8 +111,12 @@ final class WireFields {
 
     /** A whole number; "5" reads as 5 and 1.7 as 1, as a Jackson binding to an Integer field does; null when absent. */
     static Integer integer(JsonNode parent, String field, String path) {
-        JsonNode v = value(parent, field);
-        if (v == null) {
+        return integer(value(parent, field), path);
+    }
+
+    /** The whole number {@code v} (absent: null), read as {@link #integer(JsonNode, String, String)} reads a field. */
+    static Integer integer(JsonNode v, String path) {
+        if (v == null || v.isNull()) {
             return null;
         }
         if (v.isIntegralNumber()) {
@@ -136,8 +144,12 @@ final class WireFields {
 
     /** true/false, also as the text "true"/"false" or 1/0; null when absent. */
     static Boolean bool(JsonNode parent, String field, String path) {
-        JsonNode v = value(parent, field);
-        if (v == null) {
+        return bool(value(parent, field), path);
+    }
+
+    /** The boolean {@code v} (absent: null), read as {@link #bool(JsonNode, String, String)} reads a field. */
+    static Boolean bool(JsonNode v, String path) {
+        if (v == null || v.isNull()) {
             return null;
         }
         if (v.isBoolean()) {
@@ -206,7 +218,7 @@ final class WireFields {
         return v == null || v.isNull() ? null : v;
     }
 
-    private static ModelException wrongType(String path, String expected, JsonNode got) {
+    static ModelException wrongType(String path, String expected, JsonNode got) {
         String what = got.isObject() ? "an object" : got.isArray() ? "a list" : got.isNull() ? "null"
                 : got.isTextual() ? "'" + got.asText() + "'" : got.asText();
         return new ModelException(path, "has the wrong type: expected " + expected + ", got " + what);

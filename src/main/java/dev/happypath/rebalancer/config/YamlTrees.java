@@ -116,20 +116,33 @@ public final class YamlTrees {
      * 30,000-pod dump allocated. Parts left out are checked too.
      */
     public static JsonNode read(JsonParser parser, Anchors anchors, Keep keep, boolean refuseDuplicates) throws IOException {
-        YAMLParser yaml = parser instanceof YAMLParser y ? y : null;
-        return value(parser, yaml, anchors, keep, refuseDuplicates ? new Names() : null);
+        return read(parser, anchors, keep, refuseDuplicates ? new Names() : null);
     }
 
-    /** The field names of the mappings being read, innermost last: each mapping's own from its mark. */
-    private static final class Names {
+    /**
+     * As {@link #read(JsonParser, Anchors, Keep, boolean)}, refusing a field written twice with {@code names}
+     * (null: not refused): a reader that walks the mappings around the value itself shares its names.
+     */
+    public static JsonNode read(JsonParser parser, Anchors anchors, Keep keep, Names names) throws IOException {
+        YAMLParser yaml = parser instanceof YAMLParser y ? y : null;
+        return value(parser, yaml, anchors, keep, names);
+    }
+
+    /**
+     * The field names of the mappings being read, innermost last: each mapping's own from its mark. A field
+     * written twice in one mapping is refused as Jackson's STRICT_DUPLICATE_DETECTION refuses it.
+     */
+    public static final class Names {
         private String[] names = new String[32];
         private int size;
 
-        int mark() {
+        /** Where the mapping about to be read starts its names. */
+        public int mark() {
             return size;
         }
 
-        void add(JsonParser parser, String name, int mark) throws JsonParseException {
+        /** The next field of the mapping that started at {@code mark}; refused if the mapping has it already. */
+        public void add(JsonParser parser, String name, int mark) throws JsonParseException {
             for (int i = mark; i < size; i++) {
                 if (names[i].equals(name)) {
                     throw new JsonParseException(parser, "Duplicate field '" + name + "'");
@@ -141,7 +154,8 @@ public final class YamlTrees {
             names[size++] = name;
         }
 
-        void reset(int mark) {
+        /** The mapping that started at {@code mark} is read. */
+        public void reset(int mark) {
             size = mark;
         }
 
@@ -149,7 +163,7 @@ public final class YamlTrees {
         private int[] open = new int[16];
 
         /** Reads past the value the parser is on, as skipChildren does, refusing a field written twice in it. */
-        void skip(JsonParser parser) throws IOException {
+        public void skip(JsonParser parser) throws IOException {
             if (!parser.currentToken().isStructStart()) {
                 return;
             }

@@ -109,21 +109,41 @@ class ModelConverterTest {
             + " \"status\": {\"phase\": \"Running\", \"hostIP\": \"10.0.0.1\", \"conditions\": [{\"type\": \"Ready\", \"status\": \"True\","
             + " \"lastProbeTime\": null}]}}";
 
-    /** A Pod in JSON keeps only what its conversion reads: the fields of ItemTrees.POD, whole below them. */
+    /**
+     * A Pod in JSON whose kind comes first, as kubectl writes it, is read straight into what its conversion reads
+     * (PodWire): no tree, each field in the form the conversion wants.
+     */
     @Test
-    void aPodReadFromJsonKeepsOnlyWhatItsConversionReads() throws IOException {
-        JsonNode read = readItem(BINDING, POD_JSON);
-        assertThat(read.path("metadata").has("resourceVersion")).isFalse();
-        assertThat(read.path("metadata").path("labels").path("resourceVersion").asText()).as("a label is kept whole").isEqualTo("1");
-        assertThat(read.path("spec").has("dnsPolicy")).isFalse();
-        JsonNode container = read.path("spec").path("containers").get(0);
-        assertThat(container.has("name")).isFalse();
-        assertThat(container.path("image").asText()).isEqualTo("i");
-        assertThat(container.path("resources").path("requests").path("cpu").asText()).isEqualTo("1");
-        assertThat(read.path("status").has("hostIP")).isFalse();
-        assertThat(read.path("status").path("conditions").get(0).has("lastProbeTime")).isFalse();
-        assertThat(read.path("status").path("conditions").get(0).path("type").asText()).isEqualTo("Ready");
+    void aPodReadFromJsonIsReadIntoWhatItsConversionReads() throws IOException {
+        Object item = readAnyItem(BINDING, POD_JSON);
+        assertThat(item).isInstanceOf(PodWire.class);
+        PodWire read = (PodWire) item;
+        PodWire.Meta meta = (PodWire.Meta) read.metadata;
+        assertThat(meta.name).isEqualTo("p");
+        assertThat(meta.labels).as("a label is kept whole").isEqualTo(java.util.Map.of("env", "prod", "resourceVersion", "1"));
+        PodWire.Container container = (PodWire.Container) ((List<?>) ((PodWire.Spec) read.spec).containers).get(0);
+        assertThat(container.image).isEqualTo("i");
+        PodWire.ContainerResources resources = (PodWire.ContainerResources) container.resources;
+        assertThat(resources.requests).isEqualTo(java.util.Map.of("cpu", "1"));
+        PodWire.PodCondition condition = (PodWire.PodCondition) ((List<?>) ((PodWire.Status) read.status).conditions).get(0);
+        assertThat(condition.type).isEqualTo("Ready");
         assertThat(ModelConverter.pod(read)).isEqualTo(ModelConverter.pod(YAML.readTree(POD_JSON)));
+    }
+
+    /** A value of another form than the conversion expects is kept as its tree, for the conversion's coercions and faults. */
+    @Test
+    void aValueOfAnotherFormIsKeptAsItsTree() throws IOException {
+        PodWire read = (PodWire) readAnyItem(BINDING, "{\"kind\": \"Pod\", \"metadata\": {\"name\": 7, \"namespace\": \"a\","
+                + " \"labels\": {\"a\": \"x\", \"tier\": 3, \"b\": \"y\"}}, \"spec\": {\"priority\": \"1000\", \"containers\": [\"c\"]}}");
+        PodWire.Meta meta = (PodWire.Meta) read.metadata;
+        assertThat(meta.name).isEqualTo(BINDING.getNodeFactory().numberNode(7));
+        assertThat(meta.labels).as("once a value is not a string, the whole mapping is a tree")
+                .isEqualTo(BINDING.readTree("{\"a\": \"x\", \"tier\": 3, \"b\": \"y\"}"));
+        PodWire.Spec spec = (PodWire.Spec) read.spec;
+        assertThat(spec.priority).isEqualTo(BINDING.getNodeFactory().textNode("1000"));
+        assertThat(spec.containers).isEqualTo(List.of(BINDING.getNodeFactory().textNode("c")));
+        assertThatThrownBy(() -> ModelConverter.pod(read)).isInstanceOf(ModelException.class)
+                .satisfies(e -> assertThat(((ModelException) e).path()).isEqualTo("spec.containers[0]"));
     }
 
     /**
@@ -135,14 +155,21 @@ class ModelConverterTest {
         ObjectNode late = (ObjectNode) BINDING.readTree(POD_JSON);
         late.remove("kind");
         late.put("kind", "Pod");
-        JsonNode lateRead = readItem(BINDING, BINDING.writeValueAsString(late));
+        JsonNode lateRead = (JsonNode) readAnyItem(BINDING, BINDING.writeValueAsString(late));
         assertThat(lateRead.path("metadata").path("resourceVersion").asText()).isEqualTo("7");
         assertThat(lateRead.path("spec").path("containers").get(0).has("env")).as("UNUSED is still left out").isFalse();
-        JsonNode yamlRead = readItem(YAML, POD_JSON);
+        JsonNode yamlRead = (JsonNode) readAnyItem(YAML, POD_JSON);
         assertThat(yamlRead.path("metadata").path("resourceVersion").asText()).isEqualTo("7");
         assertThat(yamlRead.path("status").path("hostIP").asText()).isEqualTo("10.0.0.1");
-        assertThat(ModelConverter.pod(lateRead)).isEqualTo(ModelConverter.pod(readItem(BINDING, POD_JSON)))
+        assertThat(ModelConverter.pod(lateRead)).isEqualTo(ModelConverter.pod((PodWire) readAnyItem(BINDING, POD_JSON)))
                 .isEqualTo(ModelConverter.pod(yamlRead));
+    }
+
+    private static Object readAnyItem(ObjectMapper mapper, String text) throws IOException {
+        try (com.fasterxml.jackson.core.JsonParser parser = mapper.getFactory().createParser(text)) {
+            parser.nextToken();
+            return ItemTrees.readItem(parser, new dev.happypath.rebalancer.config.YamlTrees.Anchors());
+        }
     }
 
     private static JsonNode readItem(ObjectMapper mapper, String text) throws IOException {
@@ -288,39 +315,48 @@ class ModelConverterTest {
                 .satisfies(e -> assertThat(((ModelException) e).path()).isEqualTo("metadata.labels"));
     }
 
-    /** As a read does it: the item streamed through {@link ItemTrees} (which leaves out what no decision uses), then converted. */
+    /**
+     * As a read does it: the item streamed through {@link ItemTrees} (a Pod of a JSON dump straight into its
+     * {@link PodWire}, anything else a tree that leaves out what no decision uses), then converted. A Pod is also
+     * read as a LIST of pods reads it (no kind, straight into its PodWire) and as a tree (YAML, the simulation):
+     * all three ways must give the same record, or the same fault with the same words.
+     */
     private static Object wire(JsonNode item) {
-        JsonNode read;
-        JsonNode listed = null;
+        Object read;
+        List<java.util.function.Supplier<Object>> others = new ArrayList<>();
         try (com.fasterxml.jackson.core.JsonParser parser = BINDING.getFactory().createParser(BINDING.writeValueAsBytes(item))) {
             parser.nextToken();
-            read = ItemTrees.read(parser);
+            read = ItemTrees.readItem(parser, new dev.happypath.rebalancer.config.YamlTrees.Anchors());
             if (item.path("kind").asText().equals("Pod")) {
-                // as a LIST of pods reads it: projected whatever the order of its fields, with no kind to go by
                 ObjectNode withoutKind = item.deepCopy();
                 withoutKind.remove("kind");
                 withoutKind.remove("apiVersion");
                 try (com.fasterxml.jackson.core.JsonParser list = BINDING.getFactory().createParser(BINDING.writeValueAsBytes(withoutKind))) {
                     list.nextToken();
-                    listed = ItemTrees.readPod(list);
+                    PodWire listed = ItemTrees.readPod(list);
+                    others.add(() -> ModelConverter.pod(listed));
                 }
+                others.add(() -> ModelConverter.pod(item));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (item.path("kind").asText().equals("Pod") && item.fieldNames().next().matches("kind|apiVersion")) {
+            assertThat(read).as("a Pod whose kind comes first is read straight from the tokens").isInstanceOf(PodWire.class);
+        }
         Object converted;
         try {
-            converted = convert(read, ModelConverter::node, ModelConverter::pod, ModelConverter::budget, ModelConverter::claim, ModelConverter::volume);
+            converted = read instanceof PodWire pod ? ModelConverter.pod(pod)
+                    : convert((JsonNode) read, ModelConverter::node, ModelConverter::pod, ModelConverter::budget, ModelConverter::claim, ModelConverter::volume);
         } catch (ModelException e) {
-            if (listed != null) {
-                JsonNode l = listed;
-                assertThatThrownBy(() -> ModelConverter.pod(l)).as("the pod as a LIST of pods reads it").isInstanceOf(ModelException.class)
+            for (var other : others) {
+                assertThatThrownBy(other::get).as("the pod as a LIST of pods and as a tree read it").isInstanceOf(ModelException.class)
                         .hasMessage(e.getMessage()).satisfies(x -> assertThat(((ModelException) x).path()).isEqualTo(e.path()));
             }
             throw e;
         }
-        if (listed != null) {
-            assertThat(ModelConverter.pod(listed)).as("the pod as a LIST of pods reads it").isEqualTo(converted);
+        for (var other : others) {
+            assertThat(other.get()).as("the pod as a LIST of pods and as a tree read it").isEqualTo(converted);
         }
         return converted;
     }
