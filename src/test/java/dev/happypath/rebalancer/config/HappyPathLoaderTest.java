@@ -106,8 +106,8 @@ class HappyPathLoaderTest {
     }
 
     @Test
-    void nonUtf8BytesAreRefused() throws Exception {
-        Path file = Files.createTempFile("bad", ".yaml");
+    void nonUtf8BytesAreRefused(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.yaml");
         Files.write(file, new byte[]{'a', 'p', 'i', ':', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
         assertThatThrownBy(() -> HappyPathLoader.load(file)).isInstanceOf(InvalidInputException.class)
                 .hasMessage(file + ": line 1: is not valid UTF-8 text (byte 6 of the file)");
