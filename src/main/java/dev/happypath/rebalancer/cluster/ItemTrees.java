@@ -61,9 +61,9 @@ final class ItemTrees {
 
     /**
      * An item of a dump, which people write too: a tree, with the anchors the document has set so far (YAML)
-     * and a field written twice refused (in JSON; the YAML parser refuses it itself). In JSON, a Pod whose kind
-     * comes before its other parts (kubectl writes apiVersion and kind first) is read straight into a
-     * {@link PodWire} instead: the item's first token is START_OBJECT and the result is then a PodWire.
+     * and a field written twice refused (in JSON; the YAML parser refuses it itself). In JSON, a Pod whose
+     * apiVersion and kind come before its other fields (as kubectl writes them) is read straight into a
+     * {@link PodWire} instead.
      *
      * @return a {@link JsonNode}, or a {@link PodWire}
      */

@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * A Pod as it travels, cut down to the fields {@link ModelConverter#pod(PodWire)} reads, read straight from the
  * parser's tokens: a LIST of 30,000 pods, or a dump of them, is most of a large cluster's bytes, and building a
- * tree of each pod only to look its fields up again was half of reading one (docs/performance.md).
+ * tree of each pod only to look its fields up again took a tenth of the time and memory of planning such a
+ * dump (docs/performance.md).
  *
  * <p>Each field holds its value in the form the conversion expects when it has that form (a string as a
  * {@link String}, a whole number as an {@link Integer}, an object as its holder, a list as a {@link List}), and
