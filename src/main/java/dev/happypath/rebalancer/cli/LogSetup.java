@@ -46,8 +46,8 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
 
         context.getLogger("dev.happypath").setLevel(own);
         context.getLogger("io.fabric8").setLevel(Level.ERROR);
-        // the node watch's informer logs its own failure ("listSyncAndWatch failed for v1/nodes, will stop")
-        // before NodeWatch reports it in a sentence, and the daemon's watchdog warns of an unreachable API server
+        // the node watch's informer logs its own failures ("watch failed for ..., will retry", with a stack
+        // trace): NodeWatch says each in a sentence, and the daemon's watchdog warns of an unreachable API server
         context.getLogger("io.fabric8.kubernetes.client.informers").setLevel(own != null && Level.DEBUG.isGreaterOrEqual(own) ? Level.ERROR : Level.OFF);
         context.getLogger("org.quartz").setLevel(Level.WARN);
         context.getLogger("io.micrometer").setLevel(Level.WARN);

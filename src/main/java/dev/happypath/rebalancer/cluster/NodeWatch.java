@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -23,6 +24,8 @@ import java.util.function.Consumer;
 public final class NodeWatch implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeWatch.class);
+    /** While the watch keeps failing, a warning this often; the failures between are logged at debug. */
+    static final Duration WARN_EVERY = Duration.ofMinutes(5);
 
     private final SharedIndexInformer<Node> informer;
 
@@ -30,9 +33,18 @@ public final class NodeWatch implements AutoCloseable {
         this.informer = informer;
     }
 
-    /** Starts watching; returns once the first LIST has been seen (and handed to {@code onChange}). */
+    /**
+     * Starts watching; returns once the first LIST has been seen (and handed to {@code onChange}). Once started,
+     * the watch never gives up: after any error it lists the nodes and watches them again, with a growing pause.
+     */
     public static NodeWatch start(KubernetesClient client, Consumer<List<NodeState>> onChange) {
         SharedIndexInformer<Node> informer = client.nodes().runnableInformer(0);
+        Failures failures = new Failures();
+        // fabric8's own rule stops the informer for good when a watch ends on an error other than 410 Gone (an
+        // event it cannot read, say): the daemon would never see a worker recover again, and its log would not
+        // say so (the informer's logger is off, LogSetup). Before the start, an error ends the start, and
+        // KeptNodeWatch tries again.
+        informer.exceptionHandler((started, e) -> started && failures.failed(e));
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Node node) {
@@ -50,7 +62,14 @@ public final class NodeWatch implements AutoCloseable {
             }
 
             private void changed() {
-                onChange.accept(nodes(informer, client.getKubernetesSerialization()));
+                failures.over();
+                try {
+                    onChange.accept(nodes(informer, client.getKubernetesSerialization()));
+                } catch (RuntimeException e) {
+                    // fabric8 would log it where nobody reads (the informer's logger is off) and go on
+                    LOG.error("the node watch could not hand a change on: {}", e.toString());
+                    LOG.debug("node change failure", e);
+                }
             }
         });
         try {
@@ -78,5 +97,55 @@ public final class NodeWatch implements AutoCloseable {
     @Override
     public void close() {
         informer.close();
+    }
+
+    /** The watch's failures since it last handed a change on: a warning at the first, and every {@link #WARN_EVERY} while they last. */
+    private static final class Failures {
+        private long count;
+        private long lastWarning;
+
+        /** Always true: the informer is to list and watch again. */
+        synchronized boolean failed(Throwable e) {
+            count++;
+            long now = System.nanoTime();
+            if (count == 1 || now - lastWarning >= WARN_EVERY.toNanos()) {
+                lastWarning = now;
+                LOG.warn("the node watch failed ({}); it lists the nodes and watches them again, with a growing pause", describe(e));
+            } else {
+                LOG.debug("the node watch failed again ({} times): {}", count, describe(e));
+            }
+            LOG.debug("node watch failure", e);
+            return true;
+        }
+
+        synchronized void over() {
+            if (count > 0) {
+                LOG.info("the node watch is back after {} failure(s)", count);
+                count = 0;
+            }
+        }
+
+        /**
+         * The error and what caused it, each in its first line (a parser's message runs on with its source), a
+         * cause that only repeats its wrapper's words left out.
+         */
+        static String describe(Throwable e) {
+            String last = firstLine(e);
+            StringBuilder text = new StringBuilder(last);
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+                String line = firstLine(cause);
+                if (!line.equals(last)) {
+                    text.append(": ").append(line);
+                }
+                last = line;
+            }
+            return text.toString();
+        }
+
+        private static String firstLine(Throwable e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            int end = message.indexOf('\n');
+            return end < 0 ? message : message.substring(0, end);
+        }
     }
 }

@@ -4,6 +4,8 @@ import dev.happypath.rebalancer.config.HappyPath;
 import dev.happypath.rebalancer.gate.Gate;
 import dev.happypath.rebalancer.gate.GateVerdict;
 import dev.happypath.rebalancer.snapshot.NodeState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +23,8 @@ import java.util.function.Consumer;
  * trigger nothing.
  */
 public final class GateOpening implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GateOpening.class);
 
     private final HappyPath happyPath;
     private final Clock clock;
@@ -70,13 +74,26 @@ public final class GateOpening implements AutoCloseable {
         }
         if (!verdict.open() && verdict.opensAt() != null) {
             long delay = Math.max(0, Duration.between(clock.instant(), verdict.opensAt()).toMillis()) + 1;
-            recheck = timer.schedule(this::judge, delay, TimeUnit.MILLISECONDS);
+            recheck = timer.schedule(this::judgeOnTimer, delay, TimeUnit.MILLISECONDS);
         }
         boolean opened = verdict.open() && (wasOpen == null ? openAtStartCounts : !wasOpen);
         wasOpen = verdict.open();
         last = verdict;
         if (opened) {
             onOpened.accept(verdict);
+        }
+    }
+
+    /**
+     * The timer's judgement, when the nodes' stability window ends. An error here would end in the timer's
+     * future, which nobody reads: the opening lost, and nothing said.
+     */
+    private void judgeOnTimer() {
+        try {
+            judge();
+        } catch (RuntimeException e) {
+            LOG.error("the gate could not be judged again as its nodes' stability window ended: {}", e.toString());
+            LOG.debug("gate judgement failure", e);
         }
     }
 
