@@ -66,6 +66,9 @@ final class DaemonCommand implements Callable<Integer> {
     ConfigOption config;
 
     @Mixin
+    ScopeOptions scope;
+
+    @Mixin
     ClusterOptions cluster;
 
     @Mixin
@@ -84,6 +87,7 @@ final class DaemonCommand implements Callable<Integer> {
     public Integer call() {
         // Everything the user wrote is checked before the cluster is touched.
         HappyPath happyPath = config.load();
+        Scope only = scope.scope(happyPath);
         CronExpression cron = CronSchedule.parse(schedule);
         lease.timing();
         if (metricsPort < 1 || metricsPort > 65535) {
@@ -106,10 +110,11 @@ final class DaemonCommand implements Callable<Integer> {
             Pass.Ports ports = cli.ports(client, happyPath, lease);
             Pass pass = new Pass(ports, happyPath);
             Daemon daemon = new Daemon(ports.lease(), Lease.newIdentity(), metrics, life,
-                    (trigger, identity, stop) -> pass(pass, report, metrics, trigger, identity, stop));
+                    (trigger, identity, stop) -> pass(pass, only, report, metrics, trigger, identity, stop));
             daemon.start();
-            LOG.info("daemon: passes on '{}' (UTC){}; metrics on :{}/metrics, probes on /healthz and /readyz", schedule,
-                    onNodeRecovery ? " and on node recovery" : "", endpoint.port());
+            LOG.info("daemon: passes on '{}' (UTC){}{}; metrics on :{}/metrics, probes on /healthz and /readyz", schedule,
+                    onNodeRecovery ? " and on node recovery" : "", only.everything() ? "" : ", moving only " + only.describe(),
+                    endpoint.port());
             try (CronSchedule timetable = CronSchedule.start(cron, () -> daemon.trigger("schedule"));
                  GateOpening gate = onNodeRecovery ? new GateOpening(happyPath, cli.clock(), false, v -> daemon.trigger("node-recovery")) : null;
                  // tried again until it starts: a daemon that starts while the API server is away waits for it
@@ -140,8 +145,8 @@ final class DaemonCommand implements Callable<Integer> {
         }
     }
 
-    private void pass(Pass pass, ReportOptions report, PassMetrics metrics, String trigger, String identity, StopSignal stop) {
-        Pass.Result result = pass.underLease(Cli.newRunId(), Scope.ALL, false, identity, stop);
+    private void pass(Pass pass, Scope only, ReportOptions report, PassMetrics metrics, String trigger, String identity, StopSignal stop) {
+        Pass.Result result = pass.underLease(Cli.newRunId(), only, false, identity, stop);
         synchronized (this) {
             report.write(result.report(), cli.out());
         }

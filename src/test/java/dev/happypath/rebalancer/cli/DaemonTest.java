@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.happypath.rebalancer.cluster.KubernetesLease;
 import dev.happypath.rebalancer.testing.Await;
+import dev.happypath.rebalancer.testing.CapturedStderr;
 import dev.happypath.rebalancer.testing.LiveCluster;
 import dev.happypath.rebalancer.testing.OpsCluster;
 import dev.happypath.rebalancer.testing.RunningCli;
@@ -174,6 +175,40 @@ public class DaemonTest {
             assertThat(metrics).contains("happypath_cluster_state{state=\"GREEN\"} 0.0");
             assertThat(metrics).contains("happypath_pass_duration_seconds_count 1");
             assertThat(d.stop(WAIT)).isZero();
+        }
+    }
+    /** -n and --rule scope the daemon's passes as they do run's: a stray out of scope is reported, never moved. */
+    @Test
+    void aDaemonScopedToAnotherNamespaceReportsTheStrayAndMovesNothing() {
+        String config = OpsCluster.configFile(OpsCluster.config("1s", 5)).toString();
+        int port = RunningCli.freePort();
+        try (CapturedStderr logs = CapturedStderr.start();
+             LiveCluster c = OpsCluster.start(false, "stray");
+             RunningCli d = RunningCli.start(c, daemon(config, EVERY_SECOND, port, "-n", "monitoring", "--rule", "argocd"))) {
+            Await.until(WAIT, () -> "two passes reported\n" + d, () -> reports(d).size() >= 2);
+            for (JsonNode report : reports(d)) {
+                assertThat(report.get("moves")).as(report::toString).hasSize(1);
+                JsonNode move = report.get("moves").get(0);
+                assertThat(move.get("pod").asText()).isEqualTo("stray");
+                assertThat(move.get("outcome").asText()).isEqualTo("SKIPPED");
+                assertThat(move.get("code").asText()).isEqualTo("OUT_OF_SCOPE");
+                assertThat(move.get("detail").asText()).contains("--namespace monitoring --rule argocd");
+            }
+            assertThat(logs.text()).contains("moving only --namespace monitoring --rule argocd");
+            assertThat(evictions(c, "stray")).isZero();
+            assertThat(d.stop(WAIT)).isZero();
+        }
+    }
+
+    /** A --rule the configuration does not have is refused before the cluster is touched, as for run. */
+    @Test
+    void aDaemonGivenAnUnknownRuleExitsTwoBeforeTouchingTheCluster() {
+        String config = OpsCluster.configFile(OpsCluster.config("1s", 5)).toString();
+        try (LiveCluster c = OpsCluster.start(false, "stray");
+             RunningCli d = RunningCli.start(c, daemon(config, EVERY_SECOND, RunningCli.freePort(), "--rule", "argcd"))) {
+            assertThat(d.exitCode(WAIT)).as(d::toString).isEqualTo(ExitCode.INVALID_INPUT);
+            assertThat(d.err()).contains("--rule: no workload rule named 'argcd'");
+            assertThat(c.api().dispatcher().requests()).as("nothing asked of the cluster").isEmpty();
         }
     }
 }
