@@ -64,6 +64,10 @@ class DemoScenariosTest {
         String printed = out + "\n" + err;
 
         assertThat(code).as(printed).isZero();
+        // a FAILED move's whole detail first: the story's table cuts it to its width
+        assertThat(ending.moves()).as(() -> "FAILED moves in\n" + printed + "\nthe passes' logs:\n"
+                        + ending.passes().stream().map(Story.Pass::stderr).collect(java.util.stream.Collectors.joining("\n")))
+                .noneMatch(m -> m.get("outcome").asText().equals("FAILED"));
         assertThat(ending.asExpected()).as(ending.verdict()).isTrue();
         assertThat(arc(out.toString())).as("the states of the story").isEqualTo(expected.arc());
         if (scenario == DemoScenario.WORKER_DOWN) {
