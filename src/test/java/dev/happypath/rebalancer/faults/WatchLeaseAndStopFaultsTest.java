@@ -6,6 +6,7 @@ import dev.happypath.rebalancer.cli.DaemonTest;
 import dev.happypath.rebalancer.cli.ExitCode;
 import dev.happypath.rebalancer.cluster.KubernetesClients;
 import dev.happypath.rebalancer.cluster.KubernetesLease;
+import dev.happypath.rebalancer.execute.Sleeper;
 import dev.happypath.rebalancer.testing.Await;
 import dev.happypath.rebalancer.testing.CapturedStderr;
 import dev.happypath.rebalancer.testing.FlakyLink;
@@ -190,6 +191,32 @@ class WatchLeaseAndStopFaultsTest {
                 assertThat(Faults.evictions(c, ".*", 201)).isZero();
                 assertNothingUnsafe("SIGTERM during the PodDisruptionBudget backoff", c, Faults.PLANNED, run.err(), logs.text());
                 c.awaitLeaseFree();
+            }
+        }
+    }
+
+    /**
+     * An Error in a daemon's pass (here the heap running out while it waits out a budget's refusal) may have
+     * damaged the JVM: the daemon says why, stops, releases the Lease for another rebalancer to take at once,
+     * and exits 1 for the kubelet to restart the container. Nothing is evicted.
+     */
+    @Test
+    void anErrorInADaemonsPassStopsItReleasesTheLeaseAndExitsOne() {
+        try (CapturedStderr logs = CapturedStderr.start(); LiveCluster c = Faults.cluster()) {
+            c.api().dispatcher().addInterceptor((m, p, b) -> p.endsWith("/a-server/eviction")
+                    ? Faults.status(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.") : null);
+            Sleeper outOfMemory = (d, stop) -> {
+                throw new OutOfMemoryError("Java heap space");
+            };
+            int port = RunningCli.freePort();
+            try (RunningCli daemon = RunningCli.start(c, outOfMemory,
+                    DaemonTest.daemon(Faults.config("30s", "5s"), "* * * * * ?", port))) {
+                assertThat(daemon.exitCode(WAIT)).as(daemon::toString).isEqualTo(ExitCode.RUNTIME_FAILURE);
+
+                assertThat(logs.text()).contains("pass triggered by schedule failed, the daemon stops: the JVM ran out of memory (Java heap space");
+                assertThat(Faults.evictions(c, ".*", 201)).isZero();
+                c.awaitLeaseFree();
+                assertNothingUnsafe("an Error in a daemon's pass", c, Faults.PLANNED, daemon.err(), logs.text());
             }
         }
     }

@@ -23,9 +23,9 @@ public final class RunningCli implements AutoCloseable {
     private final StringWriter err = new StringWriter();
     private final CompletableFuture<Integer> exit;
 
-    private RunningCli(LiveCluster cluster, String... args) {
+    private RunningCli(LiveCluster cluster, Sleeper sleeper, String... args) {
         // without a cluster: the command connects as in production (its --kubeconfig, $KUBECONFIG, ...)
-        this.cli = new Cli(new PrintWriter(out, true), new PrintWriter(err, true), Clock.systemUTC(), Sleeper.REAL,
+        this.cli = new Cli(new PrintWriter(out, true), new PrintWriter(err, true), Clock.systemUTC(), sleeper,
                 cluster == null ? null : options -> cluster.connect());
         this.exit = CompletableFuture.supplyAsync(() -> cli.execute(args), r -> {
             Thread t = new Thread(r, "cli-" + args[0]);
@@ -35,12 +35,17 @@ public final class RunningCli implements AutoCloseable {
     }
 
     public static RunningCli start(LiveCluster cluster, String... args) {
-        return new RunningCli(cluster, args);
+        return new RunningCli(cluster, Sleeper.REAL, args);
+    }
+
+    /** With the executor's waits between eviction retries made by {@code sleeper}. */
+    public static RunningCli start(LiveCluster cluster, Sleeper sleeper, String... args) {
+        return new RunningCli(cluster, sleeper, args);
     }
 
     /** A command that connects as in production, from its own --kubeconfig. */
     public static RunningCli startConnectingItself(String... args) {
-        return new RunningCli(null, args);
+        return new RunningCli(null, Sleeper.REAL, args);
     }
 
     /** SIGTERM: asks the command to stop and waits for its exit code. */
