@@ -1,11 +1,7 @@
 package dev.happypath.rebalancer.scheduling;
 
-import dev.happypath.rebalancer.snapshot.Claim;
-import dev.happypath.rebalancer.snapshot.LabelSelector;
 import dev.happypath.rebalancer.snapshot.NodeState;
 import dev.happypath.rebalancer.snapshot.PodState;
-import dev.happypath.rebalancer.snapshot.Resources;
-import dev.happypath.rebalancer.snapshot.Volume;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What the kube-scheduler's DefaultPreemption would do for a pod no node accepts: on each node where only a
@@ -64,29 +61,45 @@ public final class Preemption {
                     lower.add(p);
                 }
             }
-            Set<String> gone = new HashSet<>();
-            lower.forEach(p -> gone.add(p.uid()));
             if (lower.isEmpty()) {
                 continue;
             }
-            Without withoutLower = new Without(view, gone);
+            ClusterView withoutLower = without(view, uids(lower));
             // resources first, on their own (cheap), before every filter: most nodes of a large cluster stop here
             if (Filters.NODE_RESOURCES_FIT.prepare(pod, withoutLower).reject(node).isPresent() || !fits(pod, node, withoutLower, profile)) {
                 continue;
             }
-            lower.sort(Comparator.comparingInt((PodState p) -> -p.priority())
-                    .thenComparing(p -> p.creationTimestamp() == null ? Instant.MAX : p.creationTimestamp())
-                    .thenComparing(PodState::key));
-            List<PodState> victims = new ArrayList<>();
-            for (PodState p : lower) {
-                gone.remove(p.uid());
-                if (!fits(pod, node, new Without(view, gone), profile)) {
-                    gone.add(p.uid());
-                    victims.add(p);
-                }
-            }
-            candidates.add(new Plan(node.name(), victims));
+            candidates.add(new Plan(node.name(), victims(view, lower, v -> fits(pod, node, v, profile))));
         }
+        return choose(candidates);
+    }
+
+    /**
+     * The victims on one node, of {@code lower} (the pods that may be preempted there, every one of which gone
+     * lets the pod fit, as the caller has checked): each given back, most important first (higher priority,
+     * then the older, then by name), that still lets the pod fit; those left, in that order.
+     *
+     * @param fits whether the pod fits the node in a view of the cluster with some pods gone
+     */
+    public static List<PodState> victims(ClusterView view, List<PodState> lower, Predicate<ClusterView> fits) {
+        List<PodState> byImportance = new ArrayList<>(lower);
+        byImportance.sort(Comparator.comparingInt((PodState p) -> -p.priority())
+                .thenComparing(p -> p.creationTimestamp() == null ? Instant.MAX : p.creationTimestamp())
+                .thenComparing(PodState::key));
+        Set<String> gone = uids(lower);
+        List<PodState> victims = new ArrayList<>();
+        for (PodState p : byImportance) {
+            gone.remove(p.uid());
+            if (!fits.test(without(view, gone))) {
+                gone.add(p.uid());
+                victims.add(p);
+            }
+        }
+        return victims;
+    }
+
+    /** Of the nodes room can be made on, the scheduler's: the lowest top priority of victims, then the lowest sum, then the fewest, then the first by name. */
+    public static Optional<Plan> choose(List<Plan> candidates) {
         return candidates.stream().min(Comparator
                 .comparingInt((Plan c) -> c.victims().stream().mapToInt(PodState::priority).max().orElse(Integer.MIN_VALUE))
                 .thenComparingLong(c -> c.victims().stream().mapToLong(PodState::priority).sum())
@@ -94,117 +107,19 @@ public final class Preemption {
                 .thenComparing(Plan::node));
     }
 
+    /** The view as if the pods of these UIDs were gone (the victims being weighed). */
+    public static ClusterView without(ClusterView view, Set<String> uids) {
+        return new WithoutPods(view, uids);
+    }
+
+    private static Set<String> uids(List<PodState> pods) {
+        Set<String> uids = new HashSet<>();
+        pods.forEach(p -> uids.add(p.uid()));
+        return uids;
+    }
+
     private static boolean fits(PodState pod, NodeState node, ClusterView view, SchedulerProfile profile) {
         List<Rejection> without = Filters.prepare(pod, view, profile.filters()).rejections(node);
         return LandingPredictor.withNominated(pod, node, view, profile, without).isEmpty();
-    }
-
-    /** The view as if some pods were gone (the victims being weighed). */
-    private static final class Without implements ClusterView {
-        private final ClusterView base;
-        private final Set<String> gone;
-
-        Without(ClusterView base, Set<String> gone) {
-            this.base = base;
-            this.gone = Set.copyOf(gone);
-        }
-
-        @Override
-        public List<NodeState> nodes() {
-            return base.nodes();
-        }
-
-        @Override
-        public List<NodeState> nodesByName() {
-            return base.nodesByName();
-        }
-
-        @Override
-        public Optional<NodeState> node(String name) {
-            return base.node(name);
-        }
-
-        @Override
-        public List<PodState> podsOn(String nodeName) {
-            return base.podsOn(nodeName).stream().filter(p -> !gone.contains(p.uid())).toList();
-        }
-
-        // summed again over the pods left (as the scheduler's NodeInfo does once a victim is removed)
-        @Override
-        public Resources requested(String nodeName) {
-            Resources sum = Resources.NONE;
-            for (PodState p : podsOn(nodeName)) {
-                sum = sum.plus(p.requests());
-            }
-            return sum;
-        }
-
-        @Override
-        public Resources nonZeroRequested(String nodeName) {
-            Resources sum = Resources.NONE;
-            for (PodState p : podsOn(nodeName)) {
-                sum = sum.plus(p.nonZeroRequests());
-            }
-            return sum;
-        }
-
-        @Override
-        public List<NodeState> nodesInDomain(String key, String value) {
-            return base.nodesInDomain(key, value);
-        }
-
-        @Override
-        public List<PlacedPod> podsWithRequiredAntiAffinity() {
-            return present(base.podsWithRequiredAntiAffinity());
-        }
-
-        @Override
-        public List<PlacedPod> podsWithAffinityTerms() {
-            return present(base.podsWithAffinityTerms());
-        }
-
-        @Override
-        public List<PlacedPod> requiredAntiAffinityCandidates(PodState incoming) {
-            return present(base.requiredAntiAffinityCandidates(incoming));
-        }
-
-        @Override
-        public List<PlacedPod> affinityTermCandidates(PodState incoming) {
-            return present(base.affinityTermCandidates(incoming));
-        }
-
-        @Override
-        public List<PlacedPod> podsSelectable(LabelSelector selector) {
-            return present(base.podsSelectable(selector));
-        }
-
-        @Override
-        public List<PlacedPod> podsOwnedBy(String controllerUid) {
-            return present(base.podsOwnedBy(controllerUid));
-        }
-
-        @Override
-        public boolean terminating(PodState pod) {
-            return base.terminating(pod);
-        }
-
-        @Override
-        public List<PodState> nominatedTo(String nodeName) {
-            return base.nominatedTo(nodeName);
-        }
-
-        @Override
-        public Optional<Claim> claim(String namespace, String name) {
-            return base.claim(namespace, name);
-        }
-
-        @Override
-        public Optional<Volume> volume(String name) {
-            return base.volume(name);
-        }
-
-        private List<PlacedPod> present(List<PlacedPod> from) {
-            return from.stream().filter(p -> !gone.contains(p.pod().uid())).toList();
-        }
     }
 }

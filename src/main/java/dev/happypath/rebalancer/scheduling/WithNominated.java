@@ -1,15 +1,11 @@
 package dev.happypath.rebalancer.scheduling;
 
-import dev.happypath.rebalancer.snapshot.Claim;
 import dev.happypath.rebalancer.snapshot.LabelSelector;
-import dev.happypath.rebalancer.snapshot.NodeState;
 import dev.happypath.rebalancer.snapshot.PodState;
 import dev.happypath.rebalancer.snapshot.Resources;
-import dev.happypath.rebalancer.snapshot.Volume;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A view with the pods nominated to one node counted there, as the scheduler's addNominatedPods does before
@@ -17,15 +13,14 @@ import java.util.Optional;
  * Pending preemptor holds the room it was promised against every pod of no higher priority. Only that node
  * gets them: a pod nominated elsewhere does not count when this node is judged. Read-only.
  */
-final class WithNominated implements ClusterView {
+final class WithNominated extends ForwardingView {
 
-    private final ClusterView base;
     private final String node;
     private final List<PodState> added;
     private final List<PlacedPod> placed = new ArrayList<>();
 
     WithNominated(ClusterView base, String node, List<PodState> added) {
-        this.base = base;
+        super(base);
         this.node = node;
         this.added = List.copyOf(added);
         for (PodState p : added) {
@@ -46,21 +41,6 @@ final class WithNominated implements ClusterView {
             }
         }
         return out;
-    }
-
-    @Override
-    public List<NodeState> nodes() {
-        return base.nodes();
-    }
-
-    @Override
-    public List<NodeState> nodesByName() {
-        return base.nodesByName();
-    }
-
-    @Override
-    public Optional<NodeState> node(String name) {
-        return base.node(name);
     }
 
     @Override
@@ -93,11 +73,6 @@ final class WithNominated implements ClusterView {
             }
         }
         return sum;
-    }
-
-    @Override
-    public List<NodeState> nodesInDomain(String key, String value) {
-        return base.nodesInDomain(key, value);
     }
 
     @Override
@@ -139,26 +114,6 @@ final class WithNominated implements ClusterView {
             }
         }
         return all;
-    }
-
-    @Override
-    public boolean terminating(PodState pod) {
-        return base.terminating(pod);
-    }
-
-    @Override
-    public Optional<Claim> claim(String namespace, String name) {
-        return base.claim(namespace, name);
-    }
-
-    @Override
-    public Optional<Volume> volume(String name) {
-        return base.volume(name);
-    }
-
-    @Override
-    public List<PodState> nominatedTo(String nodeName) {
-        return base.nominatedTo(nodeName);
     }
 
     private List<PlacedPod> plus(List<PlacedPod> from, boolean requiredAntiAffinity) {
