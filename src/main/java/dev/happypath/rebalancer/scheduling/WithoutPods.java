@@ -6,6 +6,7 @@ import dev.happypath.rebalancer.snapshot.Resources;
 
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /** A view as if some pods were gone: the victims of a preemption being weighed ({@link Preemption#without}). */
 final class WithoutPods extends ForwardingView {
@@ -22,21 +23,21 @@ final class WithoutPods extends ForwardingView {
         return base.podsOn(nodeName).stream().filter(p -> !gone.contains(p.uid())).toList();
     }
 
-    // summed again over the pods left (as the scheduler's NodeInfo does once a victim is removed)
     @Override
     public Resources requested(String nodeName) {
-        Resources sum = Resources.NONE;
-        for (PodState p : podsOn(nodeName)) {
-            sum = sum.plus(p.requests());
-        }
-        return sum;
+        return sum(nodeName, PodState::requests);
     }
 
     @Override
     public Resources nonZeroRequested(String nodeName) {
+        return sum(nodeName, PodState::nonZeroRequests);
+    }
+
+    /** Summed again over the pods left, as the scheduler's NodeInfo is once a victim is removed. */
+    private Resources sum(String nodeName, Function<PodState, Resources> requests) {
         Resources sum = Resources.NONE;
         for (PodState p : podsOn(nodeName)) {
-            sum = sum.plus(p.nonZeroRequests());
+            sum = sum.plus(requests.apply(p));
         }
         return sum;
     }
