@@ -69,6 +69,8 @@ public final class SnapshotFile {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SnapshotFile.class);
 
     private final String source;
+    /** The file read, to look at its bytes again when the parser fails; null for stdin. */
+    private Path file;
     private final List<NodeState> nodes = new ArrayList<>();
     private final List<PodState> pods = new ArrayList<>();
     private final List<DisruptionBudget> budgets = new ArrayList<>();
@@ -98,6 +100,7 @@ public final class SnapshotFile {
     public static ClusterSnapshot read(Path file, Instant readAt, Instant undated) {
         SnapshotFile reader = new SnapshotFile(file.toString());
         reader.undated = undated;
+        reader.file = file;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             reader.parse(in);
         } catch (NoSuchFileException e) {
@@ -260,13 +263,18 @@ public final class SnapshotFile {
 
     private InvalidInputException unreadable(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof MalformedInputException || t instanceof CharConversionException
-                    || (t.getMessage() != null && (t.getMessage().contains("Invalid UTF-8") || t.getMessage().contains("MalformedInputException")))) {
-                // JSON is decoded by the parser, which knows where; YAML by a reader, which does not
-                return InvalidInputException.at(source, e instanceof JsonParseException jpe
-                                && !(jpe.getProcessor() instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser) && jpe.getLocation() != null
-                                ? "line " + jpe.getLocation().getLineNr() + ", column " + jpe.getLocation().getColumnNr() : null,
-                        "is not valid UTF-8 text");
+            if (t instanceof MalformedInputException || t instanceof CharConversionException) {
+                // YAML is decoded by a reader, which does not say where
+                return InvalidInputException.at(source, null, "is not valid UTF-8 text");
+            }
+        }
+        if (e instanceof JsonParseException jpe && !(jpe.getProcessor() instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser)
+                && file != null) {
+            // JSON is decoded by the parser, whose error has no type of its own for bytes that are not UTF-8:
+            // the file's bytes up to where it stopped say whether that was the fault, and where it is exactly
+            String at = Utf8.firstMalformed(file, jpe.getLocation() == null ? -1 : jpe.getLocation().getByteOffset());
+            if (at != null) {
+                return InvalidInputException.at(source, at, "is not valid UTF-8 text");
             }
         }
         if (e instanceof YamlTrees.Refused refused) {

@@ -154,7 +154,52 @@ class SnapshotFileTest {
         Path json = dir.resolve("bad.json");
         Files.write(json, new byte[]{'{', '"', 'k', (byte) 0xFF, '"', ':', '1', '}'});
         assertThatThrownBy(() -> SnapshotFile.read(json, NOW)).isInstanceOf(InvalidInputException.class)
-                .hasMessageStartingWith(json + ": line 1, column ").hasMessageEndingWith(": is not valid UTF-8 text");
+                .hasMessage(json + ": line 1, column 4: is not valid UTF-8 text");
+    }
+
+    /** Where the bytes stop being UTF-8 is said exactly, counted in characters as an editor counts them. */
+    @Test
+    void theFirstByteThatIsNotUtf8IsNamedByItsLineAndColumn() throws Exception {
+        Path json = dir.resolve("late.json");
+        byte[] head = "{\"kind\": \"List\",\r\n \"items\": [\n  {\"é€😀\": \"".getBytes(StandardCharsets.UTF_8);
+        byte[] bad = {(byte) 0xC3, '"', '}', ']', '}'}; // a lead byte followed by no continuation byte
+        byte[] all = java.util.Arrays.copyOf(head, head.length + bad.length);
+        System.arraycopy(bad, 0, all, head.length, bad.length);
+        Files.write(json, all);
+        // line 3 holds two spaces and {"é€😀": " (the emoji one character): eleven characters, then the bad byte
+        assertThatThrownBy(() -> SnapshotFile.read(json, NOW)).isInstanceOf(InvalidInputException.class)
+                .hasMessage(json + ": line 3, column 12: is not valid UTF-8 text");
+
+        // far into a file, a two-byte character across the decoder's 64 KiB chunks on the way
+        Path far = dir.resolve("far.json");
+        String prefix = "{\"pad\": \"" + "é".repeat(40_000);
+        byte[] text = prefix.getBytes(StandardCharsets.UTF_8);
+        byte[] farBytes = java.util.Arrays.copyOf(text, text.length + 3);
+        farBytes[text.length] = (byte) 0xFF;
+        farBytes[text.length + 1] = '"';
+        farBytes[text.length + 2] = '}';
+        Files.write(far, farBytes);
+        assertThatThrownBy(() -> SnapshotFile.read(far, NOW)).isInstanceOf(InvalidInputException.class)
+                .hasMessage(far + ": line 1, column " + (prefix.length() + 1) + ": is not valid UTF-8 text");
+    }
+
+    /** A fault of JSON before any byte that is not UTF-8 is named as what it is: the parser stopped there. */
+    @Test
+    void aSyntaxErrorBeforeBadBytesIsTheSyntaxError() throws Exception {
+        Path json = dir.resolve("syntax.json");
+        Files.write(json, new byte[]{'{', 'x', ' ', '"', (byte) 0xFF, '"', '}'});
+        assertThatThrownBy(() -> SnapshotFile.read(json, NOW)).isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith(json + ": line 1, column ").hasMessageContaining("is not valid YAML/JSON: ")
+                .hasMessageNotContaining("UTF-8 text");
+    }
+
+    /** Piped in, the bytes cannot be read again: the parser's own words say what is wrong, still no stack trace. */
+    @Test
+    void nonUtf8JsonOnStdinIsRefusedInTheParsersWords() {
+        byte[] bytes = {'{', '"', 'k', (byte) 0xFF, '"', ':', '1', '}'};
+        assertThatThrownBy(() -> SnapshotFile.read(new java.io.ByteArrayInputStream(bytes), "<stdin>", NOW, NOW))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("<stdin>: line 1, column ").hasMessageContaining("is not valid YAML/JSON: Invalid UTF-8");
     }
 
     @Test
