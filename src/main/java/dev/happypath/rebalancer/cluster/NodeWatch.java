@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Watches the nodes (one LIST, then a WATCH that the informer re-establishes when it drops) and hands
@@ -39,7 +40,7 @@ public final class NodeWatch implements AutoCloseable {
      */
     public static NodeWatch start(KubernetesClient client, Consumer<List<NodeState>> onChange) {
         SharedIndexInformer<Node> informer = client.nodes().runnableInformer(0);
-        Failures failures = new Failures();
+        Failures failures = new Failures(System::nanoTime);
         // fabric8's own rule stops the informer for good when a watch ends on an error other than 410 Gone (an
         // event it cannot read, say): the daemon would never see a worker recover again, and its log would not
         // say so (the informer's logger is off, LogSetup). Before the start, an error ends the start, and
@@ -100,14 +101,19 @@ public final class NodeWatch implements AutoCloseable {
     }
 
     /** The watch's failures since it last handed a change on: a warning at the first, and every {@link #WARN_EVERY} while they last. */
-    private static final class Failures {
+    static final class Failures {
+        private final LongSupplier nanoTime;
         private long count;
         private long lastWarning;
+
+        Failures(LongSupplier nanoTime) {
+            this.nanoTime = nanoTime;
+        }
 
         /** Always true: the informer is to list and watch again. */
         synchronized boolean failed(Throwable e) {
             count++;
-            long now = System.nanoTime();
+            long now = nanoTime.getAsLong();
             if (count == 1 || now - lastWarning >= WARN_EVERY.toNanos()) {
                 lastWarning = now;
                 LOG.warn("the node watch failed ({}); it lists the nodes and watches them again, with a growing pause", describe(e));

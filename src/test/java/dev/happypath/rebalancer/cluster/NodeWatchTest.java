@@ -97,4 +97,26 @@ class NodeWatchTest {
             }
         }
     }
+    /** While the watch keeps failing, one warning, then one every five minutes, and a line when it is back. */
+    @Test
+    void aFailingWatchWarnsOnceThenEveryFiveMinutesAndSaysWhenItIsBack() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        NodeWatch.Failures failures = new NodeWatch.Failures(now::get);
+        RuntimeException refused = new RuntimeException("forbidden (403)");
+        try (CapturedStderr logs = CapturedStderr.start()) {
+            assertThat(failures.failed(refused)).as("always listed and watched again").isTrue();
+            now.addAndGet(NodeWatch.WARN_EVERY.minusSeconds(1).toNanos());
+            failures.failed(refused);
+            assertThat(logs.text().split("the node watch failed \\(", -1)).as("one warning within five minutes").hasSize(2);
+
+            now.addAndGet(Duration.ofSeconds(1).toNanos());
+            failures.failed(refused);
+            assertThat(logs.text().split("the node watch failed \\(", -1)).as("again at five minutes").hasSize(3);
+
+            failures.over();
+            failures.over();
+            assertThat(logs.text()).contains("the node watch is back after 3 failure(s)");
+            assertThat(logs.text().split("is back", -1)).as("said once").hasSize(2);
+        }
+    }
 }
