@@ -70,7 +70,7 @@ public final class SnapshotFile {
 
     private final String source;
     /** The file read, to look at its bytes again when the parser fails; null for stdin. */
-    private Path file;
+    private final Path file;
     private final List<NodeState> nodes = new ArrayList<>();
     private final List<PodState> pods = new ArrayList<>();
     private final List<DisruptionBudget> budgets = new ArrayList<>();
@@ -84,8 +84,9 @@ public final class SnapshotFile {
     /** When the dump tells no time at all (no node conditions): the caller's now. */
     private Instant undated;
 
-    private SnapshotFile(String source) {
+    private SnapshotFile(String source, Path file) {
         this.source = source;
+        this.file = file;
     }
 
     /**
@@ -98,9 +99,8 @@ public final class SnapshotFile {
 
     /** As {@link #read(Path, Instant)}; a dump that tells no time at all is judged at {@code undated}. */
     public static ClusterSnapshot read(Path file, Instant readAt, Instant undated) {
-        SnapshotFile reader = new SnapshotFile(file.toString());
+        SnapshotFile reader = new SnapshotFile(file.toString(), file);
         reader.undated = undated;
-        reader.file = file;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             reader.parse(in);
         } catch (NoSuchFileException e) {
@@ -119,7 +119,7 @@ public final class SnapshotFile {
      * name it {@code source}. The caller owns the stream.
      */
     public static ClusterSnapshot read(InputStream stream, String source, Instant readAt, Instant undated) {
-        SnapshotFile reader = new SnapshotFile(source);
+        SnapshotFile reader = new SnapshotFile(source, null);
         reader.undated = undated;
         try {
             reader.parse(new BufferedInputStream(stream, 1 << 16));
